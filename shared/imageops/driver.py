@@ -1,0 +1,99 @@
+"""The small protocol every cloud's driver implements, and the waiter they share."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from imageops.errors import CloudError, WaitTimeoutError
+from imageops.model import Image, ImageState
+from imageops.spec import ImageSpec
+
+
+@runtime_checkable
+class ImageDriver(Protocol):
+    """One cloud's image operations, over the neutral :class:`Image` model.
+
+    ``get`` returns None for an image that does not exist (or this account may not see);
+    ``find`` raises :class:`imageops.errors.AmbiguousImageError` when the key matches more than one
+    live image; ``delete`` of an image already gone is a success.
+    """
+
+    cloud: str
+    spec_type: type[ImageSpec]
+
+    def get(self, image_id: str) -> Image | None: ...
+
+    def find(self, spec: ImageSpec) -> Image | None: ...
+
+    def create(self, spec: ImageSpec) -> Image: ...
+
+    def update(self, image: Image, spec: ImageSpec, values: dict[str, Any]) -> Image: ...
+
+    def delete(self, image_id: str) -> None: ...
+
+    def wait_for(
+        self,
+        image_id: str,
+        wanted: ImageState,
+        timeout: float,
+        on_progress: Callable[[Image], None] | None = None,
+    ) -> Image: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    """How often to poll while waiting: exponential from ``first`` up to ``longest``, with jitter."""
+
+    first: float = 0.25
+    longest: float = 10.0
+    factor: float = 2.0
+
+    def delays(self) -> Any:
+        delay = self.first
+        while True:
+            yield delay * random.uniform(0.8, 1.2)
+            delay = min(delay * self.factor, self.longest)
+
+
+def wait_for_state(
+    get: Callable[[str], Image | None],
+    image_id: str,
+    wanted: ImageState,
+    timeout: float,
+    *,
+    policy: PollPolicy = PollPolicy(),
+    on_progress: Callable[[Image], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Image:
+    """Poll ``get`` until the image is in ``wanted`` state; a vanished image counts as deleted.
+
+    Raises :class:`WaitTimeoutError` (which names the image) on timeout, and :class:`CloudError` when
+    the image fails while we wait for it to become available.
+    """
+    deadline = clock() + timeout
+    last_state = "unknown"
+    for delay in policy.delays():
+        image = get(image_id)
+        if image is None:
+            if wanted is ImageState.DELETED:
+                return Image(cloud="", id=image_id, state=ImageState.DELETED, raw_state="NOT_FOUND")
+            raise CloudError(f"image {image_id} disappeared while waiting for it", code="NotFound")
+        last_state = image.raw_state
+        if on_progress is not None:
+            on_progress(image)
+        if image.state is wanted:
+            return image
+        if image.state is ImageState.FAILED and wanted is ImageState.AVAILABLE:
+            raise CloudError(f"image {image_id} failed ({image.raw_state})", code="ImageFailed")
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise WaitTimeoutError(image_id, wanted.value, last_state, timeout)
+        sleep(min(delay, remaining))
+    raise AssertionError("unreachable")

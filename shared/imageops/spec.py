@@ -1,0 +1,132 @@
+"""Desired state: the base of every cloud's spec model.
+
+Each field says how a change to it is applied, as Terraform's plugin framework does: ``in_place``
+fields are updated on the existing image, ``replace`` fields (Terraform's ForceNew) can only change
+by building a new image. The reconciler reads those marks; nothing else decides it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from imageops.errors import SpecError
+from imageops.model import Image
+
+UNOBSERVED: Any = object()
+"""What :meth:`ImageSpec.observe` returns for a field the cloud does not report back (create-only
+inputs such as an instance id): such a field is compared with the previous desired state, if any."""
+
+
+class Update(StrEnum):
+    IN_PLACE = "in_place"
+    REPLACE = "replace"
+
+
+def in_place(default: Any = None, *, description: str, **kwargs: Any) -> Any:
+    """A field the cloud can change on the existing image."""
+    return Field(default, description=description, json_schema_extra={"update": Update.IN_PLACE}, **kwargs)
+
+
+def replace(default: Any = None, *, description: str, **kwargs: Any) -> Any:
+    """A field whose change needs a new image (Terraform's ForceNew)."""
+    return Field(default, description=description, json_schema_extra={"update": Update.REPLACE}, **kwargs)
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if not (isinstance(p, str) and p.startswith("function-"))]
+    return ".".join(parts) or "spec"
+
+
+def spec_errors(exc: pydantic.ValidationError) -> SpecError:
+    """Turn pydantic's report into ``(field, rule)`` pairs a user can act on."""
+    errors = []
+    for err in exc.errors(include_url=False, include_input=False):
+        rule = err["msg"]
+        if err["type"] == "extra_forbidden":
+            rule = "is not a known argument"
+        elif rule.startswith("Value error, "):
+            rule = rule.removeprefix("Value error, ")
+        errors.append((_location(err["loc"]), rule))
+    return SpecError(errors)
+
+
+class ImageSpec(BaseModel):
+    """Base class of the per-cloud desired-state models.
+
+    Subclasses declare their fields with :func:`in_place` / :func:`replace`, set ``cloud`` and
+    ``tag_fields``, and implement :meth:`lookup_key`, :meth:`describe_key` and :meth:`observe`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+
+    cloud: ClassVar[str] = ""
+    tag_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields that are tag maps: with ``purge_tags=False`` the reconciler only adds and changes keys."""
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any]) -> Self:
+        """Validate user input; every problem is reported at once as a :class:`SpecError`."""
+        try:
+            spec = cls.model_validate(dict(data))
+        except pydantic.ValidationError as exc:
+            raise spec_errors(exc) from None
+        problems = spec.cross_field_errors()
+        if problems:
+            raise SpecError(problems)
+        return spec
+
+    def cross_field_errors(self) -> list[tuple[str, str]]:
+        """Rules that span fields, as ``(field, rule)`` pairs naming the field a user should fix."""
+        return []
+
+    @classmethod
+    def update_mode(cls, field: str) -> Update:
+        extra = cls.model_fields[field].json_schema_extra
+        mode = extra.get("update") if isinstance(extra, dict) else None
+        if mode is None:
+            raise TypeError(f"{cls.__name__}.{field} is declared without in_place() or replace()")
+        return Update(mode)
+
+    @classmethod
+    def fields_by_mode(cls, mode: Update | str) -> tuple[str, ...]:
+        return tuple(name for name in cls.model_fields if cls.update_mode(name) is Update(mode))
+
+    def given(self) -> dict[str, Any]:
+        """The fields the user set, in API-neutral (JSON) form; unset fields are "no opinion"."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def lookup_key(self) -> dict[str, str] | None:
+        """Where to look the image up again when its id is not known; None if the spec has no key."""
+        raise NotImplementedError
+
+    def describe_key(self) -> str:
+        """The idempotency key in words, for error messages."""
+        raise NotImplementedError
+
+    def observe(self, image: Image) -> dict[str, Any]:
+        """The observed value of each spec field, in the same form as :meth:`given`.
+
+        Fields absent from the result are create-only inputs the cloud does not report back.
+        """
+        raise NotImplementedError
+
+    def retry_token(self, attempt: int = 0) -> str:
+        """A deterministic idempotency token for the create call of this spec.
+
+        The same desired image always sends the same token, so a create whose response was lost is
+        answered with the image it made instead of a second one. ``attempt`` moves to a new token
+        when the cloud answers an old one with an image that has since been deleted.
+        """
+        body = json.dumps(
+            {"cloud": self.cloud, "spec": self.given(), "attempt": attempt},
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        return "imageops-" + hashlib.sha256(body.encode()).hexdigest()[:48]
