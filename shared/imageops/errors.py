@@ -46,9 +46,7 @@ class WaitTimeoutError(ImageOpsError):
         self.wanted = wanted
         self.last_state = last_state
         self.timeout = timeout
-        super().__init__(
-            f"image {image_id} is still {last_state} after {timeout:g}s (waiting for {wanted})"
-        )
+        super().__init__(f"image {image_id} is still {last_state} after {timeout:g}s (waiting for {wanted})")
 
 
 class CloudError(ImageOpsError):

@@ -39,7 +39,11 @@ def test_every_seed_argument_is_a_field_with_an_update_mode():
     assert set(OciImageSpec.model_fields) >= SEED_ARGUMENTS
     for name in OciImageSpec.model_fields:
         OciImageSpec.update_mode(name)  # raises if a field was declared without a mode
-    assert set(OciImageSpec.fields_by_mode(Update.IN_PLACE)) == {"display_name", "freeform_tags", "defined_tags"}
+    assert set(OciImageSpec.fields_by_mode(Update.IN_PLACE)) == {
+        "display_name",
+        "freeform_tags",
+        "defined_tags",
+    }
     assert {"compartment_id", "instance_id", "image_source_details", "launch_mode"} <= set(
         OciImageSpec.fields_by_mode(Update.REPLACE)
     )
@@ -60,7 +64,9 @@ def test_valid_sources_parse():
 
 
 def test_bad_launch_mode_names_field_and_allowed_values():
-    [(field, rule)] = errors_of({"compartment_id": COMPARTMENT, "instance_id": INSTANCE, "launch_mode": "FAST"})
+    [(field, rule)] = errors_of(
+        {"compartment_id": COMPARTMENT, "instance_id": INSTANCE, "launch_mode": "FAST"}
+    )
     assert field == "launch_mode"
     assert "NATIVE" in rule and "CUSTOM" in rule
 
@@ -88,14 +94,18 @@ def test_tuple_fields_rejected_with_uri_source():
 
 
 def test_both_and_neither_sources():
-    [(field, rule)] = errors_of({"compartment_id": COMPARTMENT, "instance_id": INSTANCE, "image_source_details": TUPLE})
+    [(field, rule)] = errors_of(
+        {"compartment_id": COMPARTMENT, "instance_id": INSTANCE, "image_source_details": TUPLE}
+    )
     assert field == "instance_id" and "mutually exclusive" in rule
     [(field, rule)] = errors_of({"compartment_id": COMPARTMENT})
     assert field == "instance_id" and "required" in rule
 
 
 def test_all_problems_reported_at_once_with_field_names():
-    errors = errors_of({"compartment_id": "not-an-ocid", "instance_id": INSTANCE, "launch_mode": "X", "color": 1})
+    errors = errors_of(
+        {"compartment_id": "not-an-ocid", "instance_id": INSTANCE, "launch_mode": "X", "color": 1}
+    )
     fields = {field for field, _ in errors}
     assert fields == {"compartment_id", "launch_mode", "color"}
     assert dict(errors)["color"] == "is not a known argument"
@@ -109,7 +119,10 @@ def test_all_problems_reported_at_once_with_field_names():
         ({"display_name": "x" * 256}, "display_name"),
         ({"defined_tags": {"NoNamespace": "1"}}, "defined_tags"),
         ({"freeform_tags": {"k" * 101: "v"}}, "freeform_tags"),
-        ({"image_source_details": {**TUPLE, "source_image_type": "RAW"}}, "image_source_details.source_image_type"),
+        (
+            {"image_source_details": {**TUPLE, "source_image_type": "RAW"}},
+            "image_source_details.source_image_type",
+        ),
         ({"launch_mode": "NATIVE", "launch_options": {"firmware": "BIOS"}}, "launch_options"),
         ({"launch_options": {"firmware": "EFI"}}, "launch_options.firmware"),
     ],

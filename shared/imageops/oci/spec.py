@@ -140,7 +140,7 @@ class OciImageSpec(ImageSpec):
     def _check_defined(cls, tags: dict[str, str] | None) -> dict[str, str] | None:
         for key in tags or {}:
             if not _DEFINED_TAG_KEY.match(key):
-                raise ValueError(f"key {key!r} must be \"namespace.key\" (one dot, no spaces)")
+                raise ValueError(f'key {key!r} must be "namespace.key" (one dot, no spaces)')
         return tags
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
@@ -178,4 +178,3 @@ class OciImageSpec(ImageSpec):
             observed_options = attrs.get("launch_options") or {}
             seen["launch_options"] = {k: observed_options.get(k) for k in self.launch_options.given()}
         return seen
-
