@@ -1,0 +1,220 @@
+"""OCI credentials, found the way the OCI CLI finds them.
+
+For every setting the first of these wins:
+
+1. the explicit argument (``tenancy``, ``user``, ``fingerprint``, ``key_file``, ``key_content``,
+   ``pass_phrase``, ``region``);
+2. the OCI CLI environment variables ``OCI_CLI_TENANCY``, ``OCI_CLI_USER``, ``OCI_CLI_FINGERPRINT``,
+   ``OCI_CLI_KEY_FILE``, ``OCI_CLI_KEY_CONTENT``, ``OCI_CLI_REGION`` (and the SDK's ``OCI_REGION``);
+3. the profile of the config file.
+
+The config file is the ``config_file`` argument, else ``IMAGEOPS_OCI_CONFIG_FILE`` (what the emulator
+writes), else ``OCI_CONFIG_FILE`` / ``OCI_CLI_CONFIG_FILE``, else ``~/.oci/config``; a file that
+was named explicitly must exist, the default one may be absent when everything is given otherwise.
+The profile is the ``profile`` argument, else ``OCI_CLI_PROFILE``, else ``DEFAULT``; as with the
+CLI, a profile inherits every key it does not set from ``[DEFAULT]``. ``~`` is expanded in
+``key_file``. ``key_content`` is refused in a file (as the SDK does): pass it explicitly.
+
+The endpoint is the ``endpoint`` argument, else ``IMAGEOPS_OCI_ENDPOINT``, else
+``https://iaas.{region}.oraclecloud.com``.
+
+Key material and passphrases are registered with :mod:`imageops.redact` as soon as they are read,
+never appear in a repr, and never in an error message: errors name the missing key, the profile and
+the file only.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from imageops.errors import ConfigError
+from imageops.redact import register_secret
+
+__all__ = ["DEFAULT_CONFIG_FILE", "DEFAULT_PROFILE", "OciCredentials", "default_endpoint", "load_credentials"]
+
+DEFAULT_CONFIG_FILE = "~/.oci/config"
+DEFAULT_PROFILE = "DEFAULT"
+
+_ENV = {
+    "tenancy": ("OCI_CLI_TENANCY",),
+    "user": ("OCI_CLI_USER",),
+    "fingerprint": ("OCI_CLI_FINGERPRINT",),
+    "key_file": ("OCI_CLI_KEY_FILE",),
+    "key_content": ("OCI_CLI_KEY_CONTENT",),
+    "region": ("OCI_CLI_REGION", "OCI_REGION"),
+}
+_CONFIG_FILE_ENV = ("IMAGEOPS_OCI_CONFIG_FILE", "OCI_CONFIG_FILE", "OCI_CLI_CONFIG_FILE")
+_PROFILE_ENV = ("OCI_CLI_PROFILE",)
+_ENDPOINT_ENV = "IMAGEOPS_OCI_ENDPOINT"
+
+
+@dataclass(frozen=True)
+class OciCredentials:
+    """Everything needed to sign OCI requests and to know where to send them.
+
+    ``key_pem`` (the private key's PEM text) and ``pass_phrase`` are kept out of ``repr``/``str``.
+    """
+
+    tenancy: str
+    user: str
+    fingerprint: str
+    region: str
+    endpoint: str
+    key_pem: bytes = field(repr=False)
+    pass_phrase: str | None = field(default=None, repr=False)
+    key_file: str | None = None
+    profile: str | None = None
+    config_file: str | None = None
+
+    @property
+    def key_id(self) -> str:
+        return f"{self.tenancy}/{self.user}/{self.fingerprint}"
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}"
+            for name in ("tenancy", "user", "fingerprint", "region", "endpoint", "key_file", "profile")
+        )
+        secret = ", key_pem=<hidden>, pass_phrase=" + ("<hidden>" if self.pass_phrase else "None")
+        return f"OciCredentials({shown}{secret})"
+
+    __str__ = __repr__
+
+
+def default_endpoint(region: str) -> str:
+    return f"https://iaas.{region}.oraclecloud.com"
+
+
+def _first_env(environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = environ.get(name)
+        if value:
+            return value
+    return None
+
+
+def _read_profile(path: Path, profile: str, *, must_exist: bool, profile_explicit: bool) -> dict[str, str]:
+    if not path.is_file():
+        if must_exist:
+            raise ConfigError(f"OCI config file {path} does not exist")
+        return {}
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise ConfigError(f"OCI config file {path} could not be parsed ({type(exc).__name__})") from None
+    if profile != configparser.DEFAULTSECT and not parser.has_section(profile):
+        known = ", ".join(parser.sections()) or "none besides DEFAULT"
+        raise ConfigError(f"profile {profile!r} not found in OCI config file {path} (profiles: {known})")
+    if profile == configparser.DEFAULTSECT and not parser.defaults() and profile_explicit:
+        raise ConfigError(f"profile 'DEFAULT' not found in OCI config file {path}")
+    values = dict(parser[profile])  # includes what the profile inherits from [DEFAULT]
+    if "key_content" in values:
+        raise ConfigError(
+            f"key_content cannot be set in the OCI config file {path} (profile {profile!r}); "
+            "use key_file, or pass key_content explicitly"
+        )
+    return values
+
+
+def load_credentials(
+    *,
+    config_file: str | os.PathLike[str] | None = None,
+    profile: str | None = None,
+    region: str | None = None,
+    tenancy: str | None = None,
+    user: str | None = None,
+    fingerprint: str | None = None,
+    key_file: str | os.PathLike[str] | None = None,
+    key_content: str | bytes | None = None,
+    pass_phrase: str | None = None,
+    endpoint: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> OciCredentials:
+    """Resolve OCI credentials (see the module doc for the precedence). Raises :class:`ConfigError`."""
+    env = os.environ if environ is None else environ
+    register_secret(pass_phrase)
+    register_secret(key_content)
+
+    file_named = config_file or _first_env(env, _CONFIG_FILE_ENV)
+    path = Path(os.path.expanduser(os.fspath(file_named or DEFAULT_CONFIG_FILE)))
+    profile_given = profile or _first_env(env, _PROFILE_ENV)
+    profile_name = profile_given or DEFAULT_PROFILE
+
+    explicit = {
+        "tenancy": tenancy,
+        "user": user,
+        "fingerprint": fingerprint,
+        "region": region,
+        "key_file": os.fspath(key_file) if key_file is not None else None,
+        "key_content": key_content,
+    }
+    from_env = {name: _first_env(env, names) for name, names in _ENV.items()}
+
+    def early(name: str) -> str | bytes | None:
+        return explicit.get(name) or from_env.get(name)
+
+    # The file is only needed when something is still missing, unless it was named explicitly.
+    needed = ("tenancy", "user", "fingerprint", "region")
+    has_key = bool(early("key_content") or early("key_file"))
+    file_values: dict[str, str] = {}
+    if file_named or profile_given or not has_key or not all(early(n) for n in needed):
+        file_values = _read_profile(
+            path,
+            profile_name,
+            must_exist=bool(file_named or profile_given),
+            profile_explicit=bool(profile_given),
+        )
+    source = f"profile {profile_name!r} of {path}" if file_values else f"the OCI config file {path}"
+    register_secret(file_values.get("pass_phrase"))
+
+    def resolve(name: str) -> str | None:
+        value = early(name) or file_values.get(name)
+        return value if isinstance(value, str) or value is None else value.decode()
+
+    missing = [name for name in needed if not resolve(name)]
+    content = explicit["key_content"] or from_env["key_content"]
+    key_path = explicit["key_file"] or from_env["key_file"] or file_values.get("key_file")
+    if not content and not key_path:
+        missing.append("key_file")
+    if missing:
+        raise ConfigError(
+            f"OCI credentials incomplete: {', '.join(missing)} not set (looked at the explicit arguments, "
+            f"the OCI_CLI_* environment variables and {source})"
+        )
+
+    phrase = pass_phrase or file_values.get("pass_phrase") or None
+    if content:
+        key_pem = content.encode() if isinstance(content, str) else bytes(content)
+        key_path = None
+    else:
+        assert key_path is not None
+        expanded = Path(os.path.expanduser(key_path))
+        try:
+            key_pem = expanded.read_bytes()
+        except FileNotFoundError:
+            raise ConfigError(f"OCI key_file {expanded} does not exist ({source})") from None
+        except OSError as exc:
+            raise ConfigError(f"OCI key_file {expanded} cannot be read: {exc.strerror}") from None
+        key_path = str(expanded)
+    register_secret(key_pem)
+
+    region_name = resolve("region")
+    assert region_name is not None
+    url = endpoint or env.get(_ENDPOINT_ENV) or default_endpoint(region_name)
+    return OciCredentials(
+        tenancy=resolve("tenancy") or "",
+        user=resolve("user") or "",
+        fingerprint=resolve("fingerprint") or "",
+        region=region_name,
+        endpoint=url.rstrip("/"),
+        key_pem=key_pem,
+        pass_phrase=phrase,
+        key_file=key_path,
+        profile=profile_name if file_values else None,
+        config_file=str(path) if file_values else None,
+    )

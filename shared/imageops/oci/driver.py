@@ -1,0 +1,314 @@
+"""The OCI image driver: :class:`imageops.driver.ImageDriver` over :class:`OciComputeApi`.
+
+States: PROVISIONING, IMPORTING and EXPORTING are *pending* (the image is being built or exported
+and will be AVAILABLE again), AVAILABLE is *available*, DELETED is *deleted*, and DISABLED is
+*failed*: a disabled image cannot launch instances, so it does not satisfy a desired image and the
+reconciler replaces it. An unknown future state is *pending* (wait rather than destroy).
+
+Reads: ``get`` is exactly one GetImage, ``find`` one ListImages (more only if the key spans pages).
+Creates always carry ``opc-retry-token = spec.retry_token(attempt)``: a create whose answer was lost
+is answered again with the same image. When the cloud replays a token whose image has since been
+deleted, the driver moves to the next attempt's token (at most ``max_token_attempts`` times).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from imageops.driver import PollPolicy, wait_for_state
+from imageops.errors import AmbiguousImageError, ConflictError, NotFoundError
+from imageops.model import Image, ImageState
+from imageops.oci.api import OciComputeApi
+from imageops.oci.spec import OciImageSpec
+from imageops.redact import get_logger
+from imageops.spec import ImageSpec
+
+__all__ = [
+    "LAUNCH_OPTION_FIELDS",
+    "OciDriver",
+    "create_body",
+    "flatten_defined_tags",
+    "image_from_json",
+    "unflatten_defined_tags",
+    "update_body",
+]
+
+log = get_logger("imageops.oci.driver")
+
+_STATES: dict[str, ImageState] = {
+    "PROVISIONING": ImageState.PENDING,
+    "IMPORTING": ImageState.PENDING,
+    "EXPORTING": ImageState.PENDING,
+    "AVAILABLE": ImageState.AVAILABLE,
+    "DISABLED": ImageState.FAILED,
+    "DELETED": ImageState.DELETED,
+}
+
+# snake_case (seed) -> camelCase (API)
+LAUNCH_OPTION_FIELDS: dict[str, str] = {
+    "boot_volume_type": "bootVolumeType",
+    "firmware": "firmware",
+    "network_type": "networkType",
+    "remote_data_volume_type": "remoteDataVolumeType",
+    "is_pv_encryption_in_transit_enabled": "isPvEncryptionInTransitEnabled",
+    "is_consistent_volume_naming_enabled": "isConsistentVolumeNamingEnabled",
+}
+_SOURCE_FIELDS: dict[str, str] = {
+    "source_type": "sourceType",
+    "bucket_name": "bucketName",
+    "namespace_name": "namespaceName",
+    "object_name": "objectName",
+    "source_uri": "sourceUri",
+    "source_image_type": "sourceImageType",
+    "operating_system": "operatingSystem",
+    "operating_system_version": "operatingSystemVersion",
+}
+_UPDATABLE: dict[str, str] = {
+    "display_name": "displayName",
+    "freeform_tags": "freeformTags",
+    "defined_tags": "definedTags",
+}
+
+
+def flatten_defined_tags(tags: dict[str, dict[str, Any]] | None) -> dict[str, str]:
+    """``{"Operations": {"CostCenter": "42"}}`` -> ``{"Operations.CostCenter": "42"}`` (as the seed)."""
+    flat: dict[str, str] = {}
+    for namespace, values in (tags or {}).items():
+        for key, value in (values or {}).items():
+            flat[f"{namespace}.{key}"] = value if isinstance(value, str) else str(value)
+    return flat
+
+
+def unflatten_defined_tags(tags: dict[str, str] | None) -> dict[str, dict[str, str]]:
+    """``{"Operations.CostCenter": "42"}`` -> ``{"Operations": {"CostCenter": "42"}}`` (as the API)."""
+    nested: dict[str, dict[str, str]] = {}
+    for flat_key, value in (tags or {}).items():
+        namespace, _, key = flat_key.partition(".")
+        nested.setdefault(namespace, {})[key] = value
+    return nested
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _launch_options(data: Any) -> dict[str, Any] | None:
+    if not isinstance(data, dict):
+        return None
+    return {snake: data.get(camel) for snake, camel in LAUNCH_OPTION_FIELDS.items()}
+
+
+def _agent_features(data: Any) -> dict[str, Any] | None:
+    if not isinstance(data, dict):
+        return None
+    return {
+        "is_management_supported": data.get("isManagementSupported"),
+        "is_monitoring_supported": data.get("isMonitoringSupported"),
+    }
+
+
+def _image_volume_details(data: Any) -> dict[str, Any] | None:
+    if not isinstance(data, dict):
+        return None
+    volumes = data.get("dataVolumes")
+    return {
+        "data_volumes": [
+            {"display_name": v.get("displayName"), "index": v.get("index"), "size_in_mbs": v.get("sizeInMBs")}
+            for v in (volumes or [])
+            if isinstance(v, dict)
+        ]
+    }
+
+
+def image_from_json(data: dict[str, Any], region: str | None = None) -> Image:
+    """OCI's Image JSON -> the neutral :class:`Image`; ``attributes`` has every seed attribute."""
+    raw_state = str(data.get("lifecycleState") or "UNKNOWN")
+    freeform = dict(data.get("freeformTags") or {})
+    attributes: dict[str, Any] = {
+        "base_image_id": data.get("baseImageId"),
+        "compartment_id": data.get("compartmentId"),
+        "create_image_allowed": data.get("createImageAllowed"),
+        "defined_tags": flatten_defined_tags(data.get("definedTags")),
+        "display_name": data.get("displayName"),
+        "freeform_tags": freeform,
+        "id": data.get("id"),
+        "launch_mode": data.get("launchMode"),
+        "launch_options": _launch_options(data.get("launchOptions")),
+        "operating_system": data.get("operatingSystem"),
+        "operating_system_version": data.get("operatingSystemVersion"),
+        "size_in_mbs": data.get("sizeInMBs"),
+        "state": raw_state,
+        "time_created": data.get("timeCreated"),
+        # GetImage extras beyond the Terraform seed
+        "billable_size_in_gbs": data.get("billableSizeInGBs"),
+        "listing_type": data.get("listingType"),
+        "agent_features": _agent_features(data.get("agentFeatures")),
+        "image_volume_details": _image_volume_details(data.get("imageVolumeDetails")),
+    }
+    size = data.get("sizeInMBs")
+    return Image(
+        cloud="oci",
+        id=str(data.get("id")),
+        name=data.get("displayName"),
+        state=_STATES.get(raw_state, ImageState.PENDING),
+        raw_state=raw_state,
+        region=region,
+        tags={str(k): str(v) for k, v in freeform.items()},
+        created=_parse_time(data.get("timeCreated")),
+        size_mb=int(size) if isinstance(size, int | float) else None,
+        attributes=attributes,
+    )
+
+
+def create_body(spec: OciImageSpec) -> dict[str, Any]:
+    """The CreateImage body (``CreateImageDetails``) for ``spec``."""
+    body: dict[str, Any] = {"compartmentId": spec.compartment_id}
+    if spec.display_name is not None:
+        body["displayName"] = spec.display_name
+    if spec.instance_id is not None:
+        body["instanceId"] = spec.instance_id
+    if spec.image_source_details is not None:
+        given = spec.image_source_details.given()
+        body["imageSourceDetails"] = {_SOURCE_FIELDS[k]: v for k, v in given.items()}
+    if spec.launch_mode is not None:
+        body["launchMode"] = spec.launch_mode
+    if spec.launch_options is not None:
+        body["launchOptions"] = {LAUNCH_OPTION_FIELDS[k]: v for k, v in spec.launch_options.given().items()}
+    if spec.should_include_data_volumes is not None:
+        body["shouldIncludeDataVolumes"] = spec.should_include_data_volumes
+    if spec.freeform_tags is not None:
+        body["freeformTags"] = dict(spec.freeform_tags)
+    if spec.defined_tags is not None:
+        body["definedTags"] = unflatten_defined_tags(spec.defined_tags)
+    return body
+
+
+def update_body(values: dict[str, Any]) -> dict[str, Any]:
+    """The UpdateImage body (``UpdateImageDetails``) for the in-place ``values`` of a plan."""
+    unknown = set(values) - set(_UPDATABLE)
+    if unknown:
+        raise ValueError(f"not updatable in place on OCI: {', '.join(sorted(unknown))}")
+    body: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "defined_tags":
+            value = unflatten_defined_tags(value)
+        elif name == "freeform_tags":
+            value = dict(value or {})
+        body[_UPDATABLE[name]] = value
+    return body
+
+
+class OciDriver:
+    """OCI custom images through the neutral driver protocol."""
+
+    cloud = "oci"
+    spec_type: type[ImageSpec] = OciImageSpec
+
+    def __init__(
+        self,
+        api: OciComputeApi,
+        *,
+        region: str | None = None,
+        poll: PollPolicy | None = None,
+        max_token_attempts: int = 10,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.api = api
+        self.region = region
+        self.poll = poll or PollPolicy()
+        self.max_token_attempts = max_token_attempts
+        self._sleep = sleep
+
+    def __enter__(self) -> OciDriver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"OciDriver(region={self.region!r})"
+
+    def _image(self, data: dict[str, Any]) -> Image:
+        return image_from_json(data, self.region)
+
+    @staticmethod
+    def _spec(spec: ImageSpec) -> OciImageSpec:
+        if not isinstance(spec, OciImageSpec):
+            raise TypeError(f"OciDriver needs an OciImageSpec, not {type(spec).__name__}")
+        return spec
+
+    def get(self, image_id: str) -> Image | None:
+        try:
+            data, _ = self.api.get_image(image_id)
+        except NotFoundError:
+            return None
+        return self._image(data)
+
+    def find(self, spec: ImageSpec) -> Image | None:
+        spec = self._spec(spec)
+        key = spec.lookup_key()
+        if key is None:
+            return None
+        matches = [
+            item
+            for item in self.api.iter_images(key["compartment_id"], display_name=key["display_name"])
+            if item.get("lifecycleState") != "DELETED"
+            and item.get("displayName") == key["display_name"]
+            and item.get("compartmentId", key["compartment_id"]) == key["compartment_id"]
+        ]
+        if len(matches) > 1:
+            raise AmbiguousImageError(spec.describe_key(), [str(m.get("id")) for m in matches])
+        return self._image(matches[0]) if matches else None
+
+    def create(self, spec: ImageSpec) -> Image:
+        spec = self._spec(spec)
+        body = create_body(spec)
+        for attempt in range(self.max_token_attempts):
+            data, _ = self.api.create_image(body, spec.retry_token(attempt))
+            image = self._image(data)
+            if image.state is not ImageState.DELETED:
+                return image
+            log.info(
+                "CreateImage replayed retry token %d with deleted image %s; trying the next token",
+                attempt, image.id,
+            )
+        raise ConflictError(
+            f"every retry token up to attempt {self.max_token_attempts} was answered with a deleted image",
+            code="RetryTokenExhausted",
+            operation="CreateImage",
+        )
+
+    def update(self, image: Image, spec: ImageSpec, values: dict[str, Any]) -> Image:
+        self._spec(spec)
+        if not values:
+            return image
+        data, _ = self.api.update_image(image.id, update_body(values))
+        return self._image(data)
+
+    def delete(self, image_id: str) -> None:
+        try:
+            self.api.delete_image(image_id)
+        except NotFoundError:
+            return
+
+    def wait_for(
+        self,
+        image_id: str,
+        wanted: ImageState,
+        timeout: float,
+        on_progress: Callable[[Image], None] | None = None,
+    ) -> Image:
+        extra: dict[str, Any] = {"sleep": self._sleep} if self._sleep is not None else {}
+        return wait_for_state(
+            self.get, image_id, wanted, timeout, policy=self.poll, on_progress=on_progress, **extra
+        )
+
+    def close(self) -> None:
+        self.api.close()
