@@ -1,0 +1,84 @@
+"""The ``imageops`` command line (console script ``imageops = imageops.cli:main``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="imageops", description="Idempotent cloud machine images.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    emulator = commands.add_parser("emulator", help="the local cloud emulator")
+    actions = emulator.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    serve = actions.add_parser(
+        "serve", help="serve the emulated clouds on loopback ports",
+        description="Serve the emulated clouds, one loopback port each. When ready, write KEY=VALUE "
+                    "lines (endpoints, demo account ids, credential file paths) to --env-file and stdout.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="loopback address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=0,
+                       help="port of the first cloud, the next clouds use the following ports; 0 = any free")
+    serve.add_argument("--env-file", type=Path, help="where to write the KEY=VALUE lines (atomically)")
+    serve.add_argument("--state-file", type=Path, help="JSON state, loaded at start and saved on each change")
+    serve.add_argument("--data-dir", type=Path,
+                       help="where demo credentials go (default: beside the state file, else a temp dir "
+                            "removed on exit)")
+    serve.add_argument("--time-scale", type=_non_negative_float, default=0.01,
+                       help="multiplier of the real services' durations (default 0.01)")
+    serve.add_argument("--fault-rate", type=_rate, default=0.0,
+                       help="fraction of requests that fail with 429/500/503 or a dropped connection")
+    serve.add_argument("--seed", type=int, default=0, help="seed of the fault injection")
+    serve.add_argument("--region", default="us-ashburn-1",
+                       help="the emulated OCI region (default us-ashburn-1)")
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from imageops.emulator.server import NotLoopbackError, ServeOptions, check_loopback, serve
+
+    try:
+        check_loopback(args.host)
+    except NotLoopbackError as exc:
+        print(f"imageops emulator serve: error: {exc}", file=sys.stderr)
+        return 2
+    options = ServeOptions(host=args.host, port=args.port, env_file=args.env_file, state_file=args.state_file,
+                           data_dir=args.data_dir, time_scale=args.time_scale, fault_rate=args.fault_rate,
+                           seed=args.seed, region=args.region)
+    try:
+        serve(options)
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        print(f"imageops emulator serve: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "emulator" and args.action == "serve":
+        return _serve(args)
+    return 2  # pragma: no cover - argparse enforces the sub-commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())

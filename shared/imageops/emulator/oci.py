@@ -1,0 +1,330 @@
+"""The OCI part of the emulator: Core Services images (API version 20160918), GetInstance, and the
+object storage reads images are imported from, with OCI request signatures verified on every call.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Awaitable, Callable
+from email.utils import formatdate
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from imageops.emulator import oci_images as images
+from imageops.emulator.core import CallInfo, Emulator, call_info, decimal_string
+from imageops.emulator.oci_auth import SignatureError, parse_authorization, verify_request
+from imageops.emulator.oci_images import ApiError
+from imageops.emulator.oci_seed import ensure_credentials, region_key, seed_world
+
+API = "/20160918"
+_URI_PATH = re.compile(r"^(?:/p/[^/]+)?/n/([^/]+)/b/([^/]+)/o/(.+)$")
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def error_response(status: int, code: str, message: str, info: CallInfo,
+                   headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse({"code": code, "message": message}, status,
+                        headers={"opc-request-id": info.request_id, **(headers or {})})
+
+
+def json_response(body: Any, info: CallInfo, status: int = 200, headers: dict[str, str] | None = None
+                  ) -> Response:
+    return JSONResponse(body, status, headers={"opc-request-id": info.request_id, **(headers or {})})
+
+
+class OciApi:
+    """Request handlers over the ``oci`` section of the emulator state."""
+
+    def __init__(self, emu: Emulator) -> None:
+        self.emu = emu
+        self.state: dict[str, Any] = emu.store.section("oci")
+
+    # plumbing ---------------------------------------------------------------------------------
+    def _lookup_key(self, tenancy: str, user: str, fp: str) -> str | None:
+        record = self.state["users"].get(user)
+        if record is None or record["tenancy"] != tenancy:
+            return None
+        return record["keys"].get(fp)
+
+    async def authenticate(self, request: Request) -> tuple[str, bytes]:
+        """Verify the request signature; return the caller's tenancy and the body."""
+        body = await request.body()
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        try:
+            caller = verify_request(
+                method=request.method, raw_path=request.scope.get("raw_path") or request.url.path.encode(),
+                query_string=request.scope.get("query_string", b""), headers=headers, body=body,
+                now=self.emu.now(), lookup_key=self._lookup_key)
+        except SignatureError as exc:
+            raise ApiError(401, "NotAuthenticated",
+                           f"The required information to complete authentication was not provided or "
+                           f"was incorrect: {exc}") from None
+        call_info(request).account = caller.tenancy
+        return caller.tenancy, body
+
+    def endpoint(self, fn: Callable[[Request, str, bytes], Awaitable[Response]]) -> Handler:
+        async def handle(request: Request) -> Response:
+            info = call_info(request)
+            try:
+                tenancy, body = await self.authenticate(request)
+                return await fn(request, tenancy, body)
+            except ApiError as exc:
+                if request.method == "HEAD":
+                    return Response(status_code=exc.status, headers={"opc-request-id": info.request_id})
+                return error_response(exc.status, exc.code, exc.message, info, exc.headers)
+
+        return handle
+
+    def own_compartment(self, tenancy: str, compartment_id: str) -> None:
+        record = self.state["compartments"].get(compartment_id)
+        if record is None or record["tenancy"] != tenancy:
+            raise ApiError.not_found()
+
+    def visible_image(self, tenancy: str, image_id: str) -> dict[str, Any]:
+        img = self.state["images"].get(image_id)
+        if img is None or img["_tenancy"] not in (None, tenancy):
+            raise ApiError.not_found()
+        return img
+
+    def own_image(self, tenancy: str, image_id: str) -> dict[str, Any]:
+        img = self.visible_image(tenancy, image_id)
+        if img["_tenancy"] is None:  # platform images are read-only for every tenancy
+            raise ApiError.not_found()
+        return img
+
+    def image_response(self, img: dict[str, Any], info: CallInfo, headers: dict[str, str] | None = None
+                       ) -> Response:
+        body = images.render(img, self.emu.now())
+        return json_response(body, info, headers={"etag": images.etag(body), **(headers or {})})
+
+    def find_object(self, namespace: str, bucket: str, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        record = self.state["buckets"].get(f"{namespace}/{bucket}")
+        if record is None:
+            raise ApiError(404, "BucketNotFound",
+                           f"Either the bucket named '{bucket}' does not exist in the namespace "
+                           f"'{namespace}' or you are not authorized to access it")
+        obj = record["objects"].get(name)
+        if obj is None:
+            raise ApiError(404, "ObjectNotFound",
+                           f"The object '{name}' was not found in the bucket '{bucket}'")
+        return record, obj
+
+    # images -----------------------------------------------------------------------------------
+    async def create_image(self, request: Request, tenancy: str, raw: bytes) -> Response:
+        info = call_info(request)
+        body = images.parse_json(raw)
+        token = request.headers.get("opc-retry-token")
+        now = self.emu.now()
+        body_hash = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        tokens = self.state["retry_tokens"].setdefault(tenancy, {})
+        for key in [k for k, v in tokens.items() if v["expires"] <= now]:
+            del tokens[key]
+        if token is not None:
+            if not 1 <= len(token) <= 64:
+                raise ApiError(400, "InvalidParameter", "opc-retry-token must be 1 to 64 characters")
+            previous = tokens.get(token)
+            if previous is not None:
+                if previous["hash"] != body_hash:
+                    raise ApiError(409, "InvalidatedRetryToken",
+                                   "The retry token was already used for a different request")
+                img = self.state["images"][previous["image"]]
+                return self.image_response(img, info, {"opc-work-request-id": previous["work_request"]})
+
+        images.validate_create(body)
+        self.own_compartment(tenancy, body["compartmentId"])
+        if body.get("instanceId"):
+            inst = self.state["instances"].get(body["instanceId"])
+            if inst is None or inst["_tenancy"] != tenancy or inst["lifecycleState"] == "TERMINATED":
+                raise ApiError.not_found()
+            if inst["lifecycleState"] != "RUNNING":
+                raise ApiError(409, "IncorrectState",
+                               f"The instance is {inst['lifecycleState']}; an image needs a RUNNING instance")
+            source = self.state["images"].get(inst["imageId"], {})
+            img = images.from_instance(self.emu, tenancy, body, inst, source)
+        else:
+            details = body["imageSourceDetails"]
+            obj = self.resolve_import(tenancy, details)
+            img = images.from_object(self.emu, tenancy, body, details, obj)
+        self.state["images"][img["id"]] = img
+        if token is not None:
+            tokens[token] = {"hash": body_hash, "image": img["id"], "expires": now + 86400.0,
+                             "work_request": img["_work_request"]}
+        self.emu.save()
+        return self.image_response(img, info, {"opc-work-request-id": img["_work_request"]})
+
+    def resolve_import(self, tenancy: str, details: dict[str, Any]) -> dict[str, Any]:
+        if details["sourceType"] == "objectStorageTuple":
+            record, obj = self._tuple_object(tenancy, details)
+            return obj
+        parts = urlsplit(details["sourceUri"])
+        match = _URI_PATH.match(parts.path)
+        invalid = ApiError(400, "InvalidParameter",
+                           "sourceUri does not resolve to an object in Object Storage")
+        if parts.scheme not in ("http", "https") or match is None:
+            raise invalid
+        namespace, bucket, name = (unquote(g) for g in match.groups())
+        try:
+            record, obj = self.find_object(namespace, bucket, name)
+        except ApiError:
+            raise invalid from None
+        if record["tenancy"] != tenancy and not parts.path.startswith("/p/"):
+            raise invalid
+        return obj
+
+    def _tuple_object(self, tenancy: str, details: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        try:
+            record, obj = self.find_object(details["namespaceName"], details["bucketName"],
+                                           details["objectName"])
+        except ApiError:
+            raise ApiError.not_found() from None
+        if record["tenancy"] != tenancy:
+            raise ApiError.not_found()
+        return record, obj
+
+    async def get_image(self, request: Request, tenancy: str, _body: bytes) -> Response:
+        img = self.visible_image(tenancy, request.path_params["image_id"])
+        return self.image_response(img, call_info(request))
+
+    async def list_images(self, request: Request, tenancy: str, _body: bytes) -> Response:
+        query = request.query_params
+        compartment = query.get("compartmentId")
+        if not compartment:
+            raise ApiError(400, "MissingParameter", "compartmentId is required")
+        self.own_compartment(tenancy, compartment)
+        page, next_page = images.list_page(self.state["images"], compartment, query, self.emu.now())
+        headers = {"opc-next-page": next_page} if next_page else {}
+        return json_response(page, call_info(request), headers=headers)
+
+    def _check_mutable(self, request: Request, img: dict[str, Any]) -> None:
+        current = images.render(img, self.emu.now())
+        wanted = request.headers.get("if-match")
+        if wanted and wanted != images.etag(current):
+            raise ApiError(412, "PreconditionFailed", "The if-match etag does not match the image's etag")
+        if current["lifecycleState"] != "AVAILABLE":
+            raise ApiError(409, "IncorrectState", f"The image is {current['lifecycleState']}")
+
+    async def update_image(self, request: Request, tenancy: str, raw: bytes) -> Response:
+        img = self.own_image(tenancy, request.path_params["image_id"])
+        body = images.parse_json(raw)
+        changes = images.validate_update(body)
+        self._check_mutable(request, img)
+        img.update(changes)
+        self.emu.save()
+        return self.image_response(img, call_info(request))
+
+    async def delete_image(self, request: Request, tenancy: str, _body: bytes) -> Response:
+        img = self.own_image(tenancy, request.path_params["image_id"])
+        self._check_mutable(request, img)
+        img["_deleted_at"] = self.emu.now()
+        self.emu.save()
+        return Response(status_code=204, headers={"opc-request-id": call_info(request).request_id})
+
+    # instances and objects -----------------------------------------------------------------------
+    async def get_instance(self, request: Request, tenancy: str, _body: bytes) -> Response:
+        inst = self.state["instances"].get(request.path_params["instance_id"])
+        if inst is None or inst["_tenancy"] != tenancy:
+            raise ApiError.not_found()
+        body = {k: v for k, v in inst.items() if not k.startswith("_")}
+        return json_response(body, call_info(request), headers={"etag": images.etag(body)})
+
+    async def get_object(self, request: Request, tenancy: str, _body: bytes) -> Response:
+        p = request.path_params
+        record, obj = self.find_object(p["namespace"], p["bucket"], p["object"])
+        if record["tenancy"] != tenancy:  # another tenancy's private bucket looks absent
+            raise ApiError(404, "BucketNotFound",
+                           f"Either the bucket named '{p['bucket']}' does not exist in the namespace "
+                           f"'{p['namespace']}' or you are not authorized to access it")
+        content = base64.b64decode(obj["content_b64"])
+        headers = {
+            "opc-request-id": call_info(request).request_id, "etag": obj["etag"],
+            "content-md5": obj["md5"], "content-type": obj["contentType"],
+            "content-length": str(len(content)), "last-modified": formatdate(obj["timeCreated"], usegmt=True),
+            "accept-ranges": "bytes", "archival-state": "Available",
+            **{f"opc-meta-{k}": v for k, v in obj["metadata"].items()},
+        }
+        if request.method == "HEAD":
+            return Response(status_code=200, headers=headers)
+        return Response(content, status_code=200, headers=headers)
+
+
+class OciPlugin:
+    """The OCI cloud of the emulator (see :class:`imageops.emulator.core.CloudPlugin`)."""
+
+    name = "oci"
+
+    def __init__(self) -> None:
+        self.config_file: str | None = None
+
+    def seed(self, emulator: Emulator) -> None:
+        state = emulator.store.section("oci")
+        if not state.get("demo"):
+            seed_world(emulator, state)
+        self.config_file = str(ensure_credentials(emulator, state))
+
+    def routes(self, emulator: Emulator) -> list[Route]:
+        api = OciApi(emulator)
+        ep = api.endpoint
+        obj = "/n/{namespace}/b/{bucket}/o/{object:path}"
+        return [
+            Route(f"{API}/images", ep(api.create_image), methods=["POST"], name="CreateImage"),
+            Route(f"{API}/images", ep(api.list_images), methods=["GET"], name="ListImages"),
+            Route(f"{API}/images/{{image_id}}", ep(api.get_image), methods=["GET"], name="GetImage"),
+            Route(f"{API}/images/{{image_id}}", ep(api.update_image), methods=["PUT"], name="UpdateImage"),
+            Route(f"{API}/images/{{image_id}}", ep(api.delete_image), methods=["DELETE"], name="DeleteImage"),
+            Route(f"{API}/instances/{{instance_id}}", ep(api.get_instance), methods=["GET"],
+                  name="GetInstance"),
+            Route(obj, ep(api.get_object), methods=["HEAD"], name="HeadObject"),
+            Route(obj, ep(api.get_object), methods=["GET"], name="GetObject"),
+        ]
+
+    def fault_response(self, emulator: Emulator, kind: str, info: CallInfo) -> Response:
+        if kind == "throttle":
+            return error_response(429, "TooManyRequests", "Too many requests for the tenancy", info,
+                                  {"retry-after": decimal_string(emulator.scaled(1.0))})
+        if kind == "unavailable":
+            return error_response(503, "ServiceUnavailable", "The service is temporarily unavailable", info)
+        return error_response(500, "InternalServerError", "An internal error occurred", info)
+
+    def account_hint(self, headers: Any) -> str | None:
+        try:
+            key_id = parse_authorization(headers.get("authorization", "")).get("keyId", "")
+            return key_id.split("/")[0] or None
+        except SignatureError:
+            return None
+
+    def env(self, emulator: Emulator, endpoint: str) -> dict[str, str]:
+        state = emulator.store.section("oci")
+        env = {
+            "IMAGEOPS_OCI_ENDPOINT": endpoint,
+            "IMAGEOPS_OCI_REGION": emulator.region,
+            "IMAGEOPS_OCI_REGION_KEY": region_key(emulator.region),
+            "IMAGEOPS_OCI_CONFIG_FILE": self.config_file or "",
+            "IMAGEOPS_OCI_PROFILE": "DEFAULT",
+            "IMAGEOPS_OCI_OTHER_PROFILE": "OTHER",
+            "IMAGEOPS_OCI_PLATFORM_IMAGE_ID": next(
+                i for i, img in state["images"].items() if img["_tenancy"] is None),
+        }
+        for profile, prefix in (("DEFAULT", "IMAGEOPS_OCI_"), ("OTHER", "IMAGEOPS_OCI_OTHER_")):
+            demo = state["demo"][profile]
+            uri = (f"{endpoint}/n/{quote(demo['namespace'], safe='')}/b/{quote(demo['bucket'], safe='')}"
+                   f"/o/{quote(demo['object'], safe='')}")
+            env.update({
+                f"{prefix}TENANCY_ID": demo["tenancy"], f"{prefix}USER_ID": demo["user"],
+                f"{prefix}COMPARTMENT_ID": demo["compartment"], f"{prefix}INSTANCE_ID": demo["instance"],
+                f"{prefix}STOPPED_INSTANCE_ID": demo["stopped_instance"],
+                f"{prefix}TERMINATED_INSTANCE_ID": demo["terminated_instance"],
+                f"{prefix}NAMESPACE": demo["namespace"], f"{prefix}BUCKET": demo["bucket"],
+                f"{prefix}OBJECT": demo["object"], f"{prefix}OBJECT_URI": uri,
+            })
+        return env
+
+
+def plugin() -> OciPlugin:
+    return OciPlugin()

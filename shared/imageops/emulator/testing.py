@@ -1,0 +1,113 @@
+"""Run the emulator as a subprocess for tests, benchmarks and examples.
+
+>>> with running_emulator() as emu:          # doctest: +SKIP
+...     endpoint = emu.env["IMAGEOPS_OCI_ENDPOINT"]
+...     mark = emu.mark()
+...     ...                                   # calls against the endpoint
+...     writes = [c for c in emu.calls(since=mark) if c["method"] != "GET"]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+READY_TIMEOUT = 20.0
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    env = {}
+    for line in Path(path).read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key and not line.startswith("#"):
+            env[key.strip()] = value
+    return env
+
+
+class EmulatorHandle:
+    """A running emulator process and its env file."""
+
+    def __init__(self, process: subprocess.Popen, env_file: Path, env: dict[str, str]) -> None:
+        self.process = process
+        self.env_file = env_file
+        self.env = env
+
+    @property
+    def url(self) -> str:
+        return self.env.get("IMAGEOPS_EMULATOR_URL") or self.env["IMAGEOPS_OCI_ENDPOINT"]
+
+    def calls(self, since: int = 0, cloud: str | None = None) -> list[dict]:
+        query = f"?since={int(since)}" + (f"&cloud={cloud}" if cloud else "")
+        # No proxies: the emulator is on loopback and proxy variables must not reroute it.
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(f"{self.url}/_emulator/calls{query}", timeout=10) as response:
+            return json.loads(response.read())
+
+    def mark(self) -> int:
+        calls = self.calls()
+        return max((c["seq"] for c in calls), default=0)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def _pythonpath() -> str:
+    """Make ``imageops`` importable in the child even when it is not installed."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    current = os.environ.get("PYTHONPATH", "")
+    parts = [p for p in current.split(os.pathsep) if p]
+    if package_root not in parts:
+        parts.insert(0, package_root)
+    return os.pathsep.join(parts)
+
+
+@contextlib.contextmanager
+def running_emulator(*, time_scale: float = 0.01, fault_rate: float = 0.0, seed: int = 0,
+                     state_file: Path | None = None, workdir: Path | None = None,
+                     extra_args: Sequence[str] = ()) -> Iterator[EmulatorHandle]:
+    """Start ``python -m imageops emulator serve`` on a free loopback port; stop it on exit."""
+    with contextlib.ExitStack() as stack:
+        if workdir is None:
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="imageops-emu-")))
+        workdir = Path(workdir)
+        workdir.mkdir(parents=True, exist_ok=True)
+        env_file = workdir / "emulator.env"
+        env_file.unlink(missing_ok=True)
+        args = [sys.executable, "-m", "imageops", "emulator", "serve", "--host", "127.0.0.1", "--port", "0",
+                "--env-file", str(env_file), "--time-scale", repr(float(time_scale)),
+                "--fault-rate", repr(float(fault_rate)), "--seed", str(int(seed))]
+        if state_file is not None:
+            args += ["--state-file", str(state_file)]
+        elif "--data-dir" not in extra_args:
+            args += ["--data-dir", str(workdir / "data")]
+        args += list(extra_args)
+        child_env = {**os.environ, "PYTHONPATH": _pythonpath()}
+        log = open(workdir / "emulator.log", "wb")  # noqa: SIM115 - closed by the exit stack
+        stack.callback(log.close)
+        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=log, env=child_env)
+        handle = EmulatorHandle(process, env_file, {})
+        stack.callback(handle.stop)
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not env_file.exists():
+            if process.poll() is not None:
+                raise RuntimeError(f"the emulator exited with {process.returncode}: "
+                                   f"{(workdir / 'emulator.log').read_text(errors='replace')[-2000:]}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the emulator did not write {env_file} within {READY_TIMEOUT:.0f} s")
+            time.sleep(0.02)
+        handle.env = read_env_file(env_file)
+        yield handle
