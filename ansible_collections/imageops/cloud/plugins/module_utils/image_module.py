@@ -1,0 +1,328 @@
+# Copyright: imageops contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+"""The one base class of every imageops.cloud module, for every cloud.
+
+A module file only declares its documentation, its cloud (a :class:`CloudAuth`) and the options
+that make up the cloud's desired-state spec; :class:`ImageModule` does the rest the same way for
+every cloud:
+
+* import the ``imageops`` core, or fail with ``missing_required_lib("imageops")``;
+* add the cloud's auth options and the common ``state``/``image_id``/``wait``/``wait_timeout``/
+  ``purge_tags``/``allow_replace`` options to the argument spec;
+* parse the desired state with the core's spec model (every invalid field reported at once, before
+  any API call);
+* build the driver, look the image up (one read), plan, and in check mode stop there;
+* apply the plan (create, update in place, replace if allowed, delete) and wait;
+* report errors with the cloud's code, message and request id, never a secret.
+
+Adding a cloud means adding a :class:`CloudAuth` (see ``oci.py`` beside this file), a doc fragment and
+the module files; this class does not change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+try:
+    import pydantic
+
+    from imageops import reconcile, registry
+    from imageops.errors import (
+        AmbiguousImageError,
+        CloudError,
+        ImageOpsError,
+        SpecError,
+        WaitTimeoutError,
+    )
+    from imageops.reconcile import Action
+    from imageops.spec import spec_errors
+except ImportError:
+    HAS_IMAGEOPS = False
+    IMAGEOPS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_IMAGEOPS = True
+    IMAGEOPS_IMPORT_ERROR = None
+
+try:
+    from imageops.redact import redact as _core_redact
+except ImportError:
+    _core_redact = None
+
+
+def redact(text):
+    """Scrub credentials from a message with the core's redactor when it has one."""
+    text = str(text)
+    if _core_redact is not None:
+        try:
+            return _core_redact(text)
+        except Exception:  # a redactor failure must not hide the original error
+            return text
+    return text
+
+
+class CloudAuth:
+    """How a cloud's auth options look in Ansible and which core setting each one feeds.
+
+    ``argument_spec`` is the Ansible argument spec of the auth options (secrets with ``no_log``);
+    ``settings`` maps each option name to the keyword :func:`imageops.registry.connect` takes.
+    """
+
+    def __init__(self, cloud, argument_spec, settings):
+        missing = set(settings) - set(argument_spec)
+        if missing:
+            raise ValueError(f"auth settings for undeclared options: {sorted(missing)}")
+        self.cloud = cloud
+        self.argument_spec = argument_spec
+        self.settings = settings
+
+
+def wait_argument_spec():
+    return dict(
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=1800),
+    )
+
+
+def image_argument_spec():
+    """The options every ``<cloud>_image`` module has besides its cloud's own arguments."""
+    spec = dict(
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        image_id=dict(type="str"),
+        purge_tags=dict(type="bool", default=True),
+        allow_replace=dict(type="bool", default=False),
+    )
+    spec.update(wait_argument_spec())
+    return spec
+
+
+class _TrackingDriver:
+    """Delegates to the real driver and remembers whether a write call was made."""
+
+    _WRITES = ("create", "update", "delete")
+
+    def __init__(self, driver):
+        self._driver = driver
+        self.wrote = False
+
+    def __getattr__(self, name):
+        attr = getattr(self._driver, name)
+        if name in self._WRITES and callable(attr):
+
+            def write(*args, **kwargs):
+                self.wrote = True
+                return attr(*args, **kwargs)
+
+            return write
+        return attr
+
+
+def _strip_unset(value, argspec):
+    """Drop the suboptions Ansible filled with None: in a spec, unset means "no opinion"."""
+    if value is None or not argspec.get("options"):
+        return value
+    if argspec.get("type") == "list":
+        return [_strip_unset(item, dict(argspec, type="dict")) for item in value]
+    return {
+        key: _strip_unset(item, argspec["options"].get(key, {}))
+        for key, item in value.items()
+        if item is not None
+    }
+
+
+class ImageModule(AnsibleModule):
+    """An AnsibleModule that manages (or reads) one cloud's images through the imageops core.
+
+    :param auth: the cloud's :class:`CloudAuth`.
+    :param argument_spec: the module's own options. For a managing module these are the cloud's
+        spec arguments, passed to the spec under the same name unless ``spec_names`` renames them.
+    :param info: True for a ``*_image_info`` module: no ``state``/``wait``/... options are added and
+        nothing is ever written.
+    :param spec_names: option name -> spec field name, for options whose names differ.
+    """
+
+    def __init__(self, auth, argument_spec, *, info=False, spec_names=None, **kwargs):
+        self.auth = auth
+        self.cloud = auth.cloud
+        self.is_info = info
+        self._own_options = dict(argument_spec)
+        self.spec_names = {name: name for name in self._own_options}
+        self.spec_names.update(spec_names or {})
+        full_spec = dict(auth.argument_spec)
+        if not info:
+            full_spec.update(image_argument_spec())
+        full_spec.update(argument_spec)
+        kwargs.setdefault("supports_check_mode", True)
+        super().__init__(argument_spec=full_spec, **kwargs)
+        if not HAS_IMAGEOPS:
+            self.fail_json(msg=missing_required_lib("imageops"), exception=IMAGEOPS_IMPORT_ERROR)
+        self.spec_type = registry.spec_type(self.cloud)
+        self._driver = None
+
+    # ---------------------------------------------------------------------------- inputs
+    def spec_input(self):
+        """The spec fields the user set, under the spec's names; unset options are left out."""
+        data = {}
+        for option, field in self.spec_names.items():
+            value = self.params.get(option)
+            if value is None or field is None:
+                continue
+            data[field] = _strip_unset(value, self._own_options.get(option, {}))
+        return data
+
+    def _option_name(self, field):
+        head, _, rest = field.partition(".")
+        for option, name in self.spec_names.items():
+            if name == head:
+                return option + ("." + rest if rest else "")
+        return field
+
+    def fail_spec(self, exc):
+        problems = [{"option": self._option_name(field), "rule": rule} for field, rule in exc.errors]
+        text = "; ".join(f"{p['option']}: {p['rule']}" for p in problems)
+        self.fail_json(msg=f"invalid options: {text}", errors=problems, changed=False)
+
+    def desired(self):
+        """The full desired state, validated by the spec (all problems at once) or fail."""
+        try:
+            return self.spec_type.parse(self.spec_input())
+        except SpecError as exc:
+            self.fail_spec(exc)
+
+    def key_spec(self):
+        """A spec holding only what is needed to find an image again (for deletes and listings).
+
+        Each given field is validated as the spec validates it, but the rules that only matter
+        for a create (a source is required...) do not apply.
+        """
+        try:
+            return self.spec_type.model_validate(self.spec_input())
+        except pydantic.ValidationError as exc:
+            self.fail_spec(spec_errors(exc))
+
+    def auth_settings(self):
+        return {setting: self.params.get(option) for option, setting in self.auth.settings.items()}
+
+    # ---------------------------------------------------------------------------- the cloud
+    @property
+    def driver(self):
+        if self._driver is None:
+            self._driver = _TrackingDriver(registry.connect(self.cloud, **self.auth_settings()))
+        return self._driver
+
+    @property
+    def wrote(self):
+        return self._driver is not None and self._driver.wrote
+
+    def close(self):
+        if self._driver is not None:
+            with contextlib.suppress(Exception):
+                self._driver.close()
+
+    def fail_error(self, exc, **extra):
+        """Fail with what went wrong: the cloud's code, message and request id, never a secret."""
+        result = dict(changed=self.wrote)
+        result.update(extra)
+        if isinstance(exc, SpecError):
+            self.fail_spec(exc)
+        if isinstance(exc, WaitTimeoutError):
+            result.update(changed=True, image_id=exc.image_id, image=dict(id=exc.image_id))
+            result.setdefault("image", dict(id=exc.image_id))
+        elif isinstance(exc, AmbiguousImageError):
+            result.update(image_ids=list(exc.image_ids))
+        elif isinstance(exc, CloudError):
+            result.update(
+                error=dict(
+                    code=exc.code,
+                    message=redact(exc.message),
+                    status=exc.status,
+                    request_id=exc.request_id,
+                    operation=exc.operation,
+                )
+            )
+        self.close()
+        self.fail_json(msg=redact(exc), **result)
+
+    @staticmethod
+    def image_result(image):
+        if image is None:
+            return {}
+        attributes = dict(image.attributes)
+        attributes.setdefault("id", image.id)
+        return attributes
+
+    # ---------------------------------------------------------------------------- managing
+    def run(self):
+        """state=present|absent, check mode, diff mode, wait: the whole life of a managing module."""
+        try:
+            result = self._run()
+        except ImageOpsError as exc:
+            self.fail_error(exc)
+        self.close()
+        self.exit_json(**result)
+
+    def _run(self):
+        p = self.params
+        image_id = p.get("image_id")
+        if p["state"] == "absent":
+            desired = None
+            key = None if image_id else self.key_spec()
+            observed = reconcile.lookup(self.driver, key, image_id)
+        else:
+            desired = self.desired()
+            observed = reconcile.lookup(self.driver, desired, image_id)
+            if image_id and (observed is None or not observed.is_live):
+                self.fail_json(
+                    msg=f"image {image_id} does not exist (or is deleted); "
+                    "leave image_id out to create a new image",
+                    changed=False,
+                )
+        the_plan = reconcile.plan(desired, observed, purge_tags=p["purge_tags"])
+        if the_plan.action is Action.REPLACE and not p["allow_replace"]:
+            fields = ", ".join(self._option_name(f) for f in the_plan.replace_fields)
+            self.fail_json(
+                msg=f"image {observed.id} differs in {fields}, which cannot change on an existing "
+                "image; set allow_replace=true to delete it and create a new one",
+                changed=False,
+                replace_fields=[self._option_name(f) for f in the_plan.replace_fields],
+                image=self.image_result(observed),
+                diff=the_plan.diff(),
+            )
+        result = dict(changed=the_plan.changed, action=the_plan.action.value, diff=the_plan.diff())
+        if self.check_mode:
+            result["image"] = self.image_result(observed)
+            return result
+        image = reconcile.apply(the_plan, self.driver, wait=p["wait"], timeout=float(p["wait_timeout"]))
+        if desired is None:
+            image = observed  # what was deleted (or nothing)
+        result["image"] = self.image_result(image)
+        return result
+
+    # ---------------------------------------------------------------------------- info
+    def run_info(self, filters=None, lister=None):
+        """Return ``images``: the one image ``image_id`` names, or the images matching ``filters``.
+
+        Listing uses the driver's ``list(key_spec, **filters)`` method when it has one, else
+        ``lister(driver, key_spec, **filters)`` when given, else ``find`` by the idempotency key.
+        """
+        try:
+            images = self._run_info(filters or {}, lister)
+        except ImageOpsError as exc:
+            self.fail_error(exc)
+        self.close()
+        self.exit_json(changed=False, images=[self.image_result(i) for i in images])
+
+    def _run_info(self, filters, lister):
+        image_id = self.params.get("image_id")
+        if image_id:
+            image = self.driver.get(image_id)
+            return [image] if image is not None and image.is_live else []
+        key = self.key_spec()
+        if callable(getattr(self.driver, "list", None)):
+            return list(self.driver.list(key, **filters))
+        if lister is not None:
+            return list(lister(self.driver, key, **filters))
+        image = reconcile.lookup(self.driver, key, None)
+        return [image] if image is not None else []
