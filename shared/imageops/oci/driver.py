@@ -293,10 +293,16 @@ class OciDriver:
         return self._image(data)
 
     def delete(self, image_id: str) -> None:
+        """DeleteImage; an image already gone (404, or 409 because it is DELETED) is a success."""
         try:
             self.api.delete_image(image_id)
         except NotFoundError:
             return
+        except ConflictError:
+            current = self.get(image_id)
+            if current is None or current.state is ImageState.DELETED:
+                return
+            raise
 
     def wait_for(
         self,
