@@ -1,0 +1,468 @@
+"""The one dynamic-resource provider every cloud's ``Image`` resource uses.
+
+:class:`ImageProvider` is pickled into the Pulumi state (``__provider``) by the SDK, with ``dill``. It
+therefore holds nothing but the cloud's name: no client, no lock, no credential. Every method builds
+its driver inside the call, from (first match wins)
+
+1. the resource's non-secret connection inputs (for OCI ``config_file``, ``profile``, ``region``,
+   ``endpoint``),
+2. the stack configuration the engine passes to ``configure`` (namespace ``imageops``, for OCI
+   ``imageops:ociConfigFile``, ``imageops:ociProfile``, ``imageops:ociRegion``,
+   ``imageops:ociEndpoint``, ``imageops:ociTenancy``, ``imageops:ociUser``, ``imageops:ociFingerprint``,
+   ``imageops:ociKeyFile``, and the secrets ``imageops:ociKeyContent`` / ``imageops:ociPassPhrase``,
+   which stay in the provider process's memory only),
+3. the environment and the cloud's own config file, as the core's ``connect`` resolves them.
+
+How each call maps to the core:
+
+* ``check``: ``spec.parse``; every ``SpecError`` entry becomes one ``CheckFailure(field, rule)``.
+* ``diff``: ``reconcile.plan`` of the new spec against the image rebuilt from the old outputs, with
+  the old inputs as ``previous``: no API call. Replace fields are listed in ``replaces``; the replace
+  is delete-before-replace when the new image would carry the old one's idempotency key.
+* ``create``: lookup by the idempotency key first (an interrupted create is adopted), then apply.
+* ``update``: the in-place part of the plan against the live image.
+* ``delete``: delete and wait; an image already gone is a success.
+* ``read``: ``pulumi refresh`` and ``Image.get`` (see :meth:`ImageProvider.read`).
+
+Timeouts: the Python dynamic-provider server does not hand ``CustomTimeouts`` to providers, so each
+resource takes a ``wait_timeout`` input (seconds, default 1800) used for every wait.
+
+Errors: every exception leaves a call as a :class:`ImageProviderError` whose message went through
+:func:`imageops.redact.redact` and that carries no chained exception, so neither the message nor the
+traceback the server sends to the engine can hold key material or a passphrase.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+import imageops.reconcile as reconcile
+from imageops import registry
+from imageops.errors import SpecError
+from imageops.model import Image, ImageState
+from imageops.redact import redact, register_secret
+from imageops.spec import ImageSpec, Update
+
+PROVIDER_KEY = "__provider"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN, the wire sentinel
+CONFIG_NAMESPACE = "imageops"
+WAIT_TIMEOUT = "wait_timeout"
+DEFAULT_WAIT_TIMEOUT = 1800.0
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How a cloud's driver is configured from a resource and the stack configuration."""
+
+    inputs: tuple[str, ...]
+    """Non-secret connection settings a resource may set as inputs."""
+    config: Mapping[str, str]
+    """Driver setting -> stack config key (without the ``imageops:`` namespace)."""
+    secret_config: Mapping[str, str] = field(default_factory=dict)
+    """Secret driver settings, taken from the stack configuration only (never inputs or outputs)."""
+    replace: tuple[str, ...] = ()
+    """Connection inputs whose change means another image (e.g. the region)."""
+
+
+CONNECTIONS: dict[str, Connection] = {
+    "oci": Connection(
+        inputs=("config_file", "profile", "region", "endpoint"),
+        config={
+            "config_file": "ociConfigFile",
+            "profile": "ociProfile",
+            "region": "ociRegion",
+            "endpoint": "ociEndpoint",
+            "tenancy": "ociTenancy",
+            "user": "ociUser",
+            "fingerprint": "ociFingerprint",
+            "key_file": "ociKeyFile",
+        },
+        secret_config={"key_content": "ociKeyContent", "pass_phrase": "ociPassPhrase"},
+        replace=("region",),
+    ),
+}
+
+# Stack configuration handed to ``configure``, per provider object. Kept out of the instance so it can
+# never be pickled with it, whatever the SDK does with the object later.
+_STACK_CONFIG: dict[int, dict[str, Any]] = {}
+
+
+class ImageProviderError(Exception):
+    """A failed provider call, with a redacted message and no chained exception."""
+
+
+@contextlib.contextmanager
+def _guard(action: str) -> Iterator[None]:
+    try:
+        yield
+    except ImageProviderError:
+        raise
+    except SpecError as exc:
+        raise ImageProviderError(redact(f"{action}: invalid inputs: {exc}")) from None
+    except Exception as exc:
+        kind = type(exc).__name__
+        raise ImageProviderError(redact(f"{action} failed: {kind}: {exc}")) from None
+
+
+def is_unknown(value: Any) -> bool:
+    """True if ``value`` is, or contains, a value not known until apply (preview)."""
+    if isinstance(value, str):
+        return value == UNKNOWN
+    if isinstance(value, Mapping):
+        return any(is_unknown(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(is_unknown(v) for v in value)
+    return False
+
+
+def _plain(value: Any) -> Any:
+    """Unwrap RPC secrets (the server may hand them over when secrets are accepted)."""
+    if isinstance(value, Mapping):
+        if value.get("4dabf18193072939515e22adb298388d") == "1b47061264138c4ac30d75fd1eb44270":
+            return _plain(value.get("value"))
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _normalise_state(raw: str | None) -> ImageState:
+    word = (raw or "").upper()
+    if word in ("DELETED", "NOT_FOUND"):
+        return ImageState.DELETED
+    if "FAIL" in word or "ERROR" in word or word == "DISABLED":
+        return ImageState.FAILED
+    if word == "AVAILABLE":
+        return ImageState.AVAILABLE
+    return ImageState.PENDING
+
+
+class ImageProvider(ResourceProvider):
+    """Generic CRUD over the imageops core for one cloud. Pickled into state: holds ``cloud`` only."""
+
+    serialize_as_secret_always = False  # nothing secret is ever captured; keep the state readable
+
+    def __init__(self, cloud: str) -> None:
+        super().__init__()
+        if cloud not in CONNECTIONS:
+            raise ValueError(f"unknown cloud {cloud!r}; known: {', '.join(CONNECTIONS)}")
+        self.cloud = cloud
+
+    # The object that reaches the state is exactly {"cloud": ...}.
+    def __getstate__(self) -> dict[str, Any]:
+        return {"cloud": self.cloud}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.cloud = state["cloud"]
+
+    # ------------------------------------------------------------------ plumbing
+    @property
+    def spec_type(self) -> type[ImageSpec]:
+        return registry.spec_type(self.cloud)
+
+    @property
+    def connection(self) -> Connection:
+        return CONNECTIONS[self.cloud]
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Keep the stack configuration (namespace ``imageops``) for the settings of each call."""
+        values: dict[str, Any] = {}
+        conn = self.connection
+        for setting, key in {**conn.config, **conn.secret_config}.items():
+            value = req.config.get(f"{CONFIG_NAMESPACE}:{key}")
+            if value not in (None, ""):
+                values[setting] = _plain(value)
+                if setting in conn.secret_config:
+                    register_secret(str(values[setting]))
+        _STACK_CONFIG[id(self)] = values
+
+    def _settings(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        settings = dict(_STACK_CONFIG.get(id(self), {}))
+        for name in self.connection.inputs:
+            value = props.get(name)
+            if value is not None and not is_unknown(value):
+                settings[name] = value
+        return settings
+
+    def _connect(self, props: Mapping[str, Any]) -> Any:
+        return registry.connect(self.cloud, **self._settings(props))
+
+    def _timeout(self, props: Mapping[str, Any]) -> float:
+        value = props.get(WAIT_TIMEOUT)
+        return float(value) if value not in (None, UNKNOWN) else DEFAULT_WAIT_TIMEOUT
+
+    def _spec_input(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The spec's part of a property bag: no connection inputs, no ``__provider``, no nulls."""
+        skip = {PROVIDER_KEY, WAIT_TIMEOUT, *self.connection.inputs}
+        return {k: _plain(v) for k, v in props.items() if k not in skip and v is not None}
+
+    def _spec_fields_of(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        fields = self.spec_type.model_fields
+        return {k: _plain(v) for k, v in props.items() if k in fields and v is not None}
+
+    def _parse(self, props: Mapping[str, Any]) -> ImageSpec:
+        # Outputs declared on the resource class arrive as null inputs; anything else unknown to the
+        # spec is reported by the spec itself.
+        return self.spec_type.parse(self._spec_input(props))
+
+    def _previous(self, olds: Mapping[str, Any]) -> ImageSpec | None:
+        """The last applied spec, recovered from the old outputs (which carry the inputs)."""
+        data = self._spec_fields_of(olds)
+        for _ in range(len(data) + 1):
+            try:
+                return self.spec_type.parse(data)
+            except SpecError as exc:
+                bad = {f.split(".")[0] for f, _ in exc.errors} & set(data)
+                if not bad:
+                    return None
+                for name in bad:
+                    data.pop(name)
+        return None
+
+    def _image_from_outputs(self, image_id: str, olds: Mapping[str, Any]) -> Image:
+        attrs = {k: _plain(v) for k, v in olds.items() if k != PROVIDER_KEY}
+        raw = str(attrs.get("state") or "AVAILABLE")
+        return Image(
+            cloud=self.cloud,
+            id=image_id,
+            name=attrs.get("display_name") or attrs.get("name"),
+            state=_normalise_state(raw),
+            raw_state=raw,
+            attributes=attrs,
+        )
+
+    def _outputs(self, props: Mapping[str, Any], given: Mapping[str, Any], image: Image) -> dict[str, Any]:
+        """Outputs = the connection inputs and spec inputs as given, overlaid by every attribute the
+        cloud reports (what the image really is). ``id``/``urn`` are Pulumi's own."""
+        outs: dict[str, Any] = {}
+        for name in (*self.connection.inputs, WAIT_TIMEOUT):
+            if props.get(name) is not None:
+                outs[name] = _plain(props[name])
+        outs.update(given)
+        for key, value in image.attributes.items():
+            if key not in ("id", "urn", PROVIDER_KEY):
+                outs[key] = value
+        return outs
+
+    # ------------------------------------------------------------------ check / diff
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures: list[CheckFailure] = []
+        unknown = {k for k, v in news.items() if is_unknown(v)}
+        data = {k: v for k, v in self._spec_input(news).items() if k not in unknown}
+        try:
+            self.spec_type.parse(data)
+        except SpecError as exc:
+            for name, rule in exc.errors:
+                if name.split(".")[0] in unknown:
+                    continue  # decided at apply time, once the value is known
+                if "is required" in rule and unknown & set(self.spec_type.model_fields):
+                    continue  # a required-one-of rule may be met by a value not yet known
+                failures.append(CheckFailure(name, redact(rule)))
+        except Exception as exc:  # never raise from check: the engine wants failures
+            failures.append(CheckFailure("", redact(str(exc))))
+        timeout = news.get(WAIT_TIMEOUT)
+        if timeout is not None and not is_unknown(timeout):
+            try:
+                if float(timeout) <= 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                failures.append(CheckFailure(WAIT_TIMEOUT, "must be a positive number of seconds"))
+        for name in self.connection.inputs:
+            value = news.get(name)
+            if value is not None and not is_unknown(value) and not isinstance(value, str):
+                failures.append(CheckFailure(name, "must be a string"))
+        return CheckResult(news, failures)
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        with _guard("diff"):
+            return self._diff(id_, olds, news)
+
+    def _diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        spec_cls = self.spec_type
+        conn = self.connection
+        replaces: set[str] = set()
+        changes: set[str] = set()
+
+        # Connection inputs: the region is where the image lives; the rest only says how to reach it.
+        for name in (*conn.inputs, WAIT_TIMEOUT):
+            new, old = news.get(name), olds.get(name)
+            if new is None or new == old:
+                continue
+            (replaces if name in conn.replace else changes).add(name)
+
+        unknown = {k for k, v in news.items() if is_unknown(v) and k in spec_cls.model_fields}
+        for name in unknown:
+            if spec_cls.update_mode(name) is Update.REPLACE:
+                replaces.add(name)
+            else:
+                changes.add(name)
+
+        known = {k: v for k, v in news.items() if k not in unknown}
+        # An unknown field takes its old value for planning the rest (it is already in the sets).
+        for name in unknown:
+            if name in olds:
+                known[name] = olds[name]
+        desired = spec_cls.parse(self._spec_input(known))
+        observed = self._image_from_outputs(id_, olds)
+        previous = self._previous(olds)
+        the_plan = reconcile.plan(desired, observed, previous=previous, purge_tags=True)
+        for change in the_plan.changes:
+            (replaces if change.replace else changes).add(change.field)
+
+        # Create-only fields the cloud does not report: the plan compares them with ``previous`` only
+        # when both sides are set; Pulumi knows the old inputs exactly, so set <-> unset counts too.
+        seen = desired.observe(observed)
+        new_given = desired.given()
+        for name in spec_cls.model_fields:
+            if name in seen or name in unknown:
+                continue
+            if _plain(olds.get(name)) != new_given.get(name):
+                (replaces if spec_cls.update_mode(name) is Update.REPLACE else changes).add(name)
+
+        if not replaces and not changes:
+            return DiffResult(
+                changes=False, replaces=[], stables=self._stables(), delete_before_replace=False
+            )
+        delete_first = bool(replaces) and self._key_collides(desired, olds, news)
+        return DiffResult(
+            changes=True,
+            replaces=sorted(replaces),
+            stables=self._stables(),
+            delete_before_replace=delete_first,
+        )
+
+    def _stables(self) -> list[str]:
+        return sorted(self.spec_type.fields_by_mode(Update.REPLACE))
+
+    def _key_collides(
+        self, desired: ImageSpec, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> bool:
+        """Would the replacement carry the old image's idempotency key? Then it must be created after
+        the old one is deleted, or the create would find (and adopt) the old image."""
+        key = desired.lookup_key()
+        if key is None:
+            return False
+        for name in self.connection.replace:  # another region: another namespace of keys
+            if news.get(name) is not None and news.get(name) != olds.get(name):
+                return False
+        return all(olds.get(name) == value for name, value in key.items())
+
+    # ------------------------------------------------------------------ CRUD
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        with _guard("create"):
+            desired = self._parse(props)
+            driver = self._connect(props)
+            try:
+                found = reconcile.lookup(driver, desired, None)
+                the_plan = reconcile.plan(desired, found, purge_tags=True)
+                if the_plan.action is reconcile.Action.REPLACE:
+                    assert found is not None
+                    raise ImageProviderError(
+                        f"image {found.id} already has {desired.describe_key()} but differs in "
+                        f"{', '.join(the_plan.replace_fields)}, which cannot change in place: "
+                        "rename this resource's image, or delete or rename the existing one"
+                    )
+                image = reconcile.apply(the_plan, driver, wait=True, timeout=self._timeout(props))
+            finally:
+                driver.close()
+            assert image is not None
+            return CreateResult(image.id, self._outputs(props, desired.given(), image))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        with _guard("update"):
+            desired = self._parse(news)
+            previous = self._previous(olds)
+            driver = self._connect(news)
+            try:
+                observed = driver.get(id_)
+                if observed is None or not observed.is_live:
+                    raise ImageProviderError(
+                        f"image {id_} no longer exists: run `pulumi refresh` to drop it from the state"
+                    )
+                the_plan = reconcile.plan(desired, observed, previous=previous, purge_tags=True)
+                if the_plan.action is reconcile.Action.REPLACE:
+                    raise ImageProviderError(
+                        f"image {id_} needs a replacement ({', '.join(the_plan.replace_fields)} changed "
+                        "outside Pulumi): run `pulumi refresh`, then `pulumi up`"
+                    )
+                image = reconcile.apply(the_plan, driver, wait=True, timeout=self._timeout(news))
+            finally:
+                driver.close()
+            assert image is not None
+            return UpdateResult(self._outputs(news, desired.given(), image))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        with _guard("delete"):
+            driver = self._connect(props)
+            try:
+                driver.delete(id_)
+                driver.wait_for(id_, ImageState.DELETED, self._timeout(props))
+            finally:
+                driver.close()
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh (``props`` = the old outputs) or ``Image.get`` (``props`` = the resource's inputs,
+        usually connection settings only).
+
+        An image gone (or deleted) reads as id ``""``, which tells the engine it no longer exists. On
+        a refresh the inputs are left as they were, so the next ``up`` puts drifted tags back; on a
+        get they are rebuilt from what the cloud reports.
+
+        ``pulumi import`` and ``ResourceOptions(import_=...)`` send a Read with neither outputs nor
+        inputs, so the Python dynamic-provider server cannot find this provider (``__provider``) and
+        fails before any provider code runs: use ``Image.get`` for a read-only view, or declare the
+        resource with the image's ``compartment_id`` and ``display_name``, which adopts it on create.
+        """
+        with _guard("read"):
+            driver = self._connect(props)
+            try:
+                image = driver.get(id_)
+            finally:
+                driver.close()
+            if image is None or not image.is_live:
+                return ReadResult("", {})
+            refresh = "state" in props or "time_created" in props
+            given = self._spec_fields_of(props) if refresh else self._observed_inputs(image)
+            outs = self._outputs(props, given, image)
+            if refresh:
+                return ReadResult(image.id, outs)
+            inputs = {k: v for k, v in props.items() if k != PROVIDER_KEY and v is not None}
+            inputs.update(given)
+            return ReadResult(image.id, outs, inputs)
+
+    def _observed_inputs(self, image: Image) -> dict[str, Any]:
+        """The spec fields the cloud reports, as inputs for an image Pulumi did not create."""
+        result: dict[str, Any] = {}
+        for name, info in self.spec_type.model_fields.items():
+            value = image.attributes.get(name)
+            if value in (None, {}, []):
+                continue
+            nested = info.annotation
+            sub_fields = _nested_fields(nested)
+            if sub_fields and isinstance(value, Mapping):
+                value = {k: v for k, v in value.items() if k in sub_fields and v is not None}
+            result[name] = value
+        return result
+
+
+def _nested_fields(annotation: Any) -> set[str]:
+    """Field names of the spec model inside ``annotation`` (``Model | None``), if any."""
+    candidates = [annotation, *getattr(annotation, "__args__", ())]
+    for candidate in candidates:
+        if isinstance(candidate, type) and issubclass(candidate, ImageSpec):
+            return set(candidate.model_fields)
+    return set()
