@@ -49,6 +49,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 
 import imageops.reconcile as reconcile
 from imageops import registry
@@ -76,6 +77,9 @@ class Connection:
     """Secret driver settings, taken from the stack configuration only (never inputs or outputs)."""
     replace: tuple[str, ...] = ()
     """Connection inputs whose change means another image (e.g. the region)."""
+    input_only: tuple[str, ...] = ()
+    """Spec fields the cloud never reports back (create-only sources): the outputs echo them as
+    given, and ``diff`` compares them with the old outputs, set <-> unset included."""
 
 
 CONNECTIONS: dict[str, Connection] = {
@@ -93,6 +97,7 @@ CONNECTIONS: dict[str, Connection] = {
         },
         secret_config={"key_content": "ociKeyContent", "pass_phrase": "ociPassPhrase"},
         replace=("region",),
+        input_only=("instance_id", "image_source_details", "should_include_data_volumes"),
     ),
 }
 
@@ -119,7 +124,10 @@ def _guard(action: str) -> Iterator[None]:
 
 
 def is_unknown(value: Any) -> bool:
-    """True if ``value`` is, or contains, a value not known until apply (preview)."""
+    """True if ``value`` is, or contains, a value not known until apply (preview): the server hands
+    them over as :class:`pulumi.output.Unknown` (or, raw, as the wire sentinel string)."""
+    if isinstance(value, Unknown):
+        return True
     if isinstance(value, str):
         return value == UNKNOWN
     if isinstance(value, Mapping):
@@ -203,7 +211,7 @@ class ImageProvider(ResourceProvider):
 
     def _timeout(self, props: Mapping[str, Any]) -> float:
         value = props.get(WAIT_TIMEOUT)
-        return float(value) if value not in (None, UNKNOWN) else DEFAULT_WAIT_TIMEOUT
+        return DEFAULT_WAIT_TIMEOUT if value is None or is_unknown(value) else float(value)
 
     def _spec_input(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The spec's part of a property bag: no connection inputs, no ``__provider``, no nulls."""
@@ -234,7 +242,8 @@ class ImageProvider(ResourceProvider):
         return None
 
     def _image_from_outputs(self, image_id: str, olds: Mapping[str, Any]) -> Image:
-        attrs = {k: _plain(v) for k, v in olds.items() if k != PROVIDER_KEY}
+        skip = {PROVIDER_KEY, *self.connection.input_only}
+        attrs = {k: _plain(v) for k, v in olds.items() if k not in skip}
         raw = str(attrs.get("state") or "AVAILABLE")
         return Image(
             cloud=self.cloud,
@@ -325,10 +334,9 @@ class ImageProvider(ResourceProvider):
 
         # Create-only fields the cloud does not report: the plan compares them with ``previous`` only
         # when both sides are set; Pulumi knows the old inputs exactly, so set <-> unset counts too.
-        seen = desired.observe(observed)
         new_given = desired.given()
-        for name in spec_cls.model_fields:
-            if name in seen or name in unknown:
+        for name in conn.input_only:
+            if name in unknown:
                 continue
             if _plain(olds.get(name)) != new_given.get(name):
                 (replaces if spec_cls.update_mode(name) is Update.REPLACE else changes).add(name)
@@ -348,9 +356,7 @@ class ImageProvider(ResourceProvider):
     def _stables(self) -> list[str]:
         return sorted(self.spec_type.fields_by_mode(Update.REPLACE))
 
-    def _key_collides(
-        self, desired: ImageSpec, olds: Mapping[str, Any], news: Mapping[str, Any]
-    ) -> bool:
+    def _key_collides(self, desired: ImageSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         """Would the replacement carry the old image's idempotency key? Then it must be created after
         the old one is deleted, or the create would find (and adopt) the old image."""
         key = desired.lookup_key()
