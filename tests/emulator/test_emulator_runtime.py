@@ -124,7 +124,8 @@ def test_env_file_and_credentials(live: EmulatorHandle) -> None:
         assert key_file.parent == config_file.parent and stat.S_IMODE(key_file.stat().st_mode) == 0o600
         passphrase = config.get("pass_phrase")
         assert bool(passphrase) == (profile == "OTHER")
-        key = serialization.load_pem_private_key(key_file.read_bytes(), passphrase.encode() if passphrase else None)
+        password = passphrase.encode() if passphrase else None
+        key = serialization.load_pem_private_key(key_file.read_bytes(), password)
         der = key.public_key().public_bytes(serialization.Encoding.DER,
                                             serialization.PublicFormat.SubjectPublicKeyInfo)
         digest = hashlib.md5(der).hexdigest()
