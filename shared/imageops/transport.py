@@ -22,6 +22,9 @@ gives ``auth`` to the :class:`RetryingTransport`, which signs a fresh copy of th
 for every attempt: each retry carries its own ``date`` and signature, however long the backoff was.
 (The client itself then has no auth of its own; don't pass another one to ``client.send``.)
 
+Response bodies are read inside the retry loop, so a connection dropped while the body is being
+received is retried like any other connection error (and responses come back fully buffered).
+
 Log lines (logger ``imageops.transport``) carry the method, URL path, status, request id and
 attempt number only: never headers, query values or bodies.
 """
@@ -169,6 +172,11 @@ class RetryingTransport(httpx.BaseTransport):
             can_retry = attempt < policy.max_attempts
             try:
                 response = self._send_once(_copy(request) if self._auth is not None else request)
+                request_id = request_id_of(response, self._rid_headers)
+                last_request_id = request_id or last_request_id
+                # Read the body here, inside the retry loop: a connection dropped mid-body is a
+                # connection error like any other (the API layer buffers every answer anyway).
+                response.read()
             except httpx.TransportError as exc:
                 kind = type(exc).__name__
                 retryable = isinstance(exc, _NOT_SENT) or (isinstance(exc, _MAYBE_SENT) and idempotent)
@@ -192,8 +200,6 @@ class RetryingTransport(httpx.BaseTransport):
                     request_id=last_request_id,
                 ) from exc
 
-            request_id = request_id_of(response, self._rid_headers)
-            last_request_id = request_id or last_request_id
             response.extensions = {**response.extensions, "imageops_attempts": attempt}
             status = response.status_code
             if status in policy.retry_statuses and idempotent and can_retry:
@@ -203,7 +209,6 @@ class RetryingTransport(httpx.BaseTransport):
                     "%s %s -> %d (request id %s, attempt %d/%d), retrying in %.2fs",
                     request.method, path, status, request_id or "-", attempt, policy.max_attempts, delay,
                 )
-                response.read()
                 response.close()
                 self._sleep(delay)
                 continue

@@ -22,3 +22,11 @@ def oci_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def oci_env(oci_emulator: Any) -> dict[str, str]:
     return dict(oci_emulator.env)
+
+
+@pytest.fixture(scope="session")
+def oci_faulty_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A second emulator that answers 30% of calls with 429/500/503 or a dropped connection."""
+    workdir: Path = tmp_path_factory.mktemp("oci-faulty-emulator")
+    with testing.running_emulator(time_scale=0.01, fault_rate=0.3, seed=7, workdir=workdir) as emu:
+        yield emu

@@ -258,3 +258,27 @@ def test_wrong_key_is_an_auth_error(oci_env: dict[str, str]) -> None:
     assert info.value.status == 401 and info.value.operation == "GetImage"
     assert "request id" in message and info.value.request_id in message
     assert "BEGIN" not in message
+
+
+def test_converges_through_injected_faults(oci_faulty_emulator: Any) -> None:
+    """Throttling, 5xx and dropped connections are retried; the retry token keeps creates single."""
+    env = oci_faulty_emulator.env
+    retry = RetryPolicy(max_attempts=12, backoff_base=0.01, max_backoff=0.05, max_retry_after=0.05)
+    with connect(
+        config_file=env["IMAGEOPS_OCI_CONFIG_FILE"],
+        endpoint=env["IMAGEOPS_OCI_ENDPOINT"],
+        poll=FAST_POLL,
+        retry=retry,
+    ) as drv:
+        specs = [instance_spec(env, freeform_tags={"n": str(n)}) for n in range(4)]
+        for spec in specs:
+            the_plan = reconcile.plan(spec, reconcile.lookup(drv, spec, None))
+            assert the_plan.action is reconcile.Action.CREATE
+            done = reconcile.apply(the_plan, drv, timeout=TIMEOUT)
+            assert done is not None and done.state is ImageState.AVAILABLE
+        for spec in specs:
+            again = reconcile.plan(spec, reconcile.lookup(drv, spec, None))
+            assert again.action is reconcile.Action.NOOP
+            assert len(drv.api.list_images(spec.compartment_id, display_name=spec.display_name)) == 1
+    calls = oci_faulty_emulator.calls(cloud="oci")
+    assert {c["status"] for c in calls} & {0, 429, 500, 503}, "the fault injector should have fired"

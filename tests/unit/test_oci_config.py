@@ -134,7 +134,7 @@ def test_missing_profile(home: Path) -> None:
 
 
 def test_missing_config_file_named(home: Path) -> None:
-    with pytest.raises(ConfigError, match="does-not-exist.*does not exist"):
+    with pytest.raises(ConfigError, match=r"does-not-exist.*does not exist"):
         load_credentials(config_file=home / "does-not-exist")
 
 
@@ -149,7 +149,7 @@ def test_missing_keys_are_named(home: Path, tmp_path: Path) -> None:
 
 
 def test_missing_key_file(home: Path) -> None:
-    with pytest.raises(ConfigError, match="key_file .*nowhere.pem does not exist"):
+    with pytest.raises(ConfigError, match=r"key_file .*nowhere\.pem does not exist"):
         load_credentials(key_file="~/nowhere.pem")
 
 

@@ -137,6 +137,26 @@ def test_maybe_sent_errors_retried_for_idempotent_only(exc: Exception) -> None:
     assert len(script.seen) == 1
 
 
+class BrokenBody(httpx.SyncByteStream):
+    def __iter__(self):
+        yield b'{"id": "par'
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+
+def test_connection_dropped_mid_body_is_retried() -> None:
+    broken = httpx.Response(200, stream=BrokenBody(), headers={"opc-request-id": "rid-broken"})
+    script, sleeps = Script(broken, httpx.Response(200, json={"id": "whole"})), []
+    client = client_for(script, sleeps)
+    request = client.build_request("POST", "/x", content=b"{}", extensions={IDEMPOTENT_EXTENSION: True})
+    assert client.send(request).json() == {"id": "whole"}
+    assert len(script.seen) == 2
+
+    script = Script(httpx.Response(200, stream=BrokenBody(), headers={"opc-request-id": "rid-broken"}))
+    with pytest.raises(TransportError, match="not idempotent") as info:
+        client_for(script, sleeps).post("/x", content=b"{}")
+    assert info.value.request_id == "rid-broken"
+
+
 def test_connection_errors_exhausted_raise_transport_error_with_last_request_id() -> None:
     script, sleeps = Script(503, httpx.ConnectError("refused")), []
     with pytest.raises(TransportError) as info:

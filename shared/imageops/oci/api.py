@@ -22,6 +22,7 @@ from imageops.errors import (
     ConflictError,
     NotFoundError,
     ThrottledError,
+    TransportError,
     ValidationError,
 )
 from imageops.redact import get_logger, redact
@@ -110,7 +111,12 @@ class OciComputeApi:
             headers=all_headers,
             extensions=extensions,
         )
-        response = self._client.send(request)
+        try:
+            response = self._client.send(request)
+        except TransportError as exc:  # name the operation, keep the last request id
+            raise TransportError(
+                exc.message, code=exc.code, request_id=exc.request_id, operation=operation
+            ) from exc.__cause__
         try:
             response.read()
         finally:
