@@ -195,7 +195,7 @@ def test_import_from_object_storage_tuple_and_uri(engine: Engine, emu_env, base)
     try:
         assert imported.outputs["state"] == by_uri.outputs["state"] == "AVAILABLE"
         assert imported.outputs["image_source_details"]["object_name"] == emu_env["IMAGEOPS_OCI_OBJECT"]
-        same, action = engine.up("imported", imported.inputs, imported)
+        _, action = engine.up("imported", imported.inputs, imported)
         assert action == "same"
         # another source object is another image; swapping the source kind too
         diff = engine.preview(
@@ -220,7 +220,7 @@ def test_create_adopts_an_image_left_by_an_interrupted_create(engine: Engine, em
     finally:
         driver.close()
     mark = emulator.mark()
-    state, action = engine.up("adopt", {**base, "display_name": "pulumi-adopt"})
+    state, _ = engine.up("adopt", {**base, "display_name": "pulumi-adopt"})
     try:
         assert state.id == orphan.id
         assert writes(emulator, mark) == []
