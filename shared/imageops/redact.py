@@ -6,12 +6,15 @@
   block is cut short),
 * ``signature="..."`` values of HTTP-signature style headers,
 * ``Authorization`` header values, in ``Authorization: value`` and ``'authorization': 'value'`` form,
+* signatures and session tokens carried in URL query strings (``Signature=``, ``X-Amz-Signature=``,
+  ``X-Amz-Credential=``, ``X-Amz-Security-Token=``, ``SecurityToken=``), as RPC-style APIs send them,
 * every secret registered with :func:`register_secret` (passphrases, key contents, secret keys).
 
 :class:`RedactingFilter` applies it to log records. Python consults a logger's filters only for
 records logged on that very logger (not for records propagated from its children), so the filter is
 installed on the ``imageops`` logger *and* on every logger obtained through :func:`get_logger`,
-which is how imageops modules get theirs.
+which is how imageops modules get theirs. It is also installed on the ``httpx`` and ``httpcore``
+loggers, which log request URLs (with their query strings).
 """
 
 from __future__ import annotations
@@ -35,6 +38,11 @@ _SIGNATURE = re.compile(r'(signature\s*=\s*)(\\?")(.*?)(\\?")', re.IGNORECASE)
 _AUTH_QUOTED = re.compile(r"""(authorization['"]\s*[:=]\s*)(['"])(.*?)(\2)""", re.IGNORECASE)
 # Authorization: value (header lines), to the end of the line
 _AUTH_LINE = re.compile(r"(authorization\s*[:=]\s*)(?!['\"])([^\r\n]+)", re.IGNORECASE)
+
+_QUERY_SECRET = re.compile(
+    r"([?&](?:Signature|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|SecurityToken)=)[^&\s\"'#]+",
+    re.IGNORECASE,
+)
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -75,6 +83,7 @@ def redact(text: object) -> str:
     out = _SIGNATURE.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}{m.group(4)}", out)
     out = _AUTH_QUOTED.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}{m.group(4)}", out)
     out = _AUTH_LINE.sub(lambda m: f"{m.group(1)}{MASK}", out)
+    out = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}{MASK}", out)
     return out
 
 
@@ -113,4 +122,5 @@ def get_logger(name: str) -> logging.Logger:
     return logger
 
 
-get_logger("imageops")
+for _name in ("imageops", "httpx", "httpcore"):
+    get_logger(_name)

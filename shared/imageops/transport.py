@@ -162,8 +162,7 @@ class RetryingTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         policy = self._policy
         idempotent = _is_idempotent(request)
-        if self._auth is not None:
-            request.read()  # the body is signed, and re-sent on retries
+        request.read()  # buffered: the body is signed, and re-sent as is on retries
         path = request.url.path
         last_request_id: str | None = None
         attempt = 0

@@ -282,3 +282,20 @@ def test_converges_through_injected_faults(oci_faulty_emulator: Any) -> None:
             assert len(drv.api.list_images(spec.compartment_id, display_name=spec.display_name)) == 1
     calls = oci_faulty_emulator.calls(cloud="oci")
     assert {c["status"] for c in calls} & {0, 429, 500, 503}, "the fault injector should have fired"
+
+
+def test_connect_from_emulator_env_alone(oci_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sourcing the emulator's env file is enough: endpoint, config file and profile come from it."""
+    from imageops import registry
+
+    for name in ("OCI_CONFIG_FILE", "OCI_CLI_PROFILE", "OCI_CLI_REGION", "OCI_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in oci_env.items():
+        monkeypatch.setenv(name, value)
+    with registry.connect("oci") as drv:
+        assert isinstance(drv, OciDriver)
+        platform = drv.get(oci_env["IMAGEOPS_OCI_PLATFORM_IMAGE_ID"])
+        assert platform is not None and platform.state is ImageState.AVAILABLE
+        assert platform.attributes["compartment_id"] is None
+    with registry.connect("oci", profile="OTHER") as other:
+        assert other.get(oci_env["IMAGEOPS_OCI_PLATFORM_IMAGE_ID"]) is not None  # platform: everyone

@@ -37,6 +37,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pems: tuple[bytes, byt
     """A fake HOME with ~/.oci/config (DEFAULT + OTHER + ENC) and no OCI env vars."""
     for name in (
         "OCI_CONFIG_FILE", "OCI_CLI_CONFIG_FILE", "IMAGEOPS_OCI_CONFIG_FILE", "OCI_CLI_PROFILE",
+        "IMAGEOPS_OCI_PROFILE",
         "OCI_CLI_TENANCY", "OCI_CLI_USER", "OCI_CLI_FINGERPRINT", "OCI_CLI_KEY_FILE",
         "OCI_CLI_KEY_CONTENT", "OCI_CLI_REGION", "OCI_REGION", "IMAGEOPS_OCI_ENDPOINT",
     ):
@@ -112,7 +113,8 @@ def test_explicit_beats_env_beats_file(home: Path, monkeypatch: pytest.MonkeyPat
 
 def test_everything_explicit_needs_no_file(tmp_path: Path, monkeypatch, pems) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.oci/config at all
-    for name in ("OCI_CONFIG_FILE", "IMAGEOPS_OCI_CONFIG_FILE", "OCI_CLI_PROFILE", "IMAGEOPS_OCI_ENDPOINT"):
+    for name in ("OCI_CONFIG_FILE", "IMAGEOPS_OCI_CONFIG_FILE", "OCI_CLI_PROFILE", "IMAGEOPS_OCI_PROFILE",
+                 "IMAGEOPS_OCI_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
     creds = load_credentials(
         tenancy="ocid1.tenancy.oc1..x", user="ocid1.user.oc1..x", fingerprint=FP,
@@ -204,6 +206,14 @@ def test_redact_patterns() -> None:
     assert "c2lnbmF0dXJl" not in redact(header)
     assert redact("Authorization: Bearer abc.def") == "Authorization: ***"
     assert "tok" not in redact("{'authorization': 'tok', 'date': 'x'}")
+    url = "GET https://ecs.aliyuncs.com/?Action=DescribeImages&Signature=abc%2Bdef&Version=2014"
+    assert redact(url) == "GET https://ecs.aliyuncs.com/?Action=DescribeImages&Signature=***&Version=2014"
     assert redact("NotAuthorizedOrNotFound: Authorization failed") == (
         "NotAuthorizedOrNotFound: Authorization failed"
     )
+
+
+def test_httpx_logger_is_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        logging.getLogger("httpx").info('HTTP Request: GET http://x/?a=1&Signature=zzzSIGzzz "HTTP/1.1 200"')
+    assert "zzzSIGzzz" not in caplog.text

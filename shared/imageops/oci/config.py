@@ -11,7 +11,8 @@ For every setting the first of these wins:
 The config file is the ``config_file`` argument, else ``IMAGEOPS_OCI_CONFIG_FILE`` (what the emulator
 writes), else ``OCI_CONFIG_FILE`` / ``OCI_CLI_CONFIG_FILE``, else ``~/.oci/config``; a file that
 was named explicitly must exist, the default one may be absent when everything is given otherwise.
-The profile is the ``profile`` argument, else ``OCI_CLI_PROFILE``, else ``DEFAULT``; as with the
+The profile is the ``profile`` argument, else ``IMAGEOPS_OCI_PROFILE`` (emulator), else
+``OCI_CLI_PROFILE``, else ``DEFAULT``; as with the
 CLI, a profile inherits every key it does not set from ``[DEFAULT]``. ``~`` is expanded in
 ``key_file``. ``key_content`` is refused in a file (as the SDK does): pass it explicitly.
 
@@ -48,7 +49,7 @@ _ENV = {
     "region": ("OCI_CLI_REGION", "OCI_REGION"),
 }
 _CONFIG_FILE_ENV = ("IMAGEOPS_OCI_CONFIG_FILE", "OCI_CONFIG_FILE", "OCI_CLI_CONFIG_FILE")
-_PROFILE_ENV = ("OCI_CLI_PROFILE",)
+_PROFILE_ENV = ("IMAGEOPS_OCI_PROFILE", "OCI_CLI_PROFILE")
 _ENDPOINT_ENV = "IMAGEOPS_OCI_ENDPOINT"
 
 
