@@ -61,6 +61,7 @@ class PlaybookRun:
     stderr: str
     tasks: list[dict] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    results_json: str = ""
 
     @property
     def output(self) -> str:
@@ -99,8 +100,10 @@ def run_playbook(tmp_path: Path, playbook: str | Path, *args: str, emulator=None
     cmd = [str(BIN / "ansible-playbook"), "-i", "localhost,", "-c", "local",
            "-e", f"ansible_python_interpreter={sys.executable}", str(path), *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env, cwd=tmp_path, timeout=300)
-    data = json.loads(results.read_text()) if results.exists() else {}
-    run = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, data.get("tasks", []), data.get("stats", {}))
+    raw = results.read_text() if results.exists() else ""
+    data = json.loads(raw) if raw else {}
+    run = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, data.get("tasks", []), data.get("stats", {}),
+                      raw)
     if expect_rc is not None:
         assert proc.returncode == expect_rc, f"rc={proc.returncode}\n{run.output[-6000:]}"
     return run
