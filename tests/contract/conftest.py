@@ -13,7 +13,7 @@ from imageops.emulator.testing import EmulatorHandle, running_emulator
 
 @pytest.fixture(scope="module")
 def emu() -> Iterator[EmulatorHandle]:
-    with running_emulator(time_scale=0.001) as handle:
+    with running_emulator(time_scale=0.002) as handle:
         yield handle
 
 

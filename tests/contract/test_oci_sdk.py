@@ -26,6 +26,15 @@ def _from_instance(env: dict, **kw) -> CreateImageDetails:
                               instance_id=env["IMAGEOPS_OCI_INSTANCE_ID"], **kw)
 
 
+def _wait_state(compute, image_id: str, state: str = "AVAILABLE", timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        image = compute.get_image(image_id).data
+        if image.lifecycle_state == state or time.monotonic() > deadline:
+            return image
+        time.sleep(0.05)
+
+
 def _service_error(call, *args, **kwargs) -> oci.exceptions.ServiceError:
     with pytest.raises(oci.exceptions.ServiceError) as info:
         call(*args, retry_strategy=NO_RETRY, **kwargs)
@@ -69,10 +78,8 @@ def test_imports_via_tuple_and_uri(emu: EmulatorHandle, compute) -> None:
             image_source_details=source)).data
         assert image.lifecycle_state == "IMPORTING" and image.display_name == name
         ids.append(image.id)
-    time.sleep(0.35)  # 300 s x 0.001
     for image_id in ids:
-        image = oci.wait_until(compute, compute.get_image(image_id), "lifecycle_state", "AVAILABLE",
-                               max_interval_seconds=0.2, max_wait_seconds=30).data
+        image = _wait_state(compute, image_id)
         assert image.lifecycle_state == "AVAILABLE" and image.base_image_id is None
 
 
@@ -103,7 +110,7 @@ def test_list_images_over_several_pages(emu: EmulatorHandle, compute) -> None:
 def test_update_and_delete(emu: EmulatorHandle, compute) -> None:
     env = emu.env
     image = compute.create_image(_from_instance(env, display_name="to-update")).data
-    time.sleep(0.1)  # 60 s x 0.001
+    _wait_state(compute, image.id)
     current = compute.get_image(image.id)
     assert current.data.lifecycle_state == "AVAILABLE"
     error = _service_error(compute.update_image, image.id, UpdateImageDetails(display_name="x"),
@@ -206,3 +213,23 @@ def test_calls_are_logged_per_action(emu: EmulatorHandle, compute) -> None:
     assert [(c["action"], c["status"], c["account"]) for c in calls] == [
         ("GetImage", 200, emu.env["IMAGEOPS_OCI_TENANCY_ID"]),
         ("ListImages", 200, emu.env["IMAGEOPS_OCI_TENANCY_ID"])]
+
+
+@pytest.mark.e2e
+def test_default_sdk_retries_survive_faults_without_a_second_image(tmp_path: Path) -> None:
+    """Seed 1 at rate 0.4 gives 429, then a dropped connection after the write, then success: the
+    SDK's automatic retry token makes the retry return the image the dropped call created."""
+    from imageops.emulator.testing import running_emulator
+
+    state = tmp_path / "state.json"
+    with running_emulator(fault_rate=0.4, seed=1, state_file=state, workdir=tmp_path) as faulty:
+        env = faulty.env
+        config = oci.config.from_file(env["IMAGEOPS_OCI_CONFIG_FILE"], "DEFAULT")
+        client = oci.core.ComputeClient(config, service_endpoint=env["IMAGEOPS_OCI_ENDPOINT"])
+        image = client.create_image(_from_instance(env, display_name="through-faults")).data
+        statuses = [c["status"] for c in faulty.calls()]
+    assert statuses == [429, 0, 200]
+    import json
+
+    saved = json.loads(state.read_text())["oci"]["images"]
+    assert [i for i, img in saved.items() if img["displayName"] == "through-faults"] == [image.id]

@@ -23,6 +23,7 @@ def _wait_available(client, image_id: str, timeout: float = 5.0) -> dict:
 
 def test_create_from_instance_inherits_and_becomes_available(world: World) -> None:
     env, client = world.env, world.client()
+    world.emulator.time_scale = 0.002  # PROVISIONING for 0.12 s
     response = client.post(IMAGES, instance_body(env, displayName="web",
                                                  freeformTags={"Department": "Finance"},
                                                  definedTags={"Operations": {"CostCenter": "42"}}))
@@ -66,7 +67,9 @@ def test_imports_via_tuple_and_uri(world: World) -> None:
                                "sourceImageType": "VMDK", "operatingSystem": "Ubuntu",
                                "operatingSystemVersion": "22.04"}}).json()
     assert by_uri["operatingSystem"] == "Ubuntu" and by_uri["launchMode"] == "NATIVE"
-    assert _wait_available(client, by_uri["id"])["lifecycleState"] == "AVAILABLE"
+    assert by_uri["lifecycleState"] == "IMPORTING"
+    world.finish(by_uri["id"])
+    assert client.get(f"{IMAGES}/{by_uri['id']}").json()["lifecycleState"] == "AVAILABLE"
 
 
 def _bad(world: World, body: dict, status: int, code: str) -> None:
@@ -84,6 +87,7 @@ def _bad(world: World, body: dict, status: int, code: str) -> None:
     (lambda b, e: b.update(displayName="x" * 256), 400, "InvalidParameter"),
     (lambda b, e: b.update(displayName=""), 400, "InvalidParameter"),
     (lambda b, e: b.update(freeformTags={"a": 1}), 400, "InvalidParameter"),
+    (lambda b, e: b.update(displayName="Oracle-Linux-8.9-2024.01.26-0"), 400, "InvalidParameter"),
     (lambda b, e: b.update(instanceId=e["IMAGEOPS_OCI_TERMINATED_INSTANCE_ID"]), 404,
      "NotAuthorizedOrNotFound"),
     (lambda b, e: b.update(instanceId="ocid1.instance.oc1.iad.nope"), 404, "NotAuthorizedOrNotFound"),
@@ -148,6 +152,7 @@ def test_retry_token_semantics(world: World) -> None:
 
 def test_list_pagination_sorting_and_filters(world: World) -> None:
     env, client = world.env, world.client()
+    world.emulator.time_scale = 1.0
     created = [client.post(IMAGES, instance_body(env, displayName=f"img-{i}")).json()["id"] for i in range(7)]
     compartment = {"compartmentId": env["IMAGEOPS_OCI_COMPARTMENT_ID"]}
     seen, page, pages = [], None, 0
@@ -184,11 +189,12 @@ def test_list_pagination_sorting_and_filters(world: World) -> None:
 
 def test_update_delete_and_etags(world: World) -> None:
     env, client = world.env, world.client()
+    world.emulator.time_scale = 1.0
     image_id = client.post(IMAGES, instance_body(env, freeformTags={"a": "1"})).json()["id"]
     early = client.put(f"{IMAGES}/{image_id}", {"displayName": "early"})
     assert (early.status_code, early.json()["code"]) == (409, "IncorrectState")
     assert client.delete(f"{IMAGES}/{image_id}").status_code == 409
-    _wait_available(client, image_id)
+    world.finish(image_id)
     current = client.get(f"{IMAGES}/{image_id}")
     stale = client.put(f"{IMAGES}/{image_id}", {"displayName": "x"}, headers={"if-match": "nope"})
     assert (stale.status_code, stale.json()["code"]) == (412, "PreconditionFailed")

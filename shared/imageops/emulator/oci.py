@@ -82,6 +82,9 @@ class OciApi:
 
         return handle
 
+    def platform_names(self) -> set[str]:
+        return {i["displayName"] for i in self.state["images"].values() if i["_tenancy"] is None}
+
     def own_compartment(self, tenancy: str, compartment_id: str) -> None:
         record = self.state["compartments"].get(compartment_id)
         if record is None or record["tenancy"] != tenancy:
@@ -138,6 +141,7 @@ class OciApi:
                 return self.image_response(img, info, {"opc-work-request-id": previous["work_request"]})
 
         images.validate_create(body)
+        images.reserved_name(body.get("displayName"), self.platform_names())
         self.own_compartment(tenancy, body["compartmentId"])
         if body.get("instanceId"):
             inst = self.state["instances"].get(body["instanceId"])
@@ -214,6 +218,7 @@ class OciApi:
         img = self.own_image(tenancy, request.path_params["image_id"])
         body = images.parse_json(raw)
         changes = images.validate_update(body)
+        images.reserved_name(changes.get("displayName"), self.platform_names())
         self._check_mutable(request, img)
         img.update(changes)
         self.emu.save()

@@ -100,6 +100,11 @@ def _launch_options(value: Any) -> dict[str, Any]:
     return {k: v for k, v in value.items() if v is not None}
 
 
+def reserved_name(name: str | None, reserved: set[str]) -> None:
+    if name is not None and name in reserved:
+        raise _invalid(f"The display name {name!r} is the name of a platform image")
+
+
 def validate_create(body: Mapping[str, Any]) -> None:
     _string(body, "compartmentId", required=True)
     _string(body, "displayName")

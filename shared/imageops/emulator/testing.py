@@ -111,3 +111,34 @@ def running_emulator(*, time_scale: float = 0.01, fault_rate: float = 0.0, seed:
             time.sleep(0.02)
         handle.env = read_env_file(env_file)
         yield handle
+
+
+class InProcessEmulator:
+    """The emulator without a process or socket: one ASGI app per cloud, for ``httpx.ASGITransport``.
+
+    Each cloud's endpoint in :attr:`env` is ``http://<cloud>.emulator.test``; mount :meth:`app` on
+    that base URL. Nothing is listening, so this is for fast in-process tests only.
+    """
+
+    def __init__(self, data_dir: Path, *, time_scale: float = 0.01, fault_rate: float = 0.0, seed: int = 0,
+                 state_file: Path | None = None) -> None:
+        from imageops.emulator.core import Emulator, make_app
+        from imageops.emulator.server import default_plugins
+
+        self.emulator = Emulator(state_file=state_file, data_dir=data_dir, time_scale=time_scale,
+                                 fault_rate=fault_rate, seed=seed)
+        self.apps = {}
+        self.env: dict[str, str] = {}
+        for plugin in default_plugins():
+            self.emulator.add(plugin)
+            self.apps[plugin.name] = make_app(self.emulator, plugin)
+            self.env.update(plugin.env(self.emulator, f"http://{plugin.name}.emulator.test"))
+
+    def app(self, cloud: str = "oci"):
+        return self.apps[cloud]
+
+    def calls(self, since: int = 0, cloud: str | None = None) -> list[dict]:
+        return self.emulator.calls.query(since, cloud)
+
+    def mark(self) -> int:
+        return max((c["seq"] for c in self.emulator.calls.entries), default=0)
