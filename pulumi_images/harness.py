@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -32,6 +33,8 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.proto.provider_pb2_grpc import ResourceProviderStub
 
+import imageops
+import pulumi_images
 from pulumi_images._provider import PROVIDER_KEY, ImageProvider
 
 __all__ = [
@@ -118,13 +121,23 @@ class ProviderHarness:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    def _child_env(self) -> dict[str, str]:
+        """The server must import this very ``pulumi_images`` (and ``imageops``) to unpickle the
+        provider, whatever the working directory or the state of an editable install."""
+        env = dict(self.env)
+        roots = [str(Path(pulumi_images.__file__).resolve().parents[1])]
+        roots.append(str(Path(imageops.__file__).resolve().parents[1]))
+        parts = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys([*roots, *parts]))
+        return env
+
     def start(self) -> None:
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "pulumi.dynamic"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
-            env=self.env,
+            env=self._child_env(),
         )
         try:
             port = self._read_port()

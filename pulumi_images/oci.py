@@ -348,9 +348,27 @@ class ImageArgs:
 
 
 # --------------------------------------------------------------------------- output types
+def _set_given(target: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if name != "__self__" and value is not None:
+            pulumi.set(target, name, value)
+
+
 @pulumi.output_type
 class ImageLaunchOptions(dict):
     """The launch options the image was created with, as OCI reports them."""
+
+    def __init__(
+        __self__,
+        *,
+        boot_volume_type: str | None = None,
+        firmware: str | None = None,
+        network_type: str | None = None,
+        remote_data_volume_type: str | None = None,
+        is_pv_encryption_in_transit_enabled: bool | None = None,
+        is_consistent_volume_naming_enabled: bool | None = None,
+    ) -> None:
+        _set_given(__self__, locals())
 
     @property
     @pulumi.getter
@@ -392,6 +410,14 @@ class ImageLaunchOptions(dict):
 @pulumi.output_type
 class ImageAgentFeatures(dict):
     """Oracle Cloud Agent features the image supports (GetImage ``agentFeatures``)."""
+
+    def __init__(
+        __self__,
+        *,
+        is_management_supported: bool | None = None,
+        is_monitoring_supported: bool | None = None,
+    ) -> None:
+        _set_given(__self__, locals())
 
     @property
     @pulumi.getter

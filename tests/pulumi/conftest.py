@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
+from tests_pulumi_support import provider_env
 
 from pulumi_images.harness import Engine, ProviderHarness
 
@@ -20,14 +20,6 @@ def emulator() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def emu_env(emulator) -> dict[str, str]:
     return dict(emulator.env)
-
-
-def provider_env(emu_env: dict[str, str], **extra: str) -> dict[str, str]:
-    """The provider server's environment: ours plus the emulator's (endpoint, config file)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OCI_", "IMAGEOPS_"))}
-    env.update(emu_env)
-    env.update(extra)
-    return env
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,48 @@
+"""``examples/pulumi/run_with_harness.py``: the demo path when no ``pulumi`` CLI exists."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests_pulumi_support import provider_env
+
+from pulumi_images.harness import ProviderHarness
+
+SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "pulumi" / "run_with_harness.py"
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def test_run_with_harness_creates_finds_nothing_to_change_and_deletes(emu_env, tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        env=provider_env(emu_env),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=100,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "program declares 2 image(s)" in out
+    assert "no-op diff: 0 write call(s)" in out
+    assert out.count("create ") == 2 and "OK: create, no-op diff, delete" in out
+
+
+def test_run_with_harness_exits_non_zero_on_failure(emu_env, tmp_path):
+    env = provider_env(emu_env, IMAGEOPS_OCI_INSTANCE_ID="ocid1.instance.oc1.iad.aaaaaaaanosuchinstance")
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=100
+    )
+    assert result.returncode != 0
+    assert "FAILED" in result.stdout
+
+
+def test_harness_always_stops_its_server(emu_env):
+    with ProviderHarness("oci", env=provider_env(emu_env)) as harness:
+        proc = harness._proc
+        assert proc is not None and proc.poll() is None
+    assert proc.poll() is not None
