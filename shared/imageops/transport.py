@@ -187,11 +187,12 @@ class RetryingTransport(httpx.BaseTransport):
                     )
                     self._sleep(delay)
                     continue
-                why = (
-                    f"gave up after {attempt} attempts"
-                    if retryable
-                    else "not retried: the request is not idempotent"
-                )
+                if retryable:
+                    why = f"gave up after {attempt} attempts"
+                elif isinstance(exc, _MAYBE_SENT):
+                    why = "not retried: the request is not idempotent"
+                else:
+                    why = "not retried: not a transient error"
                 log.error("%s %s: %s (attempt %d), %s", request.method, path, kind, attempt, why)
                 raise TransportError(
                     redact(f"{request.method} {path}: {kind}: {exc or 'connection failed'}; {why}"),

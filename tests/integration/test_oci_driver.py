@@ -299,3 +299,11 @@ def test_connect_from_emulator_env_alone(oci_env: dict[str, str], monkeypatch: p
         assert platform.attributes["compartment_id"] is None
     with registry.connect("oci", profile="OTHER") as other:
         assert other.get(oci_env["IMAGEOPS_OCI_PLATFORM_IMAGE_ID"]) is not None  # platform: everyone
+
+
+@pytest.mark.parametrize("name", ["My Oracle Linux image", "tags & more/slash+plus", "café ünïcode 名前"])
+def test_find_names_needing_encoding(driver: OciDriver, oci_env: dict[str, str], name: str) -> None:
+    spec = instance_spec(oci_env, display_name=f"{name} {uuid.uuid4().hex[:6]}")
+    created = driver.create(spec)
+    found = driver.find(spec)
+    assert found is not None and found.id == created.id and found.name == spec.display_name

@@ -228,3 +228,10 @@ def test_user_agent_and_timeout() -> None:
     assert script.seen[0].headers["user-agent"] == "me/1"
     assert client.timeout.read == 7.0
     assert isinstance(client._transport, RetryingTransport)
+
+
+def test_non_transient_transport_errors_not_retried() -> None:
+    script, sleeps = Script(httpx.UnsupportedProtocol("ftp?"), 200), []
+    with pytest.raises(TransportError, match="not a transient error"):
+        client_for(script, sleeps).get("/x")
+    assert len(script.seen) == 1
