@@ -235,3 +235,73 @@ def test_update_of_an_image_deleted_behind_pulumis_back_says_refresh(engine: Eng
     with pytest.raises(ProviderCallError) as caught:
         engine.up("vanish", {**inputs, "freeform_tags": {"a": "b"}}, state)
     assert "pulumi refresh" in caught.value.details
+
+
+def test_a_create_that_timed_out_is_adopted_by_the_next_up(engine: Engine, emulator, base):
+    inputs = {**base, "display_name": "pulumi-timeout"}
+    with pytest.raises(ProviderCallError) as caught:
+        engine.up("timeout", {**inputs, "wait_timeout": 0.001})
+    assert "WaitTimeoutError" in caught.value.details and "ocid1.image." in caught.value.details
+    mark = emulator.mark()
+    state, action = engine.up("timeout", inputs)  # the engine recorded nothing: it creates again
+    try:
+        assert action == "create" and state.outputs["state"] == "AVAILABLE"
+        assert writes(emulator, mark) == []  # ... and the provider adopted the image it had made
+    finally:
+        engine.destroy(state)
+
+
+def test_connection_only_changes_update_outputs_without_a_write(engine: Engine, emulator, emu_env, base):
+    state, _ = engine.up("conn", {**base, "display_name": "pulumi-conn"})
+    try:
+        mark = emulator.mark()
+        new_inputs = {**state.inputs, "endpoint": emu_env["IMAGEOPS_OCI_ENDPOINT"], "wait_timeout": 60}
+        state, action = engine.up("conn", new_inputs, state)
+        assert action == "update"
+        assert (
+            state.outputs["endpoint"] == emu_env["IMAGEOPS_OCI_ENDPOINT"]
+            and state.outputs["wait_timeout"] == 60
+        )
+        assert writes(emulator, mark) == []
+    finally:
+        engine.destroy(state)
+
+
+def test_stack_config_selects_the_profile(emu_env):
+    from tests_pulumi_support import provider_env
+
+    from pulumi_images.harness import ProviderHarness
+
+    inputs = {
+        "compartment_id": emu_env["IMAGEOPS_OCI_OTHER_COMPARTMENT_ID"],
+        "instance_id": emu_env["IMAGEOPS_OCI_OTHER_INSTANCE_ID"],
+    }
+    env = provider_env(emu_env)
+    # DEFAULT cannot see OTHER's instance
+    with ProviderHarness("oci", env=env) as harness, pytest.raises(ProviderCallError):
+        Engine(harness).up("other", inputs)
+    with ProviderHarness("oci", env=env, config={"imageops:ociProfile": "OTHER"}) as harness:
+        engine = Engine(harness)
+        state, _ = engine.up("other", inputs)
+        assert state.outputs["compartment_id"] == inputs["compartment_id"]
+        assert "profile" not in state.outputs  # came from stack config, not an input
+        engine.destroy(state)
+
+
+def test_pulumi_import_without_provider_blob_cannot_reach_the_provider(engine: Engine, base):
+    """``pulumi import`` sends a Read with neither outputs nor inputs: the Python dynamic-provider
+    server cannot unpickle a provider it was not given (documented; ``Image.get`` or adoption by
+    display_name are the ways in)."""
+    request_props: dict = {}
+    from pulumi.runtime.proto import provider_pb2
+
+    from pulumi_images.harness import to_struct
+
+    with pytest.raises(ProviderCallError) as caught:
+        engine.harness._call(
+            "Read",
+            provider_pb2.ReadRequest(
+                id="ocid1.image.oc1.iad.aaaaaaaax", urn=engine.urn("imp"), properties=to_struct(request_props)
+            ),
+        )
+    assert "__provider" in caught.value.details
