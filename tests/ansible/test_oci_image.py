@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 SEED_ATTRIBUTES = {
     "base_image_id", "compartment_id", "create_image_allowed", "defined_tags", "display_name",
     "freeform_tags", "id", "launch_mode", "launch_options", "operating_system",
@@ -263,41 +261,40 @@ def test_wait_timeout_fails_changed_with_the_image_id(play, emulator):
     assert run.result("no wait")["image"]["state"] == "IMPORTING"
 
 
-@pytest.mark.parametrize(
-    ("options", "field"),
-    [
-        ("instance_id: \"{{ instance_id }}\"\n        launch_mode: SPEEDY", "launch_mode"),
-        ("image_source_details: {source_type: objectStorageTuple, bucket_name: b}", "image_source_details"),
-        ("instance_id: \"{{ instance_id }}\"\n        image_source_details:"
-         " {source_type: objectStorageUri, source_uri: 'http://x/y'}", "instance_id"),
-        ("instance_id: not-an-ocid", "instance_id"),
-        ("instance_id: \"{{ instance_id }}\"\n        freeform_tags: {'': empty}", "freeform_tags"),
-    ],
-    ids=["bad-launch-mode", "tuple-without-fields", "two-sources", "bad-ocid", "bad-tag"],
-)
-def test_invalid_input_fails_naming_the_field_without_api_calls(play, emulator, options, field):
-    mark = emulator.mark()
-    run = play(playbook(f"""\
-    - name: invalid
+INVALID = {
+    # task name: (options, the option the message must name)
+    "bad launch_mode": ('instance_id: "{{ instance_id }}"\n        launch_mode: SPEEDY', "launch_mode"),
+    "tuple without its fields": (
+        "image_source_details: {source_type: objectStorageTuple, bucket_name: b}", "image_source_details"),
+    "two sources": (
+        'instance_id: "{{ instance_id }}"\n'
+        "        image_source_details: {source_type: objectStorageUri, source_uri: 'http://x/y'}",
+        "instance_id"),
+    "bad ocid": ("instance_id: not-an-ocid", "instance_id"),
+    "bad tag key": ('instance_id: "{{ instance_id }}"\n        freeform_tags: {"": empty}', "freeform_tags"),
+    "data volumes without instance": (
+        "should_include_data_volumes: true\n        image_source_details: "
+        "{source_type: objectStorageUri, source_uri: 'http://x/y'}", "should_include_data_volumes"),
+}
+
+
+def test_invalid_input_fails_naming_the_field_without_api_calls(play, emulator):
+    tasks = "".join(
+        f"""\
+    - name: {name}
       imageops.cloud.oci_image:
         compartment_id: "{{{{ compartment_id }}}}"
         display_name: invalid
         {options}
-"""), expect_rc=2)
-    task = run.task("invalid")
-    assert task["status"] == "failed"
-    assert field in task["result"]["msg"]
-    assert emulator.calls(since=mark, cloud="oci") == []
-
-
-def test_invalid_input_reports_every_problem_at_once(play, emulator):
-    run = play(playbook("""\
-    - name: invalid
+      ignore_errors: true
+"""
+        for name, (options, _) in INVALID.items()
+    ) + """\
+    - name: every problem at once
       imageops.cloud.oci_image:
         compartment_id: not-a-compartment
         display_name: invalid
         instance_id: "{{ instance_id }}"
-        should_include_data_volumes: true
         image_source_details: {source_type: objectStorageTuple, bucket_name: b}
       ignore_errors: true
     - name: absent without compartment
@@ -310,12 +307,18 @@ def test_invalid_input_reports_every_problem_at_once(play, emulator):
         compartment_id: "{{ compartment_id }}"
         instance_id: "{{ instance_id }}"
       ignore_errors: true
-"""))
-    result = run.result("invalid")
-    options = {e["option"] for e in result["errors"]}
-    assert {"compartment_id", "image_source_details"} <= options, result
+"""
+    mark = emulator.mark()
+    run = play(playbook(tasks))
+    for name, (_, option) in INVALID.items():
+        task = run.task(name)
+        assert task["status"] == "failed", name
+        assert option in task["result"]["msg"], (name, task["result"]["msg"])
+    every = run.result("every problem at once")
+    assert {"compartment_id", "image_source_details"} <= {e["option"] for e in every["errors"]}, every
     assert "compartment_id" in run.result("absent without compartment")["msg"]
     assert "display_name" in run.result("present without name or id")["msg"]
+    assert emulator.calls(since=mark, cloud="oci") == []
 
 
 def test_module_defaults_group_and_info(play, emulator, ansible_env):

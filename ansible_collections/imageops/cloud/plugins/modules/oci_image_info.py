@@ -8,8 +8,9 @@ module: oci_image_info
 short_description: Read Oracle Cloud Infrastructure custom images
 version_added: 0.1.0
 description:
-  - Returns one image by I(image_id), or the custom images of a compartment, optionally only those
-    with a given I(display_name) and I(lifecycle_state).
+  - Returns one image by I(image_id), or the images a compartment can see (its custom images and
+    the platform images), optionally only those with a given I(display_name) and
+    I(lifecycle_state).
   - Never changes anything.
 author:
   - imageops contributors
@@ -164,6 +165,26 @@ images:
       returned: success
       type: str
       sample: "2016-08-25T21:10:29.600Z"
+    billable_size_in_gbs:
+      description: Beyond the Terraform attributes - the size of the image billed, in GB.
+      returned: success
+      type: int
+      sample: 5
+    listing_type:
+      description: Beyond the Terraform attributes - C(COMMUNITY) or C(NONE) (a custom image).
+      returned: success
+      type: str
+      sample: NONE
+    agent_features:
+      description: Beyond the Terraform attributes - the Oracle Cloud Agent features the image supports.
+      returned: when reported by the cloud
+      type: dict
+      sample: {"is_management_supported": true, "is_monitoring_supported": true}
+    image_volume_details:
+      description: Beyond the Terraform attributes - the data volumes included in the image.
+      returned: when the image includes data volumes
+      type: dict
+      sample: {"data_volumes": [{"display_name": "data", "index": 1, "size_in_mbs": 51200}]}
   sample: [{"id": "ocid1.image.oc1.iad.aaaaaaaexample", "display_name": "web", "state": "AVAILABLE"}]
 """
 
