@@ -36,6 +36,8 @@ def make_ansible_env(emulator=None, **overrides) -> dict[str, str]:
         env["OCI_CONFIG_FILE"] = emulator.env["IMAGEOPS_OCI_CONFIG_FILE"]
     env.update(
         ANSIBLE_COLLECTIONS_PATH=str(REPO),
+        # the venv's Python runs the modules (a task's ansible_python_interpreter var still wins)
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
         ANSIBLE_CALLBACK_PLUGINS=str(HERE / "callback_plugins"),
         ANSIBLE_CALLBACKS_ENABLED="imageops_results",
         ANSIBLE_LOCALHOST_WARNING="false",
@@ -97,8 +99,7 @@ def run_playbook(tmp_path: Path, playbook: str | Path, *args: str, emulator=None
     results.unlink(missing_ok=True)
     run_env = dict(env) if env is not None else make_ansible_env(emulator)
     run_env["IMAGEOPS_RESULTS_FILE"] = str(results)
-    cmd = [str(BIN / "ansible-playbook"), "-i", "localhost,", "-c", "local",
-           "-e", f"ansible_python_interpreter={sys.executable}", str(path), *args]
+    cmd = [str(BIN / "ansible-playbook"), "-i", "localhost,", "-c", "local", str(path), *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env, cwd=tmp_path, timeout=300)
     raw = results.read_text() if results.exists() else ""
     data = json.loads(raw) if raw else {}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 SEED_ATTRIBUTES = {
     "base_image_id", "compartment_id", "create_image_allowed", "defined_tags", "display_name",
     "freeform_tags", "id", "launch_mode", "launch_options", "operating_system",
@@ -278,7 +282,16 @@ INVALID = {
 }
 
 
-def test_invalid_input_fails_naming_the_field_without_api_calls(play, emulator):
+def _python_without_imageops(env) -> str | None:
+    base = Path(sys.base_prefix) / "bin" / "python3"
+    if not base.exists():
+        return None
+    probe = subprocess.run([str(base), "-c", "import imageops"], env=env, capture_output=True)
+    return None if probe.returncode == 0 else str(base)
+
+
+def test_invalid_input_fails_naming_the_field_without_api_calls(play, emulator, ansible_env):
+    bare_python = _python_without_imageops(ansible_env(emulator))
     tasks = "".join(
         f"""\
     - name: {name}
@@ -308,6 +321,17 @@ def test_invalid_input_fails_naming_the_field_without_api_calls(play, emulator):
         instance_id: "{{ instance_id }}"
       ignore_errors: true
 """
+    if bare_python:
+        tasks += f"""\
+    - name: without the imageops library
+      imageops.cloud.oci_image:
+        compartment_id: "{{{{ compartment_id }}}}"
+        instance_id: "{{{{ instance_id }}}}"
+        display_name: no-library
+      vars:
+        ansible_python_interpreter: {bare_python}
+      ignore_errors: true
+"""
     mark = emulator.mark()
     run = play(playbook(tasks))
     for name, (_, option) in INVALID.items():
@@ -318,6 +342,9 @@ def test_invalid_input_fails_naming_the_field_without_api_calls(play, emulator):
     assert {"compartment_id", "image_source_details"} <= {e["option"] for e in every["errors"]}, every
     assert "compartment_id" in run.result("absent without compartment")["msg"]
     assert "display_name" in run.result("present without name or id")["msg"]
+    if bare_python:
+        msg = run.result("without the imageops library")["msg"]
+        assert "imageops" in msg and "required" in msg.lower(), msg
     assert emulator.calls(since=mark, cloud="oci") == []
 
 
