@@ -13,6 +13,10 @@ its driver inside the call, from (first match wins)
    which stay in the provider process's memory only),
 3. the environment and the cloud's own config file, as the core's ``connect`` resolves them.
 
+(pulumi 3.272's ``python -m pulumi.dynamic`` keeps the ``Configure`` arguments, the stack's
+configuration with ``namespace:key`` names and secrets unwrapped, and calls ``configure`` once per
+deserialized provider with them; the provider keeps them in process memory only, outside the object.)
+
 How each call maps to the core:
 
 * ``check``: ``spec.parse``; every ``SpecError`` entry becomes one ``CheckFailure(field, rule)``.
@@ -309,8 +313,8 @@ class ImageProvider(ResourceProvider):
         # Connection inputs: the region is where the image lives; the rest only says how to reach it.
         for name in (*conn.inputs, WAIT_TIMEOUT):
             new, old = news.get(name), olds.get(name)
-            if new is None or new == old:
-                continue
+            if new == old:
+                continue  # a removed setting falls back to stack config / environment: a change
             (replaces if name in conn.replace else changes).add(name)
 
         unknown = {k for k, v in news.items() if is_unknown(v) and k in spec_cls.model_fields}

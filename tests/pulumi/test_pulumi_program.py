@@ -125,3 +125,11 @@ def test_image_rejects_unknown_arguments_and_needs_a_compartment():
         images.oci.Image("x", compartment_id="c", pass_phrase="nope")
     with pytest.raises(TypeError, match="compartment_id"):
         images.oci.Image("x", instance_id="i")
+
+
+def test_image_get_reads_an_existing_image_by_id(monkeypatch):
+    mocks = Mocks()
+    pulumi.runtime.set_mocks(mocks, project="imageops-example", stack="test", preview=False)
+    existing = images.oci.Image.get("existing", "ocid1.image.oc1.iad.aaaaaaaaexisting", profile="OTHER")
+    assert resolved(existing.id) == "ocid1.image.oc1.iad.aaaaaaaaexisting"
+    assert resolved(existing.profile) == "OTHER"
