@@ -249,4 +249,9 @@ def test_call_log_and_internal_routes(world: World) -> None:
     assert world.http.get("/_emulator/calls", params={"cloud": "outscale"}).json() == []
     assert len(world.calls()) == 2, "/_emulator calls are not logged"
     unknown = client.get("/20160918/volumes")
-    assert unknown.status_code == 404
+    assert unknown.status_code == 404 and unknown.json()["code"] == "NotAuthorizedOrNotFound"
+    assert unknown.headers["opc-request-id"]
+    wrong_method = client.request("PATCH", IMAGES, json={})
+    assert wrong_method.status_code == 405 and wrong_method.headers["opc-request-id"]
+    assert [(c["path"], c["action"], c["status"]) for c in world.calls(since=2)] == [
+        ("/20160918/volumes", None, 404), (IMAGES, None, 405)]

@@ -183,3 +183,30 @@ def test_module_entry_point_refuses_non_loopback_and_stops_on_sigint(tmp_path: P
     with running_emulator(workdir=tmp_path) as emu:
         emu.process.send_signal(signal.SIGINT)
         assert emu.process.wait(timeout=10) == 0
+
+
+def test_in_process_emulator_helper(tmp_path: Path) -> None:
+    import asyncio
+
+    from imageops.emulator.testing import InProcessEmulator
+
+    from .conftest import Signed, signer_for
+
+    emu = InProcessEmulator(tmp_path / "data")
+    endpoint = emu.env["IMAGEOPS_OCI_ENDPOINT"]
+    assert endpoint == "http://oci.emulator.test"
+
+    class Sync:
+        def __init__(self) -> None:
+            self.loop = asyncio.new_event_loop()
+            self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=emu.app("oci")))
+
+        def request(self, method, url, **kw):
+            return self.loop.run_until_complete(self.client.request(method, url, **kw))
+
+    sync = Sync()
+    client = Signed(sync, endpoint, signer_for(emu.env["IMAGEOPS_OCI_CONFIG_FILE"], "DEFAULT"))
+    assert client.get(f"/20160918/instances/{emu.env['IMAGEOPS_OCI_INSTANCE_ID']}").status_code == 200
+    assert [c["action"] for c in emu.calls()] == ["GetInstance"] and emu.mark() == 1
+    sync.loop.run_until_complete(sync.client.aclose())
+    sync.loop.close()

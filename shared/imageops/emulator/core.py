@@ -188,6 +188,9 @@ class CloudPlugin(Protocol):
     def fault_response(self, emulator: Emulator, kind: str, info: CallInfo) -> Response:
         """The cloud's own error response for an injected 429/500/503."""
 
+    def route_error(self, emulator: Emulator, status: int, info: CallInfo) -> Response:
+        """The cloud's own error for an unknown path (404) or a method the path lacks (405)."""
+
     def account_hint(self, headers: Any) -> str | None:
         """The account a request claims (unverified), for the call log of faulted requests."""
 
@@ -244,12 +247,15 @@ def _calls_endpoint(emulator: Emulator) -> Callable[[Request], Awaitable[Respons
     return calls
 
 
-def _action_for(router: Router, scope: Scope) -> str | None:
+def _action_for(router: Router, scope: Scope) -> tuple[str | None, bool]:
+    """The matching route's name (the action), and whether some route matched the path only."""
+    partial = False
     for route in router.routes:
         match, _ = route.matches(scope)
         if match is Match.FULL:
-            return getattr(route, "name", None)
-    return None
+            return getattr(route, "name", None), False
+        partial = partial or match is Match.PARTIAL
+    return None, partial
 
 
 class _EmulatorMiddleware:
@@ -274,9 +280,14 @@ class _EmulatorMiddleware:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         info = CallInfo(request_id=new_request_id(headers.get("opc-request-id")))
         scope[SCOPE_KEY] = info
-        info.action = _action_for(self.router, scope)
-        fault = self.emulator.faults.decide()
+        info.action, partial = _action_for(self.router, scope)
         method, path = scope["method"], scope["path"]
+        if info.action is None:
+            response = self.plugin.route_error(self.emulator, 405 if partial else 404, info)
+            self._log(info, method, path, response.status_code)
+            await response(scope, receive, send)
+            return
+        fault = self.emulator.faults.decide()
 
         if fault in ("throttle", "internal", "unavailable"):
             info.account = self.plugin.account_hint(headers)

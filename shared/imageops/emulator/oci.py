@@ -297,6 +297,12 @@ class OciPlugin:
             return error_response(503, "ServiceUnavailable", "The service is temporarily unavailable", info)
         return error_response(500, "InternalServerError", "An internal error occurred", info)
 
+    def route_error(self, emulator: Emulator, status: int, info: CallInfo) -> Response:
+        if status == 405:
+            return error_response(405, "MethodNotAllowed", "The method is not allowed on this resource", info)
+        return error_response(404, "NotAuthorizedOrNotFound",
+                              "Authorization failed or requested resource not found.", info)
+
     def account_hint(self, headers: Any) -> str | None:
         try:
             key_id = parse_authorization(headers.get("authorization", "")).get("keyId", "")
