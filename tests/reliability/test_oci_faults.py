@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from imageops.emulator.testing import running_emulator
 from imageops.driver import PollPolicy
+from imageops.emulator.testing import running_emulator
 from imageops.errors import ImageOpsError
 from imageops.model import ImageState
 from imageops.oci import OciImageSpec, connect
