@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-testing = pytest.importorskip("imageops.emulator.testing")
+from imageops.emulator import testing
 
 
 @pytest.fixture(scope="session")

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 
 import httpx
+import oci.signer as oci_signer
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from oci._vendor import requests
 
 from imageops.errors import ConfigError
 from imageops.oci.auth import OciSigner, load_private_key
-
-oci_signer = pytest.importorskip("oci.signer")
-requests = pytest.importorskip("oci._vendor.requests")
 
 TENANCY = "ocid1.tenancy.oc1..aaaaaaaatenancy"
 USER = "ocid1.user.oc1..aaaaaaaauser"
