@@ -152,17 +152,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _normalise_state(raw: str | None) -> ImageState:
-    word = (raw or "").upper()
-    if word in ("DELETED", "NOT_FOUND"):
-        return ImageState.DELETED
-    if "FAIL" in word or "ERROR" in word or word == "DISABLED":
-        return ImageState.FAILED
-    if word == "AVAILABLE":
-        return ImageState.AVAILABLE
-    return ImageState.PENDING
-
-
 class ImageProvider(ResourceProvider):
     """Generic CRUD over the imageops core for one cloud. Pickled into state: holds ``cloud`` only."""
 
@@ -253,7 +242,7 @@ class ImageProvider(ResourceProvider):
             cloud=self.cloud,
             id=image_id,
             name=attrs.get("display_name") or attrs.get("name"),
-            state=_normalise_state(raw),
+            state=registry.normalise_state(self.cloud, raw),
             raw_state=raw,
             attributes=attrs,
         )

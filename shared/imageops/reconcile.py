@@ -91,15 +91,20 @@ def plan(
         return Plan(Action.CREATE, desired, None)
 
     seen = desired.observe(live)
+    given = desired.given()
     earlier = previous.given() if previous is not None else {}
+    # Create-only inputs the cloud does not report back are compared with the previous inputs,
+    # set <-> unset included; without previous inputs there is nothing to compare them with.
+    dropped = [name for name in earlier if name not in given and name not in seen]
     changes: list[Change] = []
-    for name, wanted in desired.given().items():
+    for name in [*given, *dropped]:
+        wanted = given.get(name)
         if name in seen:
             before = seen[name]
-        elif name in earlier:
-            before = earlier[name]
+        elif previous is not None:
+            before = earlier.get(name)
         else:
-            continue  # create-only input with no record of what it was: nothing to compare
+            continue
         if name in desired.tag_fields:
             wanted = _tag_after(before or {}, wanted, purge_tags)
         if before != wanted:

@@ -10,6 +10,7 @@ import importlib
 from typing import Any
 
 from imageops.driver import ImageDriver
+from imageops.model import ImageState
 from imageops.spec import ImageSpec
 
 _CLOUDS: dict[str, str] = {
@@ -36,3 +37,8 @@ def spec_type(cloud: str) -> type[ImageSpec]:
 def connect(cloud: str, **settings: Any) -> ImageDriver:
     """A driver for ``cloud``; ``settings`` are that cloud's auth/endpoint options (None = default)."""
     return _package(cloud).connect(**settings)
+
+
+def normalise_state(cloud: str, raw_state: str) -> ImageState:
+    """The neutral state for one of ``cloud``'s own lifecycle words (unknown words are pending)."""
+    return _package(cloud).normalise_state(raw_state)

@@ -199,3 +199,15 @@ def test_waiter_reports_progress_and_failure():
 def test_waiter_treats_a_vanished_image_as_deleted():
     image = wait_for_state(lambda _: None, "img-3", ImageState.DELETED, 1, sleep=lambda _: None)
     assert image.state is ImageState.DELETED
+
+
+def test_create_only_inputs_compare_with_previous_inputs_set_and_unset():
+    driver = FakeDriver()
+    _, image = converge(driver, spec(display_name="a"))
+    with_volumes = spec(display_name="a", should_include_data_volumes=True)
+    set_now = plan(with_volumes, image, previous=spec(display_name="a"))
+    assert set_now.action is Action.REPLACE and set_now.replace_fields == ("should_include_data_volumes",)
+    unset_now = plan(spec(display_name="a"), image, previous=with_volumes)
+    assert unset_now.action is Action.REPLACE and unset_now.replace_fields == ("should_include_data_volumes",)
+    # Without previous inputs (Ansible) a create-only input cannot be compared: no change.
+    assert plan(with_volumes, image).action is Action.NOOP

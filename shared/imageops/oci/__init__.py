@@ -13,7 +13,7 @@ from imageops.driver import PollPolicy
 from imageops.oci.api import OciComputeApi
 from imageops.oci.auth import OciSigner
 from imageops.oci.config import OciCredentials, load_credentials
-from imageops.oci.driver import OciDriver
+from imageops.oci.driver import OciDriver, normalise_state
 from imageops.oci.spec import ImageSourceDetails, LaunchOptions, OciImageSpec
 from imageops.transport import RetryPolicy, build_client
 
@@ -30,6 +30,7 @@ __all__ = [
     "OciSigner",
     "connect",
     "load_credentials",
+    "normalise_state",
 ]
 
 

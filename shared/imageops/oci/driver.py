@@ -46,6 +46,13 @@ _STATES: dict[str, ImageState] = {
     "DELETED": ImageState.DELETED,
 }
 
+
+
+def normalise_state(raw_state: str) -> ImageState:
+    """OCI lifecycle word -> neutral state; an unknown word is pending (wait, never destroy)."""
+    return _STATES.get(raw_state, ImageState.PENDING)
+
+
 # snake_case (seed) -> camelCase (API)
 LAUNCH_OPTION_FIELDS: dict[str, str] = {
     "boot_volume_type": "bootVolumeType",
@@ -157,7 +164,7 @@ def image_from_json(data: dict[str, Any], region: str | None = None) -> Image:
         cloud="oci",
         id=str(data.get("id")),
         name=data.get("displayName"),
-        state=_STATES.get(raw_state, ImageState.PENDING),
+        state=normalise_state(raw_state),
         raw_state=raw_state,
         region=region,
         tags={str(k): str(v) for k, v in freeform.items()},
