@@ -132,6 +132,9 @@ def apply(
 ) -> Image | None:
     """Carry out a plan. Returns the image as it now is (None after a delete)."""
     action, desired, observed = the_plan.action, the_plan.desired, the_plan.observed
+    if action is not Action.NOOP and observed is not None and observed.state is ImageState.PENDING:
+        # Clouds refuse to change or delete an image that is still being built: let it finish first.
+        observed = driver.wait_for(observed.id, ImageState.AVAILABLE, timeout, on_progress)
     if action is Action.NOOP:
         if observed is not None and wait and observed.state is ImageState.PENDING:
             return driver.wait_for(observed.id, ImageState.AVAILABLE, timeout, on_progress)

@@ -211,3 +211,14 @@ def test_create_only_inputs_compare_with_previous_inputs_set_and_unset():
     assert unset_now.action is Action.REPLACE and unset_now.replace_fields == ("should_include_data_volumes",)
     # Without previous inputs (Ansible) a create-only input cannot be compared: no change.
     assert plan(with_volumes, image).action is Action.NOOP
+
+
+def test_changes_to_an_image_still_being_built_wait_for_it_first():
+    driver = FakeDriver(pending_reads=3)
+    image = apply(plan(spec(display_name="a"), None), driver, wait=False, timeout=5)
+    assert image.state is ImageState.PENDING
+    driver.log.clear()
+    apply(plan(spec(display_name="a", freeform_tags={"k": "v"}), image), driver, wait=False, timeout=5)
+    update_at = next(i for i, line in enumerate(driver.log) if line.startswith("update"))
+    assert driver.log[:update_at] and all(line.startswith("get") for line in driver.log[:update_at])
+    assert driver.images[image.id]["state"] is ImageState.AVAILABLE
