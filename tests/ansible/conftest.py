@@ -87,8 +87,9 @@ class PlaybookRun:
         return self.task(name)["result"]
 
 
-def run_playbook(tmp_path: Path, playbook: str | Path, *args: str, emulator=None, env=None,
-                 expect_rc: int | None = 0) -> PlaybookRun:
+def run_playbook(
+    tmp_path: Path, playbook: str | Path, *args: str, emulator=None, env=None, expect_rc: int | None = 0
+) -> PlaybookRun:
     """Run ``ansible-playbook`` on a playbook (YAML text or a path); check its exit code."""
     if isinstance(playbook, str):
         path = tmp_path / f"play-{len(list(tmp_path.glob('play-*.yml')))}.yml"
@@ -103,8 +104,9 @@ def run_playbook(tmp_path: Path, playbook: str | Path, *args: str, emulator=None
     proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env, cwd=tmp_path, timeout=300)
     raw = results.read_text() if results.exists() else ""
     data = json.loads(raw) if raw else {}
-    run = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, data.get("tasks", []), data.get("stats", {}),
-                      raw)
+    run = PlaybookRun(
+        proc.returncode, proc.stdout, proc.stderr, data.get("tasks", []), data.get("stats", {}), raw
+    )
     if expect_rc is not None:
         assert proc.returncode == expect_rc, f"rc={proc.returncode}\n{run.output[-6000:]}"
     return run

@@ -49,12 +49,24 @@ def _module_argspec(name: str) -> set[str]:
 def test_ansible_doc_renders_every_option(ansible_env):
     env = ansible_env()
     names = [f"imageops.cloud.{m}" for m in MODULES]
-    text = subprocess.run([str(BIN / "ansible-doc"), *names], capture_output=True, text=True, env=env,
-                          timeout=120)
+    text = subprocess.run(
+        [str(BIN / "ansible-doc"), *names], capture_output=True, text=True, env=env, timeout=120
+    )
     assert text.returncode == 0, text.stderr
     assert "WARNING" not in text.stderr and "ERROR" not in text.stderr, text.stderr
-    as_json = subprocess.run([str(BIN / "ansible-doc", ), "--json", *names], capture_output=True, text=True,
-                             env=env, timeout=120)
+    as_json = subprocess.run(
+        [
+            str(
+                BIN / "ansible-doc",
+            ),
+            "--json",
+            *names,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert as_json.returncode == 0, as_json.stderr
     docs = json.loads(as_json.stdout)
     for module in MODULES:
@@ -73,28 +85,44 @@ def test_galaxy_build_and_install(tmp_path, ansible_env, play, emulator):
     assert (COLLECTION / "galaxy.yml").is_symlink()
     assert (COLLECTION / "galaxy.yml").resolve() == REPO / "galaxy.yml"
     env = ansible_env()
-    build = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "build", str(COLLECTION),
-                            "--output-path", str(tmp_path)], capture_output=True, text=True, env=env,
-                           timeout=120)
+    build = subprocess.run(
+        [str(BIN / "ansible-galaxy"), "collection", "build", str(COLLECTION), "--output-path", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert build.returncode == 0, build.stderr + build.stdout
     tarball = tmp_path / "imageops-cloud-0.1.0.tar.gz"
     with tarfile.open(tarball) as tar:
         members = set(tar.getnames())
         manifest = json.load(tar.extractfile("MANIFEST.json"))["collection_info"]
-    for required in ("README.md", "LICENSE", "requirements.txt", "meta/runtime.yml",
-                     "plugins/modules/oci_image.py", "plugins/modules/oci_image_info.py",
-                     "plugins/module_utils/image_module.py", "plugins/doc_fragments/oci.py"):
+    for required in (
+        "README.md",
+        "LICENSE",
+        "requirements.txt",
+        "meta/runtime.yml",
+        "plugins/modules/oci_image.py",
+        "plugins/modules/oci_image_info.py",
+        "plugins/module_utils/image_module.py",
+        "plugins/doc_fragments/oci.py",
+    ):
         assert required in members, required
     assert not [m for m in members if "__pycache__" in m or m.startswith("tests/output") or ".cache" in m]
     assert (manifest["namespace"], manifest["name"], manifest["version"]) == ("imageops", "cloud", "0.1.0")
     assert manifest["license"] == ["Apache-2.0"]
 
     installed = tmp_path / "installed"
-    install = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", str(tarball), "-p",
-                              str(installed)], capture_output=True, text=True, timeout=120,
-                             env=ansible_env(ANSIBLE_COLLECTIONS_PATH=str(installed)))
+    install = subprocess.run(
+        [str(BIN / "ansible-galaxy"), "collection", "install", str(tarball), "-p", str(installed)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ansible_env(ANSIBLE_COLLECTIONS_PATH=str(installed)),
+    )
     assert install.returncode == 0, install.stderr + install.stdout
-    run = play("""\
+    run = play(
+        """\
 - hosts: localhost
   gather_facts: false
   tasks:
@@ -103,7 +131,9 @@ def test_galaxy_build_and_install(tmp_path, ansible_env, play, emulator):
         compartment_id: "{{ lookup('ansible.builtin.env', 'IMAGEOPS_OCI_COMPARTMENT_ID') }}"
         instance_id: "{{ lookup('ansible.builtin.env', 'IMAGEOPS_OCI_INSTANCE_ID') }}"
         display_name: from-installed-collection
-""", env=ansible_env(emulator, ANSIBLE_COLLECTIONS_PATH=str(installed)))
+""",
+        env=ansible_env(emulator, ANSIBLE_COLLECTIONS_PATH=str(installed)),
+    )
     assert run.changed == 1
     assert (installed / "ansible_collections/imageops/cloud/plugins/modules/oci_image.py").is_file()
 

@@ -7,9 +7,20 @@ import sys
 from pathlib import Path
 
 SEED_ATTRIBUTES = {
-    "base_image_id", "compartment_id", "create_image_allowed", "defined_tags", "display_name",
-    "freeform_tags", "id", "launch_mode", "launch_options", "operating_system",
-    "operating_system_version", "size_in_mbs", "state", "time_created",
+    "base_image_id",
+    "compartment_id",
+    "create_image_allowed",
+    "defined_tags",
+    "display_name",
+    "freeform_tags",
+    "id",
+    "launch_mode",
+    "launch_options",
+    "operating_system",
+    "operating_system_version",
+    "size_in_mbs",
+    "state",
+    "time_created",
 }
 LAUNCH_OPTIONS = {"boot_volume_type", "firmware", "network_type", "remote_data_volume_type"}
 
@@ -78,46 +89,47 @@ def test_create_from_instance_then_rerun_is_one_read_no_write(play, emulator, ca
 
 
 def test_check_mode_predicts_create_without_writing(play, emulator, calls_between):
-    tasks = from_instance("check-fresh", "        freeform_tags: {Team: QA}\n")
+    tasks = (
+        from_instance("check-fresh", "        freeform_tags: {Team: QA}\n")
+        + """\
+    - name: info
+      imageops.cloud.oci_image_info:
+        compartment_id: "{{ compartment_id }}"
+        display_name: check-fresh
+"""
+    )
     mark = emulator.mark()
     run = play(playbook(tasks), "--check")
     assert run.changed == 1
     result = run.result("check-fresh")
     assert result["action"] == "create"
     assert result["image"] == {}
+    # nothing was made: the info task (which also runs in check mode) finds no image
+    assert run.result("info")["images"] == []
     reads, writes = calls_between(emulator, mark)
     assert writes == []
-    assert len(reads) == 1
-
-    # nothing was made: a real run still has to create it
-    info = play(playbook("""\
-    - name: info
-      imageops.cloud.oci_image_info:
-        compartment_id: "{{ compartment_id }}"
-        display_name: check-fresh
-"""))
-    assert info.result("info")["images"] == []
+    assert len(reads) == 2  # the lookup of the check-mode task, the listing of the info task
 
 
 def test_check_and_diff_mode_on_an_existing_image(play, emulator, calls_between):
-    tasks = from_instance("diffed", "        freeform_tags: {Team: QA}\n")
-    play(playbook(tasks))
+    play(playbook(from_instance("diffed", "        freeform_tags: {Team: QA}\n")))
 
-    changed = from_instance("diffed", "        freeform_tags: {Team: Ops}\n")
+    tasks = from_instance("diffed", "        freeform_tags: {Team: Ops}\n", task="retag") + from_instance(
+        "diffed", "        freeform_tags: {Team: QA}\n", task="as it is"
+    )
     mark = emulator.mark()
-    run = play(playbook(changed), "--check", "--diff")
-    assert run.changed == 1
-    diff = run.result("diffed")["diff"]
+    run = play(playbook(tasks), "--check", "--diff")
+    assert run.task("retag")["status"] == "changed"
+    diff = run.result("retag")["diff"]
     assert diff["before"]["freeform_tags"] == {"Team": "QA"}
     assert diff["after"]["freeform_tags"] == {"Team": "Ops"}
     assert diff["before"]["display_name"] == diff["after"]["display_name"] == "diffed"
     assert "Ops" in run.stdout and "QA" in run.stdout  # the default callback shows the diff
+    # an unchanged image in check mode: exact prediction, no change (check mode wrote nothing)
+    assert run.task("as it is")["status"] == "ok"
+    assert run.changed == 1
     _, writes = calls_between(emulator, mark)
     assert writes == []
-
-    # an unchanged image in check mode: exact prediction, no change
-    same = play(playbook(tasks), "--check", "--diff")
-    assert same.changed == 0
 
 
 def test_tags_update_merge_and_purge(play, emulator):
@@ -129,12 +141,16 @@ def test_tags_update_merge_and_purge(play, emulator):
         + from_instance("tagged", merge, task="merge again")
         + from_instance("tagged", "        freeform_tags: {}\n", task="purge")
     )
-    run = play(playbook(tasks))
+    run = play(playbook(tasks), "--diff")
     assert run.task("update")["status"] == "changed"
+    assert run.result("update")["diff"]["after"]["freeform_tags"] == {"Department": "Sales", "Owner": "alice"}
     assert run.result("update")["image"]["freeform_tags"] == {"Department": "Sales", "Owner": "alice"}
     assert run.result("update")["action"] == "update"
     assert run.result("merge")["image"]["freeform_tags"] == {
-        "Department": "Sales", "Owner": "alice", "Reviewed": "yes"}
+        "Department": "Sales",
+        "Owner": "alice",
+        "Reviewed": "yes",
+    }
     assert run.task("merge again")["status"] == "ok"
     assert run.task("purge")["status"] == "changed"
     assert run.result("purge")["image"]["freeform_tags"] == {}
@@ -180,7 +196,9 @@ def test_import_from_object_storage_tuple_and_uri(play, emulator):
 
 
 def test_delete_then_delete_again(play, emulator):
-    tasks = from_instance("doomed", register="created") + """\
+    tasks = (
+        from_instance("doomed", register="created")
+        + """\
     - name: delete by name
       imageops.cloud.oci_image:
         state: absent
@@ -199,6 +217,7 @@ def test_delete_then_delete_again(play, emulator):
       imageops.cloud.oci_image_info:
         image_id: "{{ created.image.id }}"
 """
+    )
     run = play(playbook(tasks))
     image_id = run.result("doomed")["image"]["id"]
     assert run.task("delete by name")["status"] == "changed"
@@ -210,7 +229,9 @@ def test_delete_then_delete_again(play, emulator):
 
 
 def test_replace_only_field_needs_allow_replace(play, emulator):
-    tasks = from_instance("replaced", "        launch_mode: NATIVE\n") + """\
+    tasks = (
+        from_instance("replaced", "        launch_mode: NATIVE\n")
+        + """\
     - name: refused
       imageops.cloud.oci_image:
         compartment_id: "{{ compartment_id }}"
@@ -226,6 +247,7 @@ def test_replace_only_field_needs_allow_replace(play, emulator):
         launch_mode: EMULATED
         allow_replace: true
 """
+    )
     run = play(playbook(tasks))
     refused = run.task("refused")
     assert refused["status"] == "failed"
@@ -237,8 +259,26 @@ def test_replace_only_field_needs_allow_replace(play, emulator):
     assert allowed["image"]["id"] != run.result("replaced")["image"]["id"]
 
 
+def test_two_images_with_one_name_are_an_error_not_a_guess(play, emulator):
+    tasks = (
+        from_instance("twin-a", register="a")
+        + from_instance("twin-b", register="b")
+        + from_instance("twin-a", '        image_id: "{{ b.image.id }}"\n', task="rename b to a")
+        + from_instance("twin-a", "      ignore_errors: true\n", task="ambiguous")
+    )
+    run = play(playbook(tasks))
+    assert run.result("rename b to a")["image"]["display_name"] == "twin-a"
+    ambiguous = run.task("ambiguous")
+    assert ambiguous["status"] == "failed"
+    ids = {run.result("twin-a")["image"]["id"], run.result("twin-b")["image"]["id"]}
+    assert set(ambiguous["result"]["image_ids"]) == ids
+    assert all(i in ambiguous["result"]["msg"] for i in ids)
+    assert ambiguous["result"]["changed"] is False
+
+
 def test_wait_timeout_fails_changed_with_the_image_id(play, emulator):
-    run = play(playbook("""\
+    run = play(
+        playbook("""\
     - name: no patience
       imageops.cloud.oci_image:
         compartment_id: "{{ compartment_id }}"
@@ -256,7 +296,8 @@ def test_wait_timeout_fails_changed_with_the_image_id(play, emulator):
           source_type: objectStorageUri
           source_uri: "{{ object_uri }}"
         wait: false
-"""))
+""")
+    )
     failed = run.task("no patience")
     assert failed["status"] == "failed"
     assert failed["result"]["changed"] is True
@@ -269,16 +310,21 @@ INVALID = {
     # task name: (options, the option the message must name)
     "bad launch_mode": ('instance_id: "{{ instance_id }}"\n        launch_mode: SPEEDY', "launch_mode"),
     "tuple without its fields": (
-        "image_source_details: {source_type: objectStorageTuple, bucket_name: b}", "image_source_details"),
+        "image_source_details: {source_type: objectStorageTuple, bucket_name: b}",
+        "image_source_details",
+    ),
     "two sources": (
         'instance_id: "{{ instance_id }}"\n'
         "        image_source_details: {source_type: objectStorageUri, source_uri: 'http://x/y'}",
-        "instance_id"),
+        "instance_id",
+    ),
     "bad ocid": ("instance_id: not-an-ocid", "instance_id"),
     "bad tag key": ('instance_id: "{{ instance_id }}"\n        freeform_tags: {"": empty}', "freeform_tags"),
     "data volumes without instance": (
         "should_include_data_volumes: true\n        image_source_details: "
-        "{source_type: objectStorageUri, source_uri: 'http://x/y'}", "should_include_data_volumes"),
+        "{source_type: objectStorageUri, source_uri: 'http://x/y'}",
+        "should_include_data_volumes",
+    ),
 }
 
 
@@ -292,8 +338,9 @@ def _python_without_imageops(env) -> str | None:
 
 def test_invalid_input_fails_naming_the_field_without_api_calls(play, emulator, ansible_env):
     bare_python = _python_without_imageops(ansible_env(emulator))
-    tasks = "".join(
-        f"""\
+    tasks = (
+        "".join(
+            f"""\
     - name: {name}
       imageops.cloud.oci_image:
         compartment_id: "{{{{ compartment_id }}}}"
@@ -301,8 +348,9 @@ def test_invalid_input_fails_naming_the_field_without_api_calls(play, emulator, 
         {options}
       ignore_errors: true
 """
-        for name, (options, _) in INVALID.items()
-    ) + """\
+            for name, (options, _) in INVALID.items()
+        )
+        + """\
     - name: every problem at once
       imageops.cloud.oci_image:
         compartment_id: not-a-compartment
@@ -321,6 +369,7 @@ def test_invalid_input_fails_naming_the_field_without_api_calls(play, emulator, 
         instance_id: "{{ instance_id }}"
       ignore_errors: true
 """
+    )
     if bare_python:
         tasks += f"""\
     - name: without the imageops library
@@ -349,9 +398,11 @@ def test_invalid_input_fails_naming_the_field_without_api_calls(play, emulator, 
 
 
 def test_module_defaults_group_and_info(play, emulator, ansible_env):
-    env = ansible_env(emulator, IMAGEOPS_OCI_CONFIG_FILE=None, OCI_CONFIG_FILE=None,
-                      IMAGEOPS_OCI_ENDPOINT=None)
-    run = play(f"""\
+    env = ansible_env(
+        emulator, IMAGEOPS_OCI_CONFIG_FILE=None, OCI_CONFIG_FILE=None, IMAGEOPS_OCI_ENDPOINT=None
+    )
+    run = play(
+        f"""\
 - hosts: localhost
   gather_facts: false
   module_defaults:
@@ -371,7 +422,9 @@ def test_module_defaults_group_and_info(play, emulator, ansible_env):
       imageops.cloud.oci_image_info:
         display_name: defaults
         lifecycle_state: AVAILABLE
-""", env=env)
+""",
+        env=env,
+    )
     image_id = run.result("create")["image"]["id"]
     assert image_id in [i["id"] for i in run.result("list")["images"]]
     assert [i["id"] for i in run.result("by name")["images"]] == [image_id]
@@ -380,12 +433,16 @@ def test_module_defaults_group_and_info(play, emulator, ansible_env):
 
 def test_missing_credentials_fail_cleanly(play, emulator, ansible_env):
     env = ansible_env(emulator, IMAGEOPS_OCI_CONFIG_FILE=None, OCI_CONFIG_FILE=None)
-    run = play(playbook("""\
+    run = play(
+        playbook("""\
     - name: no credentials
       imageops.cloud.oci_image_info:
         compartment_id: "{{ compartment_id }}"
         config_file_location: /nonexistent/oci/config
-"""), env=env, expect_rc=2)
+"""),
+        env=env,
+        expect_rc=2,
+    )
     result = run.result("no credentials")
     assert "/nonexistent/oci/config" in result["msg"]
     assert "Traceback" not in result["msg"]

@@ -18,7 +18,8 @@ def test_no_secret_in_verbose_output(play, emulator):
     pass_phrase = other["pass_phrase"]
     assert pass_phrase
     env = emulator.env
-    run = play(f"""\
+    run = play(
+        f"""\
 - hosts: localhost
   gather_facts: false
   vars:
@@ -56,7 +57,10 @@ def test_no_secret_in_verbose_output(play, emulator):
         instance_id: "{env["IMAGEOPS_OCI_INSTANCE_ID"]}"
         display_name: not-my-instance
       ignore_errors: true
-""", "-vvvv", "--diff")
+""",
+        "-vvvv",
+        "--diff",
+    )
     assert run.task("profile with an encrypted key")["status"] == "changed"
     found = run.result("explicit key and passphrase")["images"]
     assert [i["display_name"] for i in found] == ["secret-keeper"]

@@ -245,6 +245,14 @@ class ImageModule(AnsibleModule):
         self.close()
         self.fail_json(msg=redact(exc), **result)
 
+    def fail_unexpected(self, exc):
+        self.close()
+        self.fail_json(
+            msg=redact(f"unexpected error in imageops: {type(exc).__name__}: {exc}"),
+            exception=redact(traceback.format_exc()),
+            changed=self.wrote,
+        )
+
     @staticmethod
     def image_result(image):
         if image is None:
@@ -260,6 +268,8 @@ class ImageModule(AnsibleModule):
             result = self._run()
         except ImageOpsError as exc:
             self.fail_error(exc)
+        except Exception as exc:  # a bug, not a cloud answer: say so, still without secrets
+            self.fail_unexpected(exc)
         self.close()
         self.exit_json(**result)
 
@@ -311,6 +321,8 @@ class ImageModule(AnsibleModule):
             images = self._run_info(filters or {}, lister)
         except ImageOpsError as exc:
             self.fail_error(exc)
+        except Exception as exc:
+            self.fail_unexpected(exc)
         self.close()
         self.exit_json(changed=False, images=[self.image_result(i) for i in images])
 
