@@ -96,7 +96,7 @@ def run_playbook(
         path.write_text(textwrap.dedent(playbook))
     else:
         path = Path(playbook)
-    results = path.with_suffix(".results.json")
+    results = tmp_path / f"{path.stem}-{len(list(tmp_path.glob('*.results.json')))}.results.json"
     results.unlink(missing_ok=True)
     run_env = dict(env) if env is not None else make_ansible_env(emulator)
     run_env["IMAGEOPS_RESULTS_FILE"] = str(results)
