@@ -39,6 +39,20 @@ def replace(default: Any = None, *, description: str, **kwargs: Any) -> Any:
     return Field(default, description=description, json_schema_extra={"update": Update.REPLACE}, **kwargs)
 
 
+def tag_values_as_strings(tags: Any) -> Any:
+    """Tag values are strings in every cloud; take numbers and booleans as Terraform maps do."""
+    if not isinstance(tags, Mapping):
+        return tags
+    return {
+        key: ("true" if value else "false")
+        if isinstance(value, bool)
+        else str(value)
+        if isinstance(value, int | float)
+        else value
+        for key, value in tags.items()
+    }
+
+
 def _location(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if not (isinstance(p, str) and p.startswith("function-"))]
     return ".".join(parts) or "spec"
@@ -81,6 +95,17 @@ class ImageSpec(BaseModel):
         if problems:
             raise SpecError(problems)
         return spec
+
+    @classmethod
+    def parse_key(cls, data: Mapping[str, Any]) -> Self:
+        """Validate each given field, without the rules only a create needs (a source...).
+
+        For deletes and listings, which only need what finds the image again.
+        """
+        try:
+            return cls.model_validate(dict(data))
+        except pydantic.ValidationError as exc:
+            raise spec_errors(exc) from None
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         """Rules that span fields, as ``(field, rule)`` pairs naming the field a user should fix."""

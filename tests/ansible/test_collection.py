@@ -141,9 +141,13 @@ def test_galaxy_build_and_install(tmp_path, ansible_env, play, emulator):
 def test_example_playbook_converges_then_changes_nothing(play, emulator):
     first = play(EXAMPLE)
     assert first.changed == 2, [(t["name"], t["status"]) for t in first.tasks]
+    mark = emulator.mark()
     second = play(EXAMPLE)
     assert second.changed == 0
     assert second.failed == 0
-    shown = [r["images"][0] for r in second.result("The images this playbook manages")["results"]]
-    assert {i["display_name"] for i in shown} == {"example-web", "example-imported"}
-    assert all(i["state"] == "AVAILABLE" for i in shown)
+    calls = emulator.calls(since=mark)
+    assert [c for c in calls if c["method"] != "GET"] == []
+    assert len(calls) == 2  # one read per image
+    shown = [r["msg"] for r in second.result("Show them")["results"]]
+    assert any(m.startswith("example-web: ") and "(AVAILABLE" in m for m in shown)
+    assert any(m.startswith("example-imported: ") and "(AVAILABLE" in m for m in shown)

@@ -157,3 +157,24 @@ def test_lookup_key_needs_display_name():
     assert spec.lookup_key() is None
     named = OciImageSpec.parse({"compartment_id": COMPARTMENT, "instance_id": INSTANCE, "display_name": "a"})
     assert named.lookup_key() == {"compartment_id": COMPARTMENT, "display_name": "a"}
+
+
+def test_tag_values_are_taken_as_strings_like_terraform_maps():
+    spec = OciImageSpec.parse(
+        {
+            "compartment_id": COMPARTMENT,
+            "instance_id": INSTANCE,
+            "freeform_tags": {"CostCenter": 42, "Prod": True},
+            "defined_tags": {"Ops.Ratio": 0.5},
+        }
+    )
+    assert spec.freeform_tags == {"CostCenter": "42", "Prod": "true"}
+    assert spec.defined_tags == {"Ops.Ratio": "0.5"}
+
+
+def test_parse_key_checks_fields_but_not_the_create_rules():
+    key = OciImageSpec.parse_key({"compartment_id": COMPARTMENT, "display_name": "a"})
+    assert key.lookup_key() == {"compartment_id": COMPARTMENT, "display_name": "a"}
+    with pytest.raises(SpecError) as caught:
+        OciImageSpec.parse_key({"compartment_id": "nope"})
+    assert caught.value.errors[0][0] == "compartment_id"

@@ -47,7 +47,6 @@ _STATES: dict[str, ImageState] = {
 }
 
 
-
 def normalise_state(raw_state: str) -> ImageState:
     """OCI lifecycle word -> neutral state; an unknown word is pending (wait, never destroy)."""
     return _STATES.get(raw_state, ImageState.PENDING)
@@ -258,21 +257,36 @@ class OciDriver:
             return None
         return self._image(data)
 
+    def _in_compartment(
+        self, compartment_id: str, display_name: str | None, lifecycle_state: str | None = None
+    ) -> list[dict[str, Any]]:
+        """ListImages followed to the end, keeping the compartment's own images (not platform
+        images) and, unless a state is asked for, only live ones."""
+        return [
+            item
+            for item in self.api.iter_images(
+                compartment_id, display_name=display_name, lifecycle_state=lifecycle_state
+            )
+            if (lifecycle_state is not None or item.get("lifecycleState") != "DELETED")
+            and (display_name is None or item.get("displayName") == display_name)
+            and item.get("compartmentId", compartment_id) == compartment_id
+        ]
+
     def find(self, spec: ImageSpec) -> Image | None:
         spec = self._spec(spec)
         key = spec.lookup_key()
         if key is None:
             return None
-        matches = [
-            item
-            for item in self.api.iter_images(key["compartment_id"], display_name=key["display_name"])
-            if item.get("lifecycleState") != "DELETED"
-            and item.get("displayName") == key["display_name"]
-            and item.get("compartmentId", key["compartment_id"]) == key["compartment_id"]
-        ]
+        matches = self._in_compartment(key["compartment_id"], key["display_name"])
         if len(matches) > 1:
             raise AmbiguousImageError(spec.describe_key(), [str(m.get("id")) for m in matches])
         return self._image(matches[0]) if matches else None
+
+    def list(self, spec: ImageSpec, *, lifecycle_state: str | None = None) -> list[Image]:
+        """The compartment's images (named ``display_name`` when the spec has one)."""
+        spec = self._spec(spec)
+        items = self._in_compartment(spec.compartment_id, spec.display_name, lifecycle_state)
+        return [self._image(item) for item in items]
 
     def create(self, spec: ImageSpec) -> Image:
         spec = self._spec(spec)
@@ -284,7 +298,8 @@ class OciDriver:
                 return image
             log.info(
                 "CreateImage replayed retry token %d with deleted image %s; trying the next token",
-                attempt, image.id,
+                attempt,
+                image.id,
             )
         raise ConflictError(
             f"every retry token up to attempt {self.max_token_attempts} was answered with a deleted image",

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, StringConstraints, field_validator, model_validator
 
 from imageops.model import Image
-from imageops.spec import ImageSpec, in_place, replace
+from imageops.spec import ImageSpec, in_place, replace, tag_values_as_strings
 
 _OCID = re.compile(r"^ocid1\.[a-z0-9_-]+\.[a-z0-9_-]+(\.[a-z0-9_-]*){1,2}\.[A-Za-z0-9_-]+$")
 
@@ -133,6 +133,9 @@ class OciImageSpec(ImageSpec):
         description='Defined tags as "namespace.key" -> value, e.g. {"Operations.CostCenter": "42"}.'
     )
 
+    _tags_as_strings = field_validator("freeform_tags", "defined_tags", mode="before")(
+        tag_values_as_strings
+    )
     _check_freeform = field_validator("freeform_tags")(_check_freeform)
 
     @field_validator("defined_tags")

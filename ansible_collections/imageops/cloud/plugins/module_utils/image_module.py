@@ -27,8 +27,6 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 try:
-    import pydantic
-
     from imageops import reconcile, registry
     from imageops.errors import (
         AmbiguousImageError,
@@ -38,29 +36,13 @@ try:
         WaitTimeoutError,
     )
     from imageops.reconcile import Action
-    from imageops.spec import spec_errors
+    from imageops.redact import redact
 except ImportError:
     HAS_IMAGEOPS = False
     IMAGEOPS_IMPORT_ERROR = traceback.format_exc()
 else:
     HAS_IMAGEOPS = True
     IMAGEOPS_IMPORT_ERROR = None
-
-try:
-    from imageops.redact import redact as _core_redact
-except ImportError:
-    _core_redact = None
-
-
-def redact(text):
-    """Scrub credentials from a message with the core's redactor when it has one."""
-    text = str(text)
-    if _core_redact is not None:
-        try:
-            return _core_redact(text)
-        except Exception:  # a redactor failure must not hide the original error
-            return text
-    return text
 
 
 class CloudAuth:
@@ -192,15 +174,11 @@ class ImageModule(AnsibleModule):
             self.fail_spec(exc)
 
     def key_spec(self):
-        """A spec holding only what is needed to find an image again (for deletes and listings).
-
-        Each given field is validated as the spec validates it, but the rules that only matter
-        for a create (a source is required...) do not apply.
-        """
+        """A spec holding only what is needed to find an image again (for deletes and listings)."""
         try:
-            return self.spec_type.model_validate(self.spec_input())
-        except pydantic.ValidationError as exc:
-            self.fail_spec(spec_errors(exc))
+            return self.spec_type.parse_key(self.spec_input())
+        except SpecError as exc:
+            self.fail_spec(exc)
 
     def auth_settings(self):
         return {setting: self.params.get(option) for option, setting in self.auth.settings.items()}
@@ -311,14 +289,10 @@ class ImageModule(AnsibleModule):
         return result
 
     # ---------------------------------------------------------------------------- info
-    def run_info(self, filters=None, lister=None):
-        """Return ``images``: the one image ``image_id`` names, or the images matching ``filters``.
-
-        Listing uses the driver's ``list(key_spec, **filters)`` method when it has one, else
-        ``lister(driver, key_spec, **filters)`` when given, else ``find`` by the idempotency key.
-        """
+    def run_info(self, filters=None):
+        """Return ``images``: the one image ``image_id`` names, or the images matching ``filters``."""
         try:
-            images = self._run_info(filters or {}, lister)
+            images = self._run_info(filters or {})
         except ImageOpsError as exc:
             self.fail_error(exc)
         except Exception as exc:
@@ -326,15 +300,9 @@ class ImageModule(AnsibleModule):
         self.close()
         self.exit_json(changed=False, images=[self.image_result(i) for i in images])
 
-    def _run_info(self, filters, lister):
+    def _run_info(self, filters):
         image_id = self.params.get("image_id")
         if image_id:
             image = self.driver.get(image_id)
             return [image] if image is not None and image.is_live else []
-        key = self.key_spec()
-        if callable(getattr(self.driver, "list", None)):
-            return list(self.driver.list(key, **filters))
-        if lister is not None:
-            return list(lister(self.driver, key, **filters))
-        image = reconcile.lookup(self.driver, key, None)
-        return [image] if image is not None else []
+        return self.driver.list(self.key_spec(), **filters)

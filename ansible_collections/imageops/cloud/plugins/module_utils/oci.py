@@ -33,18 +33,3 @@ OCI_AUTH = CloudAuth(
         endpoint="endpoint",
     ),
 )
-
-
-def list_oci_images(driver, key, lifecycle_state=None):
-    """ListImages of ``key.compartment_id`` (and ``key.display_name``), for ``oci_image_info``.
-
-    Used only while the core's driver has no ``list`` method of its own.
-    """
-    from imageops.oci.driver import image_from_json
-
-    for item in driver.api.iter_images(
-        key.compartment_id, display_name=key.display_name, lifecycle_state=lifecycle_state
-    ):
-        if lifecycle_state is None and item.get("lifecycleState") == "DELETED":
-            continue
-        yield image_from_json(item, driver.region)

@@ -189,7 +189,7 @@ images:
 """
 
 from ansible_collections.imageops.cloud.plugins.module_utils.image_module import ImageModule  # noqa: E402
-from ansible_collections.imageops.cloud.plugins.module_utils.oci import OCI_AUTH, list_oci_images  # noqa: E402
+from ansible_collections.imageops.cloud.plugins.module_utils.oci import OCI_AUTH  # noqa: E402
 
 ARGUMENT_SPEC = dict(
     image_id=dict(type="str"),
@@ -209,7 +209,7 @@ def main():
         spec_names=dict(image_id=None, lifecycle_state=None),
         required_one_of=[("image_id", "compartment_id")],
     )
-    module.run_info(filters=dict(lifecycle_state=module.params["lifecycle_state"]), lister=list_oci_images)
+    module.run_info(filters=dict(lifecycle_state=module.params["lifecycle_state"]))
 
 
 if __name__ == "__main__":
