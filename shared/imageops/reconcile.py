@@ -67,8 +67,13 @@ class Plan:
         return {"before": before, "after": after}
 
 
-def _tag_after(observed: dict[str, str], desired: dict[str, str], purge: bool) -> dict[str, str]:
-    return dict(desired) if purge else {**observed, **desired}
+def _tag_after(observed: Any, desired: Any, purge: bool) -> Any:
+    """Tags after the change: a map, or a list of ``{key, value}`` blocks kept sorted by key."""
+    if isinstance(desired, list):
+        merged = {t["key"]: t["value"] for t in ([] if purge else observed or [])}
+        merged.update({t["key"]: t["value"] for t in desired})
+        return [{"key": key, "value": merged[key]} for key in sorted(merged)]
+    return dict(desired) if purge else {**(observed or {}), **desired}
 
 
 def plan(
@@ -106,7 +111,7 @@ def plan(
         else:
             continue
         if name in desired.tag_fields:
-            wanted = _tag_after(before or {}, wanted, purge_tags)
+            wanted = _tag_after(before, wanted, purge_tags)
         if before != wanted:
             changes.append(Change(name, before, wanted, desired.update_mode(name) is Update.REPLACE))
     if live.state is ImageState.FAILED:

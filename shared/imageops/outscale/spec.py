@@ -1,0 +1,328 @@
+"""Desired state of an OUTSCALE machine image, OMI (Terraform ``outscale_image``).
+
+Update modes follow the API: UpdateImage changes ``description``, ``permissions_to_launch`` and
+``product_codes``, and CreateTags/DeleteTags change ``tags``; those are in place. Everything else
+is fixed when the OMI is made and forces a new one, ``image_name`` included (UpdateImage has no
+ImageName). ``tags`` keep the seed's shape, a list of ``{key, value}`` blocks; the list is kept
+sorted by key so two orderings of the same tags are the same desired state.
+
+Sources: exactly one of ``vm_id`` (create from a VM), ``source_image_id`` + ``source_region_name``
+(copy), ``block_device_mappings`` + ``root_device_name`` (register from snapshots) or
+``file_location`` (register from a manifest).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, StringConstraints, field_validator
+
+from imageops.model import Image
+from imageops.spec import ImageSpec, in_place, replace
+
+IMAGE_NAME_RULE = (
+    "must be 3-128 characters: letters, digits, underscores, spaces, parentheses, slashes, periods or dashes"
+)
+_IMAGE_NAME = re.compile(r"^[A-Za-z0-9_ ()/.\-]{3,128}$")
+_DEVICE_NAME = re.compile(r"^/dev/(sda1|(sd|xvd)[b-z][a-z]?)$")
+MAX_IOPS = 13000
+MAX_IOPS_PER_GIB = 300
+
+
+def _pattern(regex: str, rule: str) -> Any:
+    compiled = re.compile(regex)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise ValueError(rule)
+        return value
+
+    return AfterValidator(check)
+
+
+def _check_image_name(value: str) -> str:
+    if not _IMAGE_NAME.match(value):
+        raise ValueError(IMAGE_NAME_RULE)
+    return value
+
+
+ImageName = Annotated[str, AfterValidator(_check_image_name)]
+VmId = Annotated[str, _pattern(r"^i-[0-9a-f]{8}$", "must be a VM ID: i-<8 hex digits>")]
+OmiId = Annotated[str, _pattern(r"^ami-[0-9a-f]{8}$", "must be an OMI ID: ami-<8 hex digits>")]
+SnapshotId = Annotated[str, _pattern(r"^snap-[0-9a-f]{8}$", "must be a snapshot ID: snap-<8 hex digits>")]
+AccountId = Annotated[str, _pattern(r"^\d{12}$", "must be an OUTSCALE account ID: 12 digits")]
+RegionName = Annotated[str, _pattern(r"^[a-z0-9]+(-[a-z0-9]+)+$", "must be a Region name, e.g. eu-west-2")]
+DeviceName = Annotated[
+    str,
+    _pattern(
+        _DEVICE_NAME.pattern,
+        "must be /dev/sda1 (root) or /dev/sdX, /dev/sdXX, /dev/xvdX, /dev/xvdXX (X in b-z, then a-z)",
+    ),
+]
+RootDeviceName = Annotated[str, _pattern(r"^/dev/sda1$", "must be /dev/sda1 (the root device name)")]
+VirtualDeviceName = Annotated[str, _pattern(r"^ephemeral\d+$", "must be ephemeralN (N a number)")]
+FileLocation = Annotated[
+    str,
+    StringConstraints(max_length=4096),
+    _pattern(r"^https?://\S+$", "must be the http(s) pre-signed URL of a manifest file"),
+]
+VolumeType = Literal["standard", "io1", "gp2"]
+BootMode = Literal["uefi", "legacy"]
+
+
+class Bsu(ImageSpec):
+    """The BSU volume of a block device mapping (OUTSCALE ``BsuToCreate``)."""
+
+    delete_on_vm_deletion: bool | None = replace(
+        description="Delete the volume when the VM is terminated (default true)."
+    )
+    iops: int | None = replace(
+        description=f"IOPS of an io1 volume (only io1): at most {MAX_IOPS} and {MAX_IOPS_PER_GIB} per GiB.",
+        ge=1,
+    )
+    snapshot_id: SnapshotId | None = replace(description="ID of the snapshot the volume is created from.")
+    volume_size: int | None = replace(
+        description="Size of the volume in GiB (at least the snapshot's; default the snapshot's).",
+        ge=1,
+        le=14901,
+    )
+    volume_type: VolumeType | None = replace(description="`standard` (default), `io1` or `gp2`.")
+
+    def cross_field_errors(self) -> list[tuple[str, str]]:
+        if self.volume_type == "io1" and self.iops is None:
+            return [("iops", "required with volume_type io1")]
+        if self.iops is None:
+            return []
+        if self.volume_type != "io1":
+            return [("iops", "only allowed with volume_type io1")]
+        if self.iops > MAX_IOPS:
+            return [("iops", f"must be at most {MAX_IOPS}")]
+        if self.volume_size is not None and self.iops > MAX_IOPS_PER_GIB * self.volume_size:
+            limit = MAX_IOPS_PER_GIB * self.volume_size
+            return [
+                (
+                    "iops",
+                    f"must be at most {MAX_IOPS_PER_GIB} per GiB of volume_size ({limit} for "
+                    f"{self.volume_size} GiB)",
+                )
+            ]
+        return []
+
+
+class BlockDeviceMapping(ImageSpec):
+    """One block device of an OMI registered from snapshots (OUTSCALE ``BlockDeviceMappingImage``)."""
+
+    bsu: Bsu | None = replace(description="The BSU volume to create for this device.")
+    device_name: DeviceName | None = replace(description="Device name: /dev/sda1 for the root device.")
+    virtual_device_name: VirtualDeviceName | None = replace(
+        description="Name of an ephemeral (instance store) device, `ephemeralN`."
+    )
+
+    def cross_field_errors(self) -> list[tuple[str, str]]:
+        problems = []
+        if self.bsu is not None and self.virtual_device_name is not None:
+            problems.append(("virtual_device_name", "mutually exclusive with bsu"))
+        if self.device_name is None and self.virtual_device_name is None:
+            problems.append(("device_name", "device_name or virtual_device_name is required"))
+        if self.bsu is not None:
+            problems += [(f"bsu.{field}", rule) for field, rule in self.bsu.cross_field_errors()]
+        return problems
+
+
+class PermissionsToLaunch(ImageSpec):
+    """Who may launch VMs from the OMI (OUTSCALE ``PermissionsOnResource``)."""
+
+    global_permission: bool | None = in_place(description="True makes the OMI public.")
+    account_ids: list[AccountId] | None = in_place(description="Accounts allowed to launch the OMI.")
+
+    @field_validator("account_ids")
+    @classmethod
+    def _sorted(cls, ids: list[str] | None) -> list[str] | None:
+        return sorted(set(ids)) if ids is not None else None
+
+
+class Tag(ImageSpec):
+    """One tag (OUTSCALE ``ResourceTag``)."""
+
+    key: Annotated[str, StringConstraints(min_length=1, max_length=255)] = in_place(
+        ..., description="The key, 1 to 255 characters."
+    )
+    value: Annotated[str, StringConstraints(max_length=255)] = in_place(
+        ..., description="The value, 0 to 255 characters."
+    )
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _as_string(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value) if isinstance(value, int | float) else value
+
+
+class OutscaleImageSpec(ImageSpec):
+    """Desired state of an OMI: every argument of Terraform's ``outscale_image``."""
+
+    cloud = "outscale"
+    tag_fields = ("tags",)
+
+    image_name: ImageName | None = replace(
+        description="Unique name of the OMI in the account; imageops finds the OMI again by it. "
+        + IMAGE_NAME_RULE.replace("must be", "Constraints:")
+        + "."
+    )
+    description: str | None = in_place(description="A description of the OMI.")
+    vm_id: VmId | None = replace(description="Create from this VM (source mode 1).")
+    no_reboot: bool | None = replace(
+        description="With vm_id: if false, the VM shuts down before the OMI is made, then reboots."
+    )
+    source_image_id: OmiId | None = replace(description="Copy this OMI (source mode 2).")
+    source_region_name: RegionName | None = replace(
+        description="With source_image_id: the Region of the source OMI (your account's Region)."
+    )
+    block_device_mappings: list[BlockDeviceMapping] | None = replace(
+        description="Register from snapshots with these block devices (source mode 3)."
+    )
+    root_device_name: RootDeviceName | None = replace(
+        description="With block_device_mappings: the root device name, /dev/sda1."
+    )
+    architecture: Literal["i386", "x86_64"] | None = replace(
+        description="With block_device_mappings: the architecture (default x86_64)."
+    )
+    file_location: FileLocation | None = replace(
+        description="Register from the manifest at this pre-signed URL (source mode 4)."
+    )
+    boot_modes: list[BootMode] | None = replace(description="Boot modes of the OMI: `uefi`, `legacy`.")
+    tpm_mandatory: bool | None = replace(description="If true, VMs from the OMI must have a vTPM.")
+    permissions_to_launch: PermissionsToLaunch | None = in_place(
+        description="Launch permissions: global_permission and account_ids."
+    )
+    product_codes: list[Annotated[str, StringConstraints(min_length=1)]] | None = in_place(
+        description="Product codes of the OMI (UpdateImage replaces the whole list)."
+    )
+    tags: list[Tag] | None = in_place(
+        description='Tags as a list of blocks, e.g. [{"key": "env", "value": "prod"}].'
+    )
+
+    @field_validator("tags")
+    @classmethod
+    def _unique_sorted_tags(cls, tags: list[Tag] | None) -> list[Tag] | None:
+        if tags is None:
+            return None
+        keys = [tag.key for tag in tags]
+        duplicated = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicated:
+            raise ValueError(f"each key may appear once; repeated: {', '.join(duplicated)}")
+        return sorted(tags, key=lambda tag: tag.key)
+
+    @field_validator("product_codes")
+    @classmethod
+    def _sorted_codes(cls, codes: list[str] | None) -> list[str] | None:
+        return sorted(set(codes)) if codes is not None else None
+
+    @field_validator("boot_modes")
+    @classmethod
+    def _unique_modes(cls, modes: list[str] | None) -> list[str] | None:
+        return sorted(set(modes)) if modes is not None else None
+
+    def source_modes(self) -> list[str]:
+        """The source fields given: a valid create names exactly one."""
+        modes = ("vm_id", "source_image_id", "block_device_mappings", "file_location")
+        return [name for name in modes if getattr(self, name) is not None]
+
+    def cross_field_errors(self) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
+        modes = self.source_modes()
+        if not modes:
+            problems.append(
+                (
+                    "vm_id",
+                    "one source is required: vm_id, source_image_id, block_device_mappings or file_location",
+                )
+            )
+        for extra in modes[1:]:
+            problems.append((extra, f"mutually exclusive with {modes[0]}: give exactly one source"))
+        if self.no_reboot is not None and self.vm_id is None:
+            problems.append(("no_reboot", "only valid with vm_id"))
+        if self.source_image_id is not None and self.source_region_name is None:
+            problems.append(("source_region_name", "required with source_image_id"))
+        if self.source_region_name is not None and self.source_image_id is None:
+            problems.append(("source_region_name", "only valid with source_image_id"))
+        mappings = self.block_device_mappings
+        if mappings is not None:
+            if not mappings:
+                problems.append(("block_device_mappings", "must hold at least one mapping"))
+            for index, mapping in enumerate(mappings):
+                prefix = f"block_device_mappings.{index}."
+                problems += [(prefix + field, rule) for field, rule in mapping.cross_field_errors()]
+            if self.root_device_name is None:
+                problems.append(("root_device_name", "required with block_device_mappings"))
+            elif not any(m.device_name == self.root_device_name for m in mappings):
+                problems.append(
+                    ("root_device_name", "must be the device_name of one block_device_mappings entry")
+                )
+            names = [m.device_name for m in mappings if m.device_name is not None]
+            if len(names) != len(set(names)):
+                problems.append(("block_device_mappings", "each device_name may appear once"))
+        else:
+            if self.root_device_name is not None:
+                problems.append(("root_device_name", "only valid with block_device_mappings"))
+            if self.architecture is not None:
+                problems.append(("architecture", "only valid with block_device_mappings"))
+        return problems
+
+    def lookup_key(self) -> dict[str, str] | None:
+        if self.image_name is None:
+            return None
+        return {"image_name": self.image_name}
+
+    def describe_key(self) -> str:
+        return f"image_name {self.image_name!r} in the account"
+
+    def observe(self, image: Image) -> dict[str, Any]:
+        attrs = image.attributes
+        seen: dict[str, Any] = {
+            "image_name": attrs.get("image_name"),
+            "description": attrs.get("description") or "",
+            "tags": sorted(attrs.get("tags") or [], key=lambda tag: tag["key"]),
+            "product_codes": sorted(set(attrs.get("product_codes") or [])),
+            "architecture": attrs.get("architecture"),
+            "boot_modes": sorted(set(attrs.get("boot_modes") or [])),
+            "tpm_mandatory": attrs.get("tpm_mandatory"),
+            "root_device_name": attrs.get("root_device_name"),
+        }
+        if self.description is None and not seen["description"]:
+            del seen["description"]
+        if self.permissions_to_launch is not None:
+            observed = attrs.get("permissions_to_launch") or {}
+            wanted = self.permissions_to_launch.given()
+            seen["permissions_to_launch"] = {
+                "global_permission": bool(observed.get("global_permission")),
+                "account_ids": sorted(observed.get("account_ids") or []),
+            }
+            seen["permissions_to_launch"] = {k: seen["permissions_to_launch"][k] for k in wanted}
+        if self.file_location is not None:
+            seen["file_location"] = attrs.get("file_location")
+        if self.block_device_mappings is not None:
+            seen["block_device_mappings"] = _observe_mappings(
+                [m.given() for m in self.block_device_mappings], attrs.get("block_device_mappings") or []
+            )
+        return seen
+
+
+def _project(wanted: Any, observed: Any) -> Any:
+    """``observed`` cut down to the keys ``wanted`` names, so cloud defaults are no difference."""
+    if isinstance(wanted, dict):
+        if not isinstance(observed, dict):
+            return observed
+        return {key: _project(value, observed.get(key)) for key, value in wanted.items()}
+    return observed
+
+
+def _observe_mappings(wanted: list[dict[str, Any]], observed: list[dict[str, Any]]) -> list[Any]:
+    by_device = {m.get("device_name") or m.get("virtual_device_name"): m for m in observed}
+    result = []
+    for mapping in wanted:
+        match = by_device.get(mapping.get("device_name") or mapping.get("virtual_device_name"))
+        result.append(_project(mapping, match) if match is not None else None)
+    return result
