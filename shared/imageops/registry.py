@@ -15,6 +15,7 @@ from imageops.spec import ImageSpec
 
 _CLOUDS: dict[str, str] = {
     "oci": "imageops.oci",
+    "alicloud": "imageops.alicloud",
     "outscale": "imageops.outscale",
 }
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, ClassVar, Self
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from imageops.errors import SpecError
 from imageops.model import Image
@@ -22,6 +23,10 @@ from imageops.model import Image
 UNOBSERVED: Any = object()
 """What :meth:`ImageSpec.observe` returns for a field the cloud does not report back (create-only
 inputs such as an instance id): such a field is compared with the previous desired state, if any."""
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smh]?)")
+_UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 class Update(StrEnum):
@@ -83,18 +88,66 @@ class ImageSpec(BaseModel):
     cloud: ClassVar[str] = ""
     tag_fields: ClassVar[tuple[str, ...]] = ()
     """Fields that are tag maps: with ``purge_tags=False`` the reconciler only adds and changes keys."""
+    deprecated_aliases: ClassVar[dict[str, str]] = {}
+    """Old argument names still accepted, mapped to the field that replaced them (Terraform's
+    ``Deprecated``). :meth:`parse` moves them over and records a warning in :attr:`warnings`."""
+    default_timeouts: ClassVar[dict[str, float]] = {}
+    """The seed's ``timeouts`` defaults in seconds, by operation (``create``, ``update``, ``delete``)."""
+
+    _warnings: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Deprecation notices from parsing, for the skins to surface (Ansible ``warn``, Pulumi log)."""
+        return self._warnings
+
+    def __eq__(self, other: object) -> bool:
+        # Warnings say how the input was spelled, not what is desired: equal specs stay equal.
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.model_dump_json()))
+
+    @classmethod
+    def _resolve_aliases(
+        cls, data: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[str], list[tuple[str, str]]]:
+        values = dict(data)
+        warnings: list[str] = []
+        problems: list[tuple[str, str]] = []
+        for old, new in cls.deprecated_aliases.items():
+            if old not in values:
+                continue
+            value = values.pop(old)
+            if value is None:
+                continue
+            if values.get(new) is not None and values[new] != value:
+                problems.append((old, f"deprecated alias of {new}; give only {new}"))
+                continue
+            values[new] = value
+            warnings.append(f"{old!r} is deprecated; use {new!r} instead")
+        return values, warnings, problems
+
+    @classmethod
+    def _validate(cls, data: Mapping[str, Any], *, create: bool) -> Self:
+        values, warnings, problems = cls._resolve_aliases(data)
+        if problems:
+            raise SpecError(problems)
+        try:
+            spec = cls.model_validate(values)
+        except pydantic.ValidationError as exc:
+            raise spec_errors(exc) from None
+        if create:
+            problems = spec.cross_field_errors()
+            if problems:
+                raise SpecError(problems)
+        spec._warnings = tuple(warnings)
+        return spec
 
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> Self:
         """Validate user input; every problem is reported at once as a :class:`SpecError`."""
-        try:
-            spec = cls.model_validate(dict(data))
-        except pydantic.ValidationError as exc:
-            raise spec_errors(exc) from None
-        problems = spec.cross_field_errors()
-        if problems:
-            raise SpecError(problems)
-        return spec
+        return cls._validate(data, create=True)
 
     @classmethod
     def parse_key(cls, data: Mapping[str, Any]) -> Self:
@@ -102,10 +155,20 @@ class ImageSpec(BaseModel):
 
         For deletes and listings, which only need what finds the image again.
         """
-        try:
-            return cls.model_validate(dict(data))
-        except pydantic.ValidationError as exc:
-            raise spec_errors(exc) from None
+        return cls._validate(data, create=False)
+
+    @classmethod
+    def timeout_for(cls, operation: str, timeouts: Mapping[str, Any] | None = None) -> float | None:
+        """The user's ``timeouts[operation]`` in seconds, else the seed's default (None = no default)."""
+        value = (timeouts or {}).get(operation)
+        if value is None:
+            return cls.default_timeouts.get(operation)
+        if isinstance(value, str):
+            match = _DURATION.fullmatch(value.strip())
+            if match is None:
+                raise SpecError([(f"timeouts.{operation}", 'must be seconds or a duration such as "10m"')])
+            return float(match[1]) * _UNIT_SECONDS[match[2] or "s"]
+        return float(value)
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         """Rules that span fields, as ``(field, rule)`` pairs naming the field a user should fix."""
