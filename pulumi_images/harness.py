@@ -48,12 +48,15 @@ __all__ = [
 ]
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-RESOURCE_TYPES = {"oci": "pulumi-python:dynamic/oci:Image"}
+
+
+def resource_type(cloud: str) -> str:
+    """The type the SDK registers ``pulumi_images.<cloud>.Image`` under (module = the cloud)."""
+    return f"pulumi-python:dynamic/{cloud}:Image"
 
 
 def resource_urn(name: str, cloud: str = "oci", stack: str = "dev", project: str = "imageops") -> str:
-    type_ = RESOURCE_TYPES.get(cloud, "pulumi-python:dynamic:Resource")
-    return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
+    return f"urn:pulumi:{stack}::{project}::{resource_type(cloud)}::{name}"
 
 
 class ProviderCallError(Exception):
