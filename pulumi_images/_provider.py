@@ -29,7 +29,9 @@ How each call maps to the core:
 * ``read``: ``pulumi refresh`` and ``Image.get`` (see :meth:`ImageProvider.read`).
 
 Timeouts: the Python dynamic-provider server does not hand ``CustomTimeouts`` to providers, so each
-resource takes a ``wait_timeout`` input (seconds, default 1800) used for every wait.
+resource takes a ``wait_timeout`` input (seconds) used for every wait; a resource may also take
+Terraform's ``timeouts`` block (``{"create": "10m", "update": "10m", "delete": "10m"}``), whose entry
+for the operation wins; the spec's ``default_timeouts`` (the seed's defaults) come last.
 
 Errors: every exception leaves a call as a :class:`ImageProviderError` whose message went through
 :func:`imageops.redact.redact` and that carries no chained exception, so neither the message nor the
@@ -66,7 +68,11 @@ PROVIDER_KEY = "__provider"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN, the wire sentinel
 CONFIG_NAMESPACE = "imageops"
 WAIT_TIMEOUT = "wait_timeout"
+TIMEOUTS = "timeouts"
+TIMEOUT_OPERATIONS = ("create", "update", "delete")
 DEFAULT_WAIT_TIMEOUT = 1800.0
+# Settings that shape the calls, never the image: not spec fields, echoed as outputs, never replace.
+CALL_SETTINGS = (WAIT_TIMEOUT, TIMEOUTS)
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,14 @@ class Connection:
     input_only: tuple[str, ...] = ()
     """Spec fields the cloud never reports back (create-only sources): the outputs echo them as
     given, and ``diff`` compares them with the old outputs, set <-> unset included."""
+    computed: tuple[str, ...] = ()
+    """Spec blocks the cloud reports back richer than given (Terraform's Optional+Computed, e.g. a
+    disk mapping with progress and format): the output is the cloud's view, a given value is a
+    change only where it differs from that view, and an unset one is no opinion."""
+    state_output: str = "state"
+    """The output holding the cloud's own lifecycle word."""
+    name_outputs: tuple[str, ...] = ("display_name",)
+    """The outputs holding the image's name, first found wins."""
 
 
 CONNECTIONS: dict[str, Connection] = {
@@ -103,18 +117,32 @@ CONNECTIONS: dict[str, Connection] = {
         replace=("region",),
         input_only=("instance_id", "image_source_details", "should_include_data_volumes"),
     ),
-    "outscale": Connection(
+    "alicloud": Connection(
         inputs=("region", "profile", "endpoint", "config_file"),
         config={
-            "region": "outscaleRegion",
-            "profile": "outscaleProfile",
-            "endpoint": "outscaleEndpoint",
-            "config_file": "outscaleConfigFile",
-            "access_key": "outscaleAccessKey",
+            "region": "alicloudRegion",
+            "profile": "alicloudProfile",
+            "endpoint": "alicloudEndpoint",
+            "config_file": "alicloudConfigFile",
+            "access_key_id": "alicloudAccessKeyId",
         },
-        secret_config={"secret_key": "outscaleSecretKey"},
+        secret_config={
+            "access_key_secret": "alicloudAccessKeySecret",
+            "security_token": "alicloudSecurityToken",
+        },
         replace=("region",),
-        input_only=("vm_id", "no_reboot", "source_image_id", "source_region_name"),
+        input_only=(
+            "instance_id",
+            "snapshot_id",
+            "import_from",
+            "copy_from",
+            "detection_strategy",
+            "force",
+            "delete_auto_snapshot",
+        ),
+        computed=("disk_device_mapping", "features"),
+        state_output="status",
+        name_outputs=("image_name",),
     ),
 }
 
@@ -215,13 +243,21 @@ class ImageProvider(ResourceProvider):
     def _connect(self, props: Mapping[str, Any]) -> Any:
         return registry.connect(self.cloud, **self._settings(props))
 
-    def _timeout(self, props: Mapping[str, Any]) -> float:
+    def _timeout(self, props: Mapping[str, Any], operation: str) -> float:
+        """Seconds for the waits of ``operation``: ``timeouts.<operation>``, else ``wait_timeout``,
+        else the seed's default for the operation, else :data:`DEFAULT_WAIT_TIMEOUT`."""
+        timeouts = _plain(props.get(TIMEOUTS))
+        if isinstance(timeouts, Mapping) and timeouts.get(operation) not in (None, ""):
+            return float(self.spec_type.timeout_for(operation, timeouts) or DEFAULT_WAIT_TIMEOUT)
         value = props.get(WAIT_TIMEOUT)
-        return DEFAULT_WAIT_TIMEOUT if value is None or is_unknown(value) else float(value)
+        if value is not None and not is_unknown(value):
+            return float(value)
+        return float(self.spec_type.timeout_for(operation) or DEFAULT_WAIT_TIMEOUT)
 
     def _spec_input(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The spec's part of a property bag: no connection inputs, no ``__provider``, no nulls."""
-        skip = {PROVIDER_KEY, WAIT_TIMEOUT, *self.connection.inputs}
+        fields = self.spec_type.model_fields
+        skip = {PROVIDER_KEY, *CALL_SETTINGS, *(n for n in self.connection.inputs if n not in fields)}
         return {k: _plain(v) for k, v in props.items() if k not in skip and v is not None}
 
     def _spec_fields_of(self, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -236,6 +272,8 @@ class ImageProvider(ResourceProvider):
     def _previous(self, olds: Mapping[str, Any]) -> ImageSpec | None:
         """The last applied spec, recovered from the old outputs (which carry the inputs)."""
         data = self._spec_fields_of(olds)
+        for name in self.connection.computed:
+            data.pop(name, None)  # the cloud's view, not what was given
         for _ in range(len(data) + 1):
             try:
                 return self.spec_type.parse(data)
@@ -250,11 +288,13 @@ class ImageProvider(ResourceProvider):
     def _image_from_outputs(self, image_id: str, olds: Mapping[str, Any]) -> Image:
         skip = {PROVIDER_KEY, *self.connection.input_only}
         attrs = {k: _plain(v) for k, v in olds.items() if k not in skip}
-        raw = str(attrs.get("state") or "AVAILABLE")
+        conn = self.connection
+        raw = str(attrs.get(conn.state_output) or "AVAILABLE")
+        names = [attrs.get(name) for name in (*conn.name_outputs, "name")]
         return Image(
             cloud=self.cloud,
             id=image_id,
-            name=attrs.get("display_name") or attrs.get("name"),
+            name=next((n for n in names if n), None),
             state=registry.normalise_state(self.cloud, raw),
             raw_state=raw,
             attributes=attrs,
@@ -264,7 +304,7 @@ class ImageProvider(ResourceProvider):
         """Outputs = the connection inputs and spec inputs as given, overlaid by every attribute the
         cloud reports (what the image really is). ``id``/``urn`` are Pulumi's own."""
         outs: dict[str, Any] = {}
-        for name in (*self.connection.inputs, WAIT_TIMEOUT):
+        for name in (*self.connection.inputs, *CALL_SETTINGS):
             if props.get(name) is not None:
                 outs[name] = _plain(props[name])
         outs.update(given)
@@ -296,11 +336,35 @@ class ImageProvider(ResourceProvider):
                     raise ValueError
             except (TypeError, ValueError):
                 failures.append(CheckFailure(WAIT_TIMEOUT, "must be a positive number of seconds"))
+        failures.extend(CheckFailure(name, rule) for name, rule in self._timeouts_errors(news.get(TIMEOUTS)))
         for name in self.connection.inputs:
             value = news.get(name)
             if value is not None and not is_unknown(value) and not isinstance(value, str):
                 failures.append(CheckFailure(name, "must be a string"))
         return CheckResult(news, failures)
+
+    def _timeouts_errors(self, value: Any) -> list[tuple[str, str]]:
+        """``(field, rule)`` for each problem of a ``timeouts`` block (unknown values wait for apply)."""
+        if value is None or isinstance(value, Unknown) or value == UNKNOWN:
+            return []
+        value = _plain(value)
+        if not isinstance(value, Mapping):
+            return [(TIMEOUTS, "must be a block of create, update and delete durations")]
+        errors: list[tuple[str, str]] = []
+        for key, item in value.items():
+            if key not in TIMEOUT_OPERATIONS:
+                errors.append((f"{TIMEOUTS}.{key}", "is not a known argument: create, update or delete"))
+            elif item is not None and not is_unknown(item):
+                try:
+                    seconds = self.spec_type.timeout_for(key, {key: item})
+                except SpecError as exc:
+                    errors.extend(exc.errors)
+                    continue
+                except (TypeError, ValueError):
+                    seconds = None
+                if seconds is None or seconds <= 0:
+                    errors.append((f"{TIMEOUTS}.{key}", 'must be a positive duration such as "10m"'))
+        return errors
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         with _guard("diff"):
@@ -313,7 +377,7 @@ class ImageProvider(ResourceProvider):
         changes: set[str] = set()
 
         # Connection inputs: the region is where the image lives; the rest only says how to reach it.
-        for name in (*conn.inputs, WAIT_TIMEOUT):
+        for name in (*conn.inputs, *CALL_SETTINGS):
             new, old = news.get(name), olds.get(name)
             if new == old:
                 continue  # a removed setting falls back to stack config / environment: a change
@@ -334,9 +398,12 @@ class ImageProvider(ResourceProvider):
         desired = spec_cls.parse(self._spec_input(known))
         observed = self._image_from_outputs(id_, olds)
         previous = self._previous(olds)
-        the_plan = reconcile.plan(desired, observed, previous=previous, purge_tags=True)
+        planned = self._without_computed(desired)
+        the_plan = reconcile.plan(planned, observed, previous=previous, purge_tags=True)
         for change in the_plan.changes:
             (replaces if change.replace else changes).add(change.field)
+        for name in self._computed_changes(desired, olds) - unknown:
+            (replaces if spec_cls.update_mode(name) is Update.REPLACE else changes).add(name)
 
         # Create-only fields the cloud does not report: the plan compares them with ``previous`` only
         # when both sides are set; Pulumi knows the old inputs exactly, so set <-> unset counts too.
@@ -359,6 +426,19 @@ class ImageProvider(ResourceProvider):
             delete_before_replace=delete_first,
         )
 
+    def _without_computed(self, spec: ImageSpec) -> ImageSpec:
+        """``spec`` for planning: computed blocks are compared by :func:`covers`, not by the plan."""
+        computed = [name for name in self.connection.computed if getattr(spec, name, None) is not None]
+        return spec.model_copy(update=dict.fromkeys(computed)) if computed else spec
+
+    def _computed_changes(self, desired: ImageSpec, olds: Mapping[str, Any]) -> set[str]:
+        given = desired.given()
+        return {
+            name
+            for name in self.connection.computed
+            if name in given and not covers(_plain(olds.get(name)), given[name])
+        }
+
     def _stables(self) -> list[str]:
         return sorted(self.spec_type.fields_by_mode(Update.REPLACE))
 
@@ -371,7 +451,8 @@ class ImageProvider(ResourceProvider):
         for name in self.connection.replace:  # another region: another namespace of keys
             if news.get(name) is not None and news.get(name) != olds.get(name):
                 return False
-        return all(olds.get(name) == value for name, value in key.items())
+        # An unset key part ("" or None: the connection's default) matches an unset one.
+        return all((olds.get(name) or "") == (value or "") for name, value in key.items())
 
     # ------------------------------------------------------------------ CRUD
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -388,7 +469,7 @@ class ImageProvider(ResourceProvider):
                         f"{', '.join(the_plan.replace_fields)}, which cannot change in place: "
                         "rename this resource's image, or delete or rename the existing one"
                     )
-                image = reconcile.apply(the_plan, driver, wait=True, timeout=self._timeout(props))
+                image = reconcile.apply(the_plan, driver, wait=True, timeout=self._timeout(props, "create"))
             finally:
                 driver.close()
             assert image is not None
@@ -405,13 +486,14 @@ class ImageProvider(ResourceProvider):
                     raise ImageProviderError(
                         f"image {id_} no longer exists: run `pulumi refresh` to drop it from the state"
                     )
-                the_plan = reconcile.plan(desired, observed, previous=previous, purge_tags=True)
+                planned = self._without_computed(desired)
+                the_plan = reconcile.plan(planned, observed, previous=previous, purge_tags=True)
                 if the_plan.action is reconcile.Action.REPLACE:
                     raise ImageProviderError(
                         f"image {id_} needs a replacement ({', '.join(the_plan.replace_fields)} changed "
                         "outside Pulumi): run `pulumi refresh`, then `pulumi up`"
                     )
-                image = reconcile.apply(the_plan, driver, wait=True, timeout=self._timeout(news))
+                image = reconcile.apply(the_plan, driver, wait=True, timeout=self._timeout(news, "update"))
             finally:
                 driver.close()
             assert image is not None
@@ -422,7 +504,7 @@ class ImageProvider(ResourceProvider):
             driver = self._connect(props)
             try:
                 driver.delete(id_)
-                driver.wait_for(id_, ImageState.DELETED, self._timeout(props))
+                driver.wait_for(id_, ImageState.DELETED, self._timeout(props, "delete"))
             finally:
                 driver.close()
 
@@ -447,7 +529,7 @@ class ImageProvider(ResourceProvider):
                 driver.close()
             if image is None or not image.is_live:
                 return ReadResult("", {})
-            refresh = "state" in props or "time_created" in props
+            refresh = self._is_refresh(props)
             given = self._spec_fields_of(props) if refresh else self._observed_inputs(image)
             outs = self._outputs(props, given, image)
             if refresh:
@@ -455,6 +537,11 @@ class ImageProvider(ResourceProvider):
             inputs = {k: v for k, v in props.items() if k != PROVIDER_KEY and v is not None}
             inputs.update(given)
             return ReadResult(image.id, outs, inputs)
+
+    def _is_refresh(self, props: Mapping[str, Any]) -> bool:
+        """Old outputs hold attributes only the cloud reports; a get's inputs never do."""
+        settings = {PROVIDER_KEY, *CALL_SETTINGS, *self.connection.inputs, *self.spec_type.model_fields}
+        return any(v is not None for k, v in props.items() if k not in settings)
 
     def _observed_inputs(self, image: Image) -> dict[str, Any]:
         """The spec fields the cloud reports, as inputs for an image Pulumi did not create."""
@@ -469,6 +556,18 @@ class ImageProvider(ResourceProvider):
                 value = {k: v for k, v in value.items() if k in sub_fields and v is not None}
             result[name] = value
         return result
+
+
+def covers(old: Any, new: Any) -> bool:
+    """Whether the old output already is what ``new`` asks for: every given (non-null) entry of a
+    block equal, lists element by element, anything else equal (Terraform's Optional+Computed)."""
+    if isinstance(new, Mapping):
+        return isinstance(old, Mapping) and all(
+            covers(old.get(k), v) for k, v in new.items() if v is not None
+        )
+    if isinstance(new, list | tuple):
+        return isinstance(old, list | tuple) and len(old) == len(new) and all(map(covers, old, new))
+    return old == new
 
 
 def _nested_fields(annotation: Any) -> set[str]:

@@ -1,0 +1,705 @@
+"""Alibaba Cloud ECS custom images as a Pulumi resource: the Terraform ``alicloud_image`` in Python.
+
+One resource for what Terraform splits into ``alicloud_image``, ``alicloud_image_import`` and
+``alicloud_image_copy``: give exactly one source -- ``instance_id``, ``snapshot_id``,
+``disk_device_mapping`` (snapshots of several disks), ``import_from`` (an image file in OSS) or
+``copy_from`` (an image of another region, copied into this resource's ``region``).
+
+Inputs are the seed's arguments (snake_case); outputs are its attributes (``create_time``,
+``status``, the ``disk_device_mapping`` as ECS reports it) plus every input. Connection settings
+(``region``, ``profile``, ``endpoint``, ``config_file``) are optional inputs; when unset they come
+from the stack configuration (``imageops:alicloudRegion``, ``imageops:alicloudProfile``,
+``imageops:alicloudEndpoint``, ``imageops:alicloudConfigFile``, ``imageops:alicloudAccessKeyId``) or
+from the environment as Alibaba Cloud tools find them (``ALIBABA_CLOUD_ACCESS_KEY_ID``,
+``ALIBABA_CLOUD_REGION_ID``, ``ALICLOUD_ACCESS_KEY``..., ``~/.aliyun/config.json``,
+``IMAGEOPS_ALICLOUD_ENDPOINT``). The AccessKey secret and an STS token are never inputs: they stay in
+the environment, the CLI config file or the secret stack configuration
+(``imageops:alicloudAccessKeySecret``, ``imageops:alicloudSecurityToken``), so they never reach the
+state.
+
+``timeouts`` is Terraform's block (``create``/``update``/``delete``, durations such as ``"10m"``,
+10 minutes each by default) and bounds every wait of that operation. ``name`` is the deprecated
+alias of ``image_name`` (deprecated since provider v1.227.0): it still works, with a warning.
+
+Example::
+
+    import pulumi_images as images
+
+    image = images.alicloud.Image(
+        "golden",
+        instance_id=instance_id,
+        image_name="golden-image",
+        architecture="x86_64",
+        tags={"FinanceDept": "FinanceDeptJoshua"},
+        timeouts=images.alicloud.ImageTimeoutsArgs(create="20m"),
+    )
+    copy = images.alicloud.Image(
+        "golden-copy",
+        image_name="golden-image",
+        region="cn-shanghai",
+        copy_from=images.alicloud.ImageCopyFromArgs(source_image_id=image.id, source_region_id="cn-hangzhou"),
+    )
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from pulumi_images._provider import ImageProvider
+
+__all__ = [
+    "Image",
+    "ImageArgs",
+    "ImageCopyFromArgs",
+    "ImageDiskDeviceMapping",
+    "ImageDiskDeviceMappingArgs",
+    "ImageFeatures",
+    "ImageFeaturesArgs",
+    "ImageImportFromArgs",
+    "ImageTimeoutsArgs",
+]
+
+CLOUD = "alicloud"
+NAME_DEPRECATION = (
+    "name is deprecated: Field 'name' has been deprecated from provider version 1.227.0. "
+    "New field 'image_name' instead."
+)
+
+#: Every argument of :class:`Image` (the seed's arguments, the two extra sources, connection and
+#: call settings).
+ARG_NAMES: tuple[str, ...] = (
+    "architecture",
+    "boot_mode",
+    "description",
+    "detection_strategy",
+    "disk_device_mapping",
+    "features",
+    "force",
+    "delete_auto_snapshot",
+    "image_family",
+    "image_name",
+    "image_version",
+    "instance_id",
+    "license_type",
+    "platform",
+    "resource_group_id",
+    "snapshot_id",
+    "tags",
+    "name",
+    "import_from",
+    "copy_from",
+    "timeouts",
+    "region",
+    "profile",
+    "endpoint",
+    "config_file",
+    "wait_timeout",
+)
+
+#: Every output of :class:`Image`: the seed's attributes, then every argument as given.
+OUTPUT_NAMES: tuple[str, ...] = ("create_time", "status", *ARG_NAMES)
+
+
+def _set_given(target: Any, values: Mapping[str, Any]) -> None:
+    for name, value in values.items():
+        if name not in ("self", "__self__") and value is not None:
+            pulumi.set(target, name, value)
+
+
+def _warn_name() -> None:
+    """As Pulumi's generated SDKs flag a deprecated argument: a Python and an engine warning."""
+    warnings.warn(NAME_DEPRECATION, DeprecationWarning, stacklevel=3)
+    pulumi.log.warn(NAME_DEPRECATION)
+
+
+# --------------------------------------------------------------------------- input types
+@pulumi.input_type
+class ImageDiskDeviceMappingArgs:
+    """One disk of the image, from a snapshot (ECS ``DiskDeviceMapping.N``). Changing it replaces."""
+
+    def __init__(
+        self,
+        *,
+        device: pulumi.Input[str] | None = None,
+        disk_type: pulumi.Input[str] | None = None,
+        size: pulumi.Input[int] | None = None,
+        snapshot_id: pulumi.Input[str] | None = None,
+    ) -> None:
+        _set_given(self, locals())
+
+    @property
+    @pulumi.getter
+    def device(self) -> pulumi.Input[str] | None:
+        """Device name of the disk: ``/dev/vda``..``/dev/vdz`` (``/dev/xvda``.. for basic disks)."""
+        return pulumi.get(self, "device")
+
+    @property
+    @pulumi.getter(name="disk_type")
+    def disk_type(self) -> pulumi.Input[str] | None:
+        """``system`` (at most one) or ``data`` (at most 16); default: the snapshot's disk type."""
+        return pulumi.get(self, "disk_type")
+
+    @property
+    @pulumi.getter
+    def size(self) -> pulumi.Input[int] | None:
+        """Size in GiB: 5-2000 (basic) or 20-32768 without a snapshot; at least the snapshot's size."""
+        return pulumi.get(self, "size")
+
+    @property
+    @pulumi.getter(name="snapshot_id")
+    def snapshot_id(self) -> pulumi.Input[str] | None:
+        """The ID of the snapshot to build this disk from."""
+        return pulumi.get(self, "snapshot_id")
+
+
+@pulumi.input_type
+class ImageFeaturesArgs:
+    """Image features (ECS ``Features``)."""
+
+    def __init__(self, *, nvme_support: pulumi.Input[str] | None = None) -> None:
+        _set_given(self, locals())
+
+    @property
+    @pulumi.getter(name="nvme_support")
+    def nvme_support(self) -> pulumi.Input[str] | None:
+        """``supported`` or ``unsupported``: whether the image (and its instances) support NVMe."""
+        return pulumi.get(self, "nvme_support")
+
+
+@pulumi.input_type
+class ImageImportFromArgs:
+    """An image file in OSS to import (ECS ``ImportImage``; Terraform's ``alicloud_image_import``)."""
+
+    def __init__(
+        self,
+        *,
+        oss_bucket: pulumi.Input[str],
+        oss_object: pulumi.Input[str],
+        format: pulumi.Input[str] | None = None,
+        disk_image_size: pulumi.Input[int] | None = None,
+        device: pulumi.Input[str] | None = None,
+        os_type: pulumi.Input[str] | None = None,
+    ) -> None:
+        _set_given(self, locals())
+
+    @property
+    @pulumi.getter(name="oss_bucket")
+    def oss_bucket(self) -> pulumi.Input[str]:
+        """(Required) The OSS bucket holding the image file (same region as the image)."""
+        return pulumi.get(self, "oss_bucket")
+
+    @property
+    @pulumi.getter(name="oss_object")
+    def oss_object(self) -> pulumi.Input[str]:
+        """(Required) The OSS object (file name) of the image file."""
+        return pulumi.get(self, "oss_object")
+
+    @property
+    @pulumi.getter
+    def format(self) -> pulumi.Input[str] | None:
+        """The file format: ``RAW``, ``VHD``, ``QCOW2`` or ``VMDK`` (default: detected by ECS)."""
+        return pulumi.get(self, "format")
+
+    @property
+    @pulumi.getter(name="disk_image_size")
+    def disk_image_size(self) -> pulumi.Input[int] | None:
+        """Size in GiB (5-500) of the system disk made from the file."""
+        return pulumi.get(self, "disk_image_size")
+
+    @property
+    @pulumi.getter
+    def device(self) -> pulumi.Input[str] | None:
+        """Device name of the imported system disk, e.g. ``/dev/xvda``."""
+        return pulumi.get(self, "device")
+
+    @property
+    @pulumi.getter(name="os_type")
+    def os_type(self) -> pulumi.Input[str] | None:
+        """Operating system type of the file: ``linux`` or ``windows``."""
+        return pulumi.get(self, "os_type")
+
+
+@pulumi.input_type
+class ImageCopyFromArgs:
+    """An image of another region to copy into this resource's region (ECS ``CopyImage``)."""
+
+    def __init__(
+        self,
+        *,
+        source_image_id: pulumi.Input[str],
+        source_region_id: pulumi.Input[str],
+        encrypted: pulumi.Input[bool] | None = None,
+        kms_key_id: pulumi.Input[str] | None = None,
+    ) -> None:
+        _set_given(self, locals())
+
+    @property
+    @pulumi.getter(name="source_image_id")
+    def source_image_id(self) -> pulumi.Input[str]:
+        """(Required) The ID of the custom image to copy."""
+        return pulumi.get(self, "source_image_id")
+
+    @property
+    @pulumi.getter(name="source_region_id")
+    def source_region_id(self) -> pulumi.Input[str]:
+        """(Required) The region the source image is in, e.g. ``cn-hangzhou``."""
+        return pulumi.get(self, "source_region_id")
+
+    @property
+    @pulumi.getter
+    def encrypted(self) -> pulumi.Input[bool] | None:
+        """Encrypt the snapshots of the copy."""
+        return pulumi.get(self, "encrypted")
+
+    @property
+    @pulumi.getter(name="kms_key_id")
+    def kms_key_id(self) -> pulumi.Input[str] | None:
+        """The KMS key that encrypts the copy."""
+        return pulumi.get(self, "kms_key_id")
+
+
+@pulumi.input_type
+class ImageTimeoutsArgs:
+    """Terraform's ``timeouts`` block: how long each operation may wait (Go durations, e.g. ``10m``)."""
+
+    def __init__(
+        self,
+        *,
+        create: pulumi.Input[str] | None = None,
+        update: pulumi.Input[str] | None = None,
+        delete: pulumi.Input[str] | None = None,
+    ) -> None:
+        _set_given(self, locals())
+
+    @property
+    @pulumi.getter
+    def create(self) -> pulumi.Input[str] | None:
+        """Used when creating (or importing, copying) the image; default ``10m``."""
+        return pulumi.get(self, "create")
+
+    @property
+    @pulumi.getter
+    def update(self) -> pulumi.Input[str] | None:
+        """Used when updating the image; default ``10m``."""
+        return pulumi.get(self, "update")
+
+    @property
+    @pulumi.getter
+    def delete(self) -> pulumi.Input[str] | None:
+        """Used when deleting the image; default ``10m``."""
+        return pulumi.get(self, "delete")
+
+
+DiskInputs = pulumi.Input[Sequence[pulumi.Input[ImageDiskDeviceMappingArgs | Mapping[str, Any]]]]
+BlockInput = pulumi.Input[Any | Mapping[str, Any]]
+
+
+@pulumi.input_type
+class ImageArgs:
+    """The arguments of :class:`Image`: the seed's arguments, the sources, and connection settings."""
+
+    def __init__(
+        self,
+        *,
+        architecture: pulumi.Input[str] | None = None,
+        boot_mode: pulumi.Input[str] | None = None,
+        description: pulumi.Input[str] | None = None,
+        detection_strategy: pulumi.Input[str] | None = None,
+        disk_device_mapping: DiskInputs | None = None,
+        features: pulumi.Input[ImageFeaturesArgs | Mapping[str, Any]] | None = None,
+        force: pulumi.Input[bool] | None = None,
+        delete_auto_snapshot: pulumi.Input[bool] | None = None,
+        image_family: pulumi.Input[str] | None = None,
+        image_name: pulumi.Input[str] | None = None,
+        image_version: pulumi.Input[str] | None = None,
+        instance_id: pulumi.Input[str] | None = None,
+        license_type: pulumi.Input[str] | None = None,
+        platform: pulumi.Input[str] | None = None,
+        resource_group_id: pulumi.Input[str] | None = None,
+        snapshot_id: pulumi.Input[str] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        name: pulumi.Input[str] | None = None,
+        import_from: pulumi.Input[ImageImportFromArgs | Mapping[str, Any]] | None = None,
+        copy_from: pulumi.Input[ImageCopyFromArgs | Mapping[str, Any]] | None = None,
+        timeouts: pulumi.Input[ImageTimeoutsArgs | Mapping[str, Any]] | None = None,
+        region: pulumi.Input[str] | None = None,
+        profile: pulumi.Input[str] | None = None,
+        endpoint: pulumi.Input[str] | None = None,
+        config_file: pulumi.Input[str] | None = None,
+        wait_timeout: pulumi.Input[float] | None = None,
+    ) -> None:
+        if name is not None:
+            _warn_name()
+        _set_given(self, locals())
+
+    @property
+    @pulumi.getter
+    def architecture(self) -> pulumi.Input[str] | None:
+        """``i386``, ``x86_64`` (default) or ``arm64``: the system disk's architecture. Replaces."""
+        return pulumi.get(self, "architecture")
+
+    @property
+    @pulumi.getter(name="boot_mode")
+    def boot_mode(self) -> pulumi.Input[str] | None:
+        """(Updatable) ``BIOS``, ``UEFI`` or ``UEFI-Preferred``."""
+        return pulumi.get(self, "boot_mode")
+
+    @property
+    @pulumi.getter
+    def description(self) -> pulumi.Input[str] | None:
+        """(Updatable) 2 to 256 characters, not starting with ``http://`` or ``https://``."""
+        return pulumi.get(self, "description")
+
+    @property
+    @pulumi.getter(name="detection_strategy")
+    def detection_strategy(self) -> pulumi.Input[str] | None:
+        """(Updatable) Check the image after it is made: ``Standard`` (the only mode). Unset: no check."""
+        return pulumi.get(self, "detection_strategy")
+
+    @property
+    @pulumi.getter(name="disk_device_mapping")
+    def disk_device_mapping(self) -> DiskInputs | None:
+        """Build the image from these disk snapshots (one system disk, up to 16 data disks). Replaces."""
+        return pulumi.get(self, "disk_device_mapping")
+
+    @property
+    @pulumi.getter
+    def features(self) -> pulumi.Input[ImageFeaturesArgs | Mapping[str, Any]] | None:
+        """Image features: ``nvme_support``. Replaces."""
+        return pulumi.get(self, "features")
+
+    @property
+    @pulumi.getter
+    def force(self) -> pulumi.Input[bool] | None:
+        """Delete the image even if instances use it (DeleteImage ``Force``); default false."""
+        return pulumi.get(self, "force")
+
+    @property
+    @pulumi.getter(name="delete_auto_snapshot")
+    def delete_auto_snapshot(self) -> pulumi.Input[bool] | None:
+        """Also delete the snapshots the image was built from when deleting it."""
+        return pulumi.get(self, "delete_auto_snapshot")
+
+    @property
+    @pulumi.getter(name="image_family")
+    def image_family(self) -> pulumi.Input[str] | None:
+        """(Updatable) Image family: 2-128 characters, starts with a letter, not ``acs:``/``aliyun``."""
+        return pulumi.get(self, "image_family")
+
+    @property
+    @pulumi.getter(name="image_name")
+    def image_name(self) -> pulumi.Input[str] | None:
+        """(Updatable) 2-128 characters, starts with a letter, not ``acs:``/``aliyun``, no URL. The
+        idempotency key: an interrupted create is adopted by its name in the account and region."""
+        return pulumi.get(self, "image_name")
+
+    @property
+    @pulumi.getter(name="image_version")
+    def image_version(self) -> pulumi.Input[str] | None:
+        """The image version. Replaces."""
+        return pulumi.get(self, "image_version")
+
+    @property
+    @pulumi.getter(name="instance_id")
+    def instance_id(self) -> pulumi.Input[str] | None:
+        """Source: the (Running or Stopped) instance to image; every disk gets a snapshot. A change is
+        recorded without a new image (the seed does not mark it ForceNew)."""
+        return pulumi.get(self, "instance_id")
+
+    @property
+    @pulumi.getter(name="license_type")
+    def license_type(self) -> pulumi.Input[str] | None:
+        """(Updatable) License for an imported OS (``import_from`` only): ``Auto``, ``Aliyun``, ``BYOL``."""
+        return pulumi.get(self, "license_type")
+
+    @property
+    @pulumi.getter
+    def platform(self) -> pulumi.Input[str] | None:
+        """OS distribution of the system disk (``Aliyun``, ``Ubuntu``... ``Others Linux``). Replaces."""
+        return pulumi.get(self, "platform")
+
+    @property
+    @pulumi.getter(name="resource_group_id")
+    def resource_group_id(self) -> pulumi.Input[str] | None:
+        """(Updatable) Resource group of the image; default: the account's default group."""
+        return pulumi.get(self, "resource_group_id")
+
+    @property
+    @pulumi.getter(name="snapshot_id")
+    def snapshot_id(self) -> pulumi.Input[str] | None:
+        """Source: a system disk snapshot. A change is recorded without a new image (as the seed)."""
+        return pulumi.get(self, "snapshot_id")
+
+    @property
+    @pulumi.getter
+    def tags(self) -> pulumi.Input[Mapping[str, pulumi.Input[str]]] | None:
+        """(Updatable) Tags, e.g. ``{"FinanceDept": "FinanceDeptJoshua"}``."""
+        return pulumi.get(self, "tags")
+
+    @property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[str] | None:
+        """Deprecated since provider v1.227.0: use ``image_name``."""
+        return pulumi.get(self, "name")
+
+    @property
+    @pulumi.getter(name="import_from")
+    def import_from(self) -> pulumi.Input[ImageImportFromArgs | Mapping[str, Any]] | None:
+        """Source: an image file in OSS (``alicloud_image_import``). Replaces."""
+        return pulumi.get(self, "import_from")
+
+    @property
+    @pulumi.getter(name="copy_from")
+    def copy_from(self) -> pulumi.Input[ImageCopyFromArgs | Mapping[str, Any]] | None:
+        """Source: an image of another region, copied into ``region`` (``alicloud_image_copy``)."""
+        return pulumi.get(self, "copy_from")
+
+    @property
+    @pulumi.getter
+    def timeouts(self) -> pulumi.Input[ImageTimeoutsArgs | Mapping[str, Any]] | None:
+        """How long create/update/delete may wait (``10m`` each by default)."""
+        return pulumi.get(self, "timeouts")
+
+    @property
+    @pulumi.getter
+    def region(self) -> pulumi.Input[str] | None:
+        """Region of the image (with ``copy_from``, the destination); default ``imageops:alicloudRegion``,
+        ``ALIBABA_CLOUD_REGION_ID``, the profile's. Replaces."""
+        return pulumi.get(self, "region")
+
+    @property
+    @pulumi.getter
+    def profile(self) -> pulumi.Input[str] | None:
+        """Profile of ``~/.aliyun/config.json`` (default ``imageops:alicloudProfile``, then current)."""
+        return pulumi.get(self, "profile")
+
+    @property
+    @pulumi.getter
+    def endpoint(self) -> pulumi.Input[str] | None:
+        """ECS endpoint override (default ``imageops:alicloudEndpoint``, ``IMAGEOPS_ALICLOUD_ENDPOINT``)."""
+        return pulumi.get(self, "endpoint")
+
+    @property
+    @pulumi.getter(name="config_file")
+    def config_file(self) -> pulumi.Input[str] | None:
+        """The Alibaba Cloud CLI config file (default ``~/.aliyun/config.json``)."""
+        return pulumi.get(self, "config_file")
+
+    @property
+    @pulumi.getter(name="wait_timeout")
+    def wait_timeout(self) -> pulumi.Input[float] | None:
+        """Seconds for any wait ``timeouts`` leaves unset (default: the seed's 10 minutes)."""
+        return pulumi.get(self, "wait_timeout")
+
+
+# --------------------------------------------------------------------------- output types
+@pulumi.output_type
+class ImageDiskDeviceMapping(dict):
+    """One disk of the image as ECS reports it (DescribeImages ``DiskDeviceMapping``)."""
+
+    def __init__(
+        __self__,
+        *,
+        device: str | None = None,
+        disk_type: str | None = None,
+        size: int | None = None,
+        snapshot_id: str | None = None,
+        format: str | None = None,
+        import_oss_bucket: str | None = None,
+        import_oss_object: str | None = None,
+        progress: str | None = None,
+        remain_time: int | None = None,
+    ) -> None:
+        _set_given(__self__, locals())
+
+    @property
+    @pulumi.getter
+    def device(self) -> str | None:
+        """Device name of the disk, e.g. ``/dev/xvda``."""
+        return pulumi.get(self, "device")
+
+    @property
+    @pulumi.getter(name="disk_type")
+    def disk_type(self) -> str | None:
+        """``system`` or ``data``."""
+        return pulumi.get(self, "disk_type")
+
+    @property
+    @pulumi.getter
+    def size(self) -> int | None:
+        """Size of the disk in GiB."""
+        return pulumi.get(self, "size")
+
+    @property
+    @pulumi.getter(name="snapshot_id")
+    def snapshot_id(self) -> str | None:
+        """The snapshot the disk was made from."""
+        return pulumi.get(self, "snapshot_id")
+
+    @property
+    @pulumi.getter
+    def format(self) -> str | None:
+        """Image format."""
+        return pulumi.get(self, "format")
+
+    @property
+    @pulumi.getter(name="import_oss_bucket")
+    def import_oss_bucket(self) -> str | None:
+        """Import the bucket of the OSS to which the image belongs."""
+        return pulumi.get(self, "import_oss_bucket")
+
+    @property
+    @pulumi.getter(name="import_oss_object")
+    def import_oss_object(self) -> str | None:
+        """Import the object of the OSS to which the image file belongs."""
+        return pulumi.get(self, "import_oss_object")
+
+    @property
+    @pulumi.getter
+    def progress(self) -> str | None:
+        """Copy the progress of the task, e.g. ``100%``."""
+        return pulumi.get(self, "progress")
+
+    @property
+    @pulumi.getter(name="remain_time")
+    def remain_time(self) -> int | None:
+        """For an image being replicated, the remaining time of the replication task, in seconds."""
+        return pulumi.get(self, "remain_time")
+
+
+@pulumi.output_type
+class ImageFeatures(dict):
+    """The image's features as ECS reports them."""
+
+    def __init__(__self__, *, nvme_support: str | None = None) -> None:
+        _set_given(__self__, locals())
+
+    @property
+    @pulumi.getter(name="nvme_support")
+    def nvme_support(self) -> str | None:
+        """``supported`` or ``unsupported``."""
+        return pulumi.get(self, "nvme_support")
+
+
+# --------------------------------------------------------------------------- the resource
+class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
+    """An Alibaba Cloud ECS custom image: from an instance, snapshots, an OSS file or another region.
+
+    The resource type is ``pulumi-python:dynamic/alicloud:Image``. ``image_name``, ``description``,
+    ``image_family``, ``boot_mode``, ``resource_group_id`` and ``tags`` change in place; a source or
+    another ForceNew argument replaces the image (deleted first when the new image would carry the
+    same ``image_name``), and another ``region`` is another image.
+    """
+
+    create_time: pulumi.Output[str]
+    """The create time."""
+    status: pulumi.Output[str]
+    """The status of the image: ``Creating``, ``Waiting``, ``Available``, ``UnAvailable``,
+    ``CreateFailed``."""
+    disk_device_mapping: pulumi.Output[Sequence[ImageDiskDeviceMapping]]
+    """Snapshot information for the image: device, disk_type, size, snapshot_id, format,
+    import_oss_bucket, import_oss_object, progress, remain_time."""
+    architecture: pulumi.Output[str]
+    """The system architecture: ``i386``, ``x86_64`` or ``arm64``."""
+    boot_mode: pulumi.Output[str]
+    """The boot mode: ``BIOS``, ``UEFI`` or ``UEFI-Preferred``."""
+    description: pulumi.Output[str | None]
+    """The description of the image."""
+    detection_strategy: pulumi.Output[str | None]
+    """The image check mode, as given."""
+    features: pulumi.Output[ImageFeatures]
+    """The image's features (``nvme_support``)."""
+    force: pulumi.Output[bool | None]
+    """Forced deletion, as given."""
+    delete_auto_snapshot: pulumi.Output[bool | None]
+    """Whether the source snapshots are deleted with the image, as given."""
+    image_family: pulumi.Output[str | None]
+    """The image family."""
+    image_name: pulumi.Output[str]
+    """The name of the image."""
+    image_version: pulumi.Output[str | None]
+    """The image version."""
+    instance_id: pulumi.Output[str | None]
+    """The source instance, as given."""
+    license_type: pulumi.Output[str | None]
+    """The license type of an imported image, as given."""
+    platform: pulumi.Output[str]
+    """The OS distribution of the system disk."""
+    resource_group_id: pulumi.Output[str]
+    """The resource group of the image."""
+    snapshot_id: pulumi.Output[str | None]
+    """The source snapshot, as given."""
+    tags: pulumi.Output[Mapping[str, str]]
+    """The tags of the image."""
+    name: pulumi.Output[str | None]
+    """Deprecated since provider v1.227.0: the ``name`` input, as given; read ``image_name``."""
+    import_from: pulumi.Output[Mapping[str, Any] | None]
+    """The OSS file the image was imported from, as given."""
+    copy_from: pulumi.Output[Mapping[str, Any] | None]
+    """The image this one was copied from, as given."""
+    timeouts: pulumi.Output[Mapping[str, str] | None]
+    """The timeouts block, as given."""
+    region: pulumi.Output[str | None]
+    """The region of the image (the region input, if set)."""
+    profile: pulumi.Output[str | None]
+    """The profile input, if set."""
+    endpoint: pulumi.Output[str | None]
+    """The endpoint input, if set."""
+    config_file: pulumi.Output[str | None]
+    """The config file input, if set."""
+    wait_timeout: pulumi.Output[float | None]
+    """The wait timeout input, if set."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ImageArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Create (or import, or copy) an image.
+
+        :param resource_name: the Pulumi name of the resource.
+        :param args: the arguments as an :class:`ImageArgs`; or pass them as keyword arguments.
+        :param opts: resource options (``id=`` reads an existing image, as :meth:`get` does).
+        """
+        props: dict[str, Any] = {}
+        if args is not None:
+            props.update({name: getattr(args, name) for name in ARG_NAMES})
+        unknown = set(kwargs) - set(ARG_NAMES)
+        if unknown:
+            raise TypeError(f"Image got unexpected arguments: {', '.join(sorted(unknown))}")
+        if kwargs.get("name") is not None:
+            _warn_name()
+        props.update(kwargs)
+        props = {k: v for k, v in props.items() if v is not None}
+        for name in OUTPUT_NAMES:
+            props.setdefault(name, None)  # computed: declared so the engine returns them
+        super().__init__(ImageProvider(CLOUD), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        region: pulumi.Input[str] | None = None,
+        profile: pulumi.Input[str] | None = None,
+        endpoint: pulumi.Input[str] | None = None,
+        config_file: pulumi.Input[str] | None = None,
+    ) -> Image:
+        """Read an existing image by ID (``m-...``), without managing it.
+
+        :param resource_name: the Pulumi name of the resulting resource.
+        :param id: the image ID.
+        :param opts: resource options.
+        :param region, profile, endpoint, config_file: how to reach it, when not the defaults.
+        """
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        connection = {"region": region, "profile": profile, "endpoint": endpoint, "config_file": config_file}
+        return Image(resource_name, opts=opts, **{k: v for k, v in connection.items() if v is not None})
