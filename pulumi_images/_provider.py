@@ -117,6 +117,19 @@ CONNECTIONS: dict[str, Connection] = {
         replace=("region",),
         input_only=("instance_id", "image_source_details", "should_include_data_volumes"),
     ),
+    "outscale": Connection(
+        inputs=("region", "profile", "endpoint", "config_file"),
+        config={
+            "region": "outscaleRegion",
+            "profile": "outscaleProfile",
+            "endpoint": "outscaleEndpoint",
+            "config_file": "outscaleConfigFile",
+            "access_key": "outscaleAccessKey",
+        },
+        secret_config={"secret_key": "outscaleSecretKey"},
+        replace=("region",),
+        input_only=("vm_id", "no_reboot", "source_image_id", "source_region_name"),
+    ),
     "alicloud": Connection(
         inputs=("region", "profile", "endpoint", "config_file"),
         config={
