@@ -1,14 +1,21 @@
 """OUTSCALE: spec, auth, API and driver for machine images (OMIs).
 
-``connect(**settings)`` is what :func:`imageops.registry.connect` calls.
+``connect(**settings)`` is what :func:`imageops.registry.connect` calls: it resolves credentials
+(:mod:`imageops.outscale.config`), builds one signing, retrying client (:mod:`imageops.transport`,
+:mod:`imageops.outscale.auth`) and returns an :class:`OutscaleDriver` over :class:`OutscaleApi`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import os
 
-from imageops.model import ImageState
+from imageops.driver import PollPolicy
+from imageops.outscale.api import OutscaleApi
+from imageops.outscale.auth import OscSigner
+from imageops.outscale.config import OutscaleCredentials, load_credentials
+from imageops.outscale.driver import OutscaleDriver, normalise_state
 from imageops.outscale.spec import BlockDeviceMapping, Bsu, OutscaleImageSpec, PermissionsToLaunch, Tag
+from imageops.transport import RetryPolicy, build_client
 
 SPEC = OutscaleImageSpec
 
@@ -16,26 +23,63 @@ __all__ = [
     "SPEC",
     "BlockDeviceMapping",
     "Bsu",
+    "OscSigner",
+    "OutscaleApi",
+    "OutscaleCredentials",
+    "OutscaleDriver",
     "OutscaleImageSpec",
     "PermissionsToLaunch",
     "Tag",
     "connect",
+    "driver_for",
+    "load_credentials",
     "normalise_state",
 ]
 
 
-def connect(**settings: Any) -> Any:
-    raise NotImplementedError("the OUTSCALE driver is being written")
+def connect(
+    *,
+    access_key: str | None = None,
+    secret_key: str | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint: str | None = None,
+    config_file: str | os.PathLike[str] | None = None,
+    account_id: str | None = None,
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
+    poll: PollPolicy | None = None,
+) -> OutscaleDriver:
+    """An :class:`OutscaleDriver`; every argument is optional (None = as the OUTSCALE CLI finds it).
+
+    Raises :class:`imageops.errors.ConfigError` when no access key pair is found; no call is made
+    until the driver is used. ``account_id`` (optional) saves a ReadAccounts when it is needed.
+    """
+    credentials = load_credentials(
+        access_key=access_key,
+        secret_key=secret_key,
+        region=region,
+        profile=profile,
+        endpoint=endpoint,
+        config_file=config_file,
+    )
+    return driver_for(credentials, account_id=account_id, timeout=timeout, retry=retry, poll=poll)
 
 
-_STATES = {
-    "pending": ImageState.PENDING,
-    "available": ImageState.AVAILABLE,
-    "failed": ImageState.FAILED,
-    "deleted": ImageState.DELETED,
-}
-
-
-def normalise_state(raw_state: str) -> ImageState:
-    """The neutral state for an OMI state (``pending``, ``available``, ``failed``)."""
-    return _STATES.get(raw_state, ImageState.PENDING)
+def driver_for(
+    credentials: OutscaleCredentials,
+    *,
+    account_id: str | None = None,
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
+    poll: PollPolicy | None = None,
+) -> OutscaleDriver:
+    """An :class:`OutscaleDriver` for already-resolved credentials."""
+    signer = OscSigner(credentials.access_key, credentials.secret_key, credentials.region)
+    client = build_client(
+        base_url=credentials.endpoint + "/",
+        auth=signer,
+        timeout=timeout if timeout is not None else 30.0,
+        retry=retry,
+    )
+    return OutscaleDriver(OutscaleApi(client), region=credentials.region, account_id=account_id, poll=poll)

@@ -1,0 +1,141 @@
+"""OUTSCALE credentials, found the way the OUTSCALE CLI and SDKs find them.
+
+For every setting the first of these wins:
+
+1. the explicit argument (``access_key``, ``secret_key``, ``region``, ``endpoint``);
+2. the environment: ``OSC_ACCESS_KEY``, ``OSC_SECRET_KEY``, ``OSC_REGION``, ``OSC_ENDPOINT_API``
+   (then ``IMAGEOPS_OUTSCALE_ENDPOINT``, what the emulator writes);
+3. the profile of ``~/.osc/config.json`` (``{"default": {"access_key", "secret_key", "region",
+   "endpoints": {"api": ...}}}``).
+
+The config file is the ``config_file`` argument, else ``OSC_CONFIG_FILE``, else ``~/.osc/config.json``;
+a file named explicitly must exist and hold the profile, the default one may be absent. The
+profile is the ``profile`` argument, else ``OSC_PROFILE``, else ``default``. The region defaults to
+``eu-west-2`` and the endpoint to ``https://api.{region}.outscale.com/api/v1``, as in osc-sdk-python.
+
+The secret key is registered with :mod:`imageops.redact` as soon as it is read and never appears in
+a repr or an error message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from imageops.errors import ConfigError
+from imageops.redact import register_secret
+
+__all__ = [
+    "DEFAULT_CONFIG_FILE",
+    "DEFAULT_PROFILE",
+    "DEFAULT_REGION",
+    "OutscaleCredentials",
+    "default_endpoint",
+    "load_credentials",
+]
+
+DEFAULT_CONFIG_FILE = "~/.osc/config.json"
+DEFAULT_PROFILE = "default"
+DEFAULT_REGION = "eu-west-2"
+_ENV = {
+    "access_key": ("OSC_ACCESS_KEY",),
+    "secret_key": ("OSC_SECRET_KEY",),
+    "region": ("OSC_REGION",),
+    "endpoint": ("OSC_ENDPOINT_API", "IMAGEOPS_OUTSCALE_ENDPOINT"),
+}
+
+
+@dataclass(frozen=True)
+class OutscaleCredentials:
+    """An access key pair, the Region and the API endpoint (``.../api/v1``)."""
+
+    access_key: str
+    secret_key: str = field(repr=False)
+    region: str
+    endpoint: str
+    profile: str | None = None
+    config_file: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"OutscaleCredentials(access_key={self.access_key!r}, secret_key=<hidden>, "
+            f"region={self.region!r}, endpoint={self.endpoint!r}, profile={self.profile!r}, "
+            f"config_file={self.config_file!r})"
+        )
+
+    __str__ = __repr__
+
+
+def default_endpoint(region: str) -> str:
+    return f"https://api.{region}.outscale.com/api/v1"
+
+
+def _first_env(environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
+    return next((environ[name] for name in names if environ.get(name)), None)
+
+
+def _read_profile(path: Path, profile: str, *, required: bool) -> dict[str, Any]:
+    if not path.exists():
+        if required:
+            raise ConfigError(f"OUTSCALE config file {path} does not exist")
+        return {}
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"OUTSCALE config file {path} is not readable JSON: {type(exc).__name__}") from None
+    section = document.get(profile) if isinstance(document, dict) else None
+    if not isinstance(section, dict):
+        if required:
+            raise ConfigError(f"profile {profile!r} is not in OUTSCALE config file {path}")
+        return {}
+    register_secret(section.get("secret_key"))
+    endpoints = section.get("endpoints") if isinstance(section.get("endpoints"), dict) else {}
+    return {
+        "access_key": section.get("access_key"),
+        "secret_key": section.get("secret_key"),
+        "region": section.get("region"),
+        "endpoint": endpoints.get("api"),
+    }
+
+
+def load_credentials(
+    *,
+    access_key: str | None = None,
+    secret_key: str | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint: str | None = None,
+    config_file: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> OutscaleCredentials:
+    """Resolve credentials as described in the module doc; :class:`ConfigError` when incomplete."""
+    env = os.environ if environ is None else environ
+    register_secret(secret_key)
+    register_secret(env.get("OSC_SECRET_KEY"))
+    explicit_file = config_file or env.get("OSC_CONFIG_FILE")
+    path = Path(explicit_file or DEFAULT_CONFIG_FILE).expanduser()
+    profile_name = profile or env.get("OSC_PROFILE") or DEFAULT_PROFILE
+    from_file = _read_profile(
+        path, profile_name, required=bool(explicit_file or profile or env.get("OSC_PROFILE"))
+    )
+    given = {"access_key": access_key, "secret_key": secret_key, "region": region, "endpoint": endpoint}
+    values = {name: given[name] or _first_env(env, _ENV[name]) or from_file.get(name) for name in given}
+    missing = [name for name in ("access_key", "secret_key") if not values[name]]
+    if missing:
+        raise ConfigError(
+            f"OUTSCALE {' and '.join(missing)} not found: pass it, set OSC_ACCESS_KEY/OSC_SECRET_KEY, or add "
+            f"it to profile {profile_name!r} of {path}"
+        )
+    chosen_region = values["region"] or DEFAULT_REGION
+    return OutscaleCredentials(
+        access_key=values["access_key"],
+        secret_key=values["secret_key"],
+        region=chosen_region,
+        endpoint=(values["endpoint"] or default_endpoint(chosen_region)).rstrip("/"),
+        profile=profile_name if from_file else None,
+        config_file=str(path) if from_file else None,
+    )

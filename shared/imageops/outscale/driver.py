@@ -1,0 +1,368 @@
+"""The OUTSCALE OMI driver: :class:`imageops.driver.ImageDriver` over :class:`OutscaleApi`.
+
+States: ``pending`` is pending, ``available`` available, ``failed`` failed (the reconciler replaces
+it); an OMI that ReadImages no longer returns is deleted. An unknown word is pending.
+
+Reads: ``get`` is one ReadImages by ImageIds, ``find`` one ReadImages by ImageNames (more only if the
+answer spans pages). ReadImages also shows other accounts' public or shared OMIs; an OMI that is
+private and shared with nobody can only be ours, so the account id is only looked up (one
+ReadAccounts per driver, unless ``account_id`` was given) when a public or shared OMI carries the
+name.
+
+Creates: OUTSCALE has no client token, and OMI names are unique per account. A CreateImage whose
+answer was lost (dropped connection, 5xx, throttling) is therefore never resent blindly: the driver
+looks the name up, adopts the OMI if the request had made it, and only otherwise sends it again; a
+``ResourceConflict`` on the name means an earlier attempt made it, and it is adopted too. A create
+interrupted for good is adopted by name on the next run, like any existing OMI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from imageops.driver import PollPolicy, wait_for_state
+from imageops.errors import (
+    AmbiguousImageError,
+    CloudError,
+    ConflictError,
+    NotFoundError,
+    ThrottledError,
+    TransportError,
+)
+from imageops.model import Image, ImageState
+from imageops.outscale.api import OutscaleApi
+from imageops.outscale.spec import OutscaleImageSpec
+from imageops.redact import get_logger
+from imageops.spec import ImageSpec
+
+__all__ = ["OutscaleDriver", "create_body", "image_from_json", "normalise_state"]
+
+log = get_logger("imageops.outscale.driver")
+
+_STATES = {"pending": ImageState.PENDING, "available": ImageState.AVAILABLE, "failed": ImageState.FAILED}
+_BSU = {
+    "delete_on_vm_deletion": "DeleteOnVmDeletion",
+    "iops": "Iops",
+    "snapshot_id": "SnapshotId",
+    "volume_size": "VolumeSize",
+    "volume_type": "VolumeType",
+}
+_CREATE = {
+    "image_name": "ImageName",
+    "description": "Description",
+    "vm_id": "VmId",
+    "no_reboot": "NoReboot",
+    "source_image_id": "SourceImageId",
+    "source_region_name": "SourceRegionName",
+    "root_device_name": "RootDeviceName",
+    "architecture": "Architecture",
+    "file_location": "FileLocation",
+    "boot_modes": "BootModes",
+    "tpm_mandatory": "TpmMandatory",
+    "product_codes": "ProductCodes",
+}
+CREATE_ATTEMPTS = 5
+NAME_ERROR_CODE = "9015"
+
+
+def normalise_state(raw_state: str) -> ImageState:
+    return _STATES.get(raw_state, ImageState.PENDING)
+
+
+def _parse_time(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _mapping(data: dict[str, Any]) -> dict[str, Any]:
+    bsu = data.get("Bsu")
+    return {
+        "device_name": data.get("DeviceName"),
+        "virtual_device_name": data.get("VirtualDeviceName"),
+        "bsu": {snake: bsu.get(camel) for snake, camel in _BSU.items()} if isinstance(bsu, dict) else None,
+    }
+
+
+def image_from_json(data: dict[str, Any], region: str | None = None) -> Image:
+    """OUTSCALE's Image JSON -> the neutral :class:`Image`; ``attributes`` has every seed attribute."""
+    raw_state = str(data.get("State") or "unknown")
+    tags = [{"key": str(t.get("Key")), "value": str(t.get("Value", ""))} for t in data.get("Tags") or []]
+    perms = data.get("PermissionsToLaunch") or {}
+    comment = data.get("StateComment") or {}
+    sizes = [(m.get("Bsu") or {}).get("VolumeSize") for m in data.get("BlockDeviceMappings") or []]
+    attributes: dict[str, Any] = {
+        "account_alias": data.get("AccountAlias"),
+        "account_id": data.get("AccountId"),
+        "architecture": data.get("Architecture"),
+        "block_device_mappings": [_mapping(m) for m in data.get("BlockDeviceMappings") or []],
+        "boot_modes": list(data.get("BootModes") or []),
+        "creation_date": data.get("CreationDate"),
+        "description": data.get("Description"),
+        "file_location": data.get("FileLocation"),
+        "image_id": data.get("ImageId"),
+        "image_name": data.get("ImageName"),
+        "image_type": data.get("ImageType"),
+        "permissions_to_launch": {
+            "account_ids": list(perms.get("AccountIds") or []),
+            "global_permission": bool(perms.get("GlobalPermission")),
+        },
+        "product_codes": list(data.get("ProductCodes") or []),
+        "root_device_name": data.get("RootDeviceName"),
+        "root_device_type": data.get("RootDeviceType"),
+        "secure_boot": data.get("SecureBoot"),
+        "state": raw_state,
+        "state_comment": {
+            "state_code": comment.get("StateCode"),
+            "state_message": comment.get("StateMessage"),
+        },
+        "tags": tags,
+        "tpm_mandatory": data.get("TpmMandatory"),
+    }
+    return Image(
+        cloud="outscale",
+        id=str(data.get("ImageId")),
+        name=data.get("ImageName"),
+        state=normalise_state(raw_state),
+        raw_state=raw_state,
+        region=region,
+        tags={t["key"]: t["value"] for t in tags},
+        created=_parse_time(data.get("CreationDate")),
+        size_mb=sum(s for s in sizes if isinstance(s, int)) * 1024
+        if any(isinstance(s, int) for s in sizes)
+        else None,
+        attributes=attributes,
+    )
+
+
+def create_body(spec: OutscaleImageSpec) -> dict[str, Any]:
+    """The CreateImage body for ``spec`` (tags and launch permissions follow in their own calls)."""
+    given = spec.given()
+    body = {camel: given[snake] for snake, camel in _CREATE.items() if snake in given}
+    if spec.block_device_mappings is not None:
+        body["BlockDeviceMappings"] = [
+            {
+                **({"DeviceName": m.device_name} if m.device_name else {}),
+                **({"VirtualDeviceName": m.virtual_device_name} if m.virtual_device_name else {}),
+                **({"Bsu": {_BSU[k]: v for k, v in m.bsu.given().items()}} if m.bsu else {}),
+            }
+            for m in spec.block_device_mappings
+        ]
+    return body
+
+
+def permission_changes(observed: dict[str, Any], wanted: dict[str, Any]) -> list[dict[str, Any]]:
+    """UpdateImage ``PermissionsToLaunch`` bodies (Additions, then Removals) from observed to wanted."""
+    add: dict[str, Any] = {}
+    remove: dict[str, Any] = {}
+    if "global_permission" in wanted and wanted["global_permission"] != observed.get("global_permission"):
+        (add if wanted["global_permission"] else remove)["GlobalPermission"] = True
+    if "account_ids" in wanted:
+        have, want = set(observed.get("account_ids") or []), set(wanted["account_ids"] or [])
+        if want - have:
+            add["AccountIds"] = sorted(want - have)
+        if have - want:
+            remove["AccountIds"] = sorted(have - want)
+    return [{"Additions": add}] * bool(add) + [{"Removals": remove}] * bool(remove)
+
+
+class OutscaleDriver:
+    """OUTSCALE OMIs through the neutral driver protocol."""
+
+    cloud = "outscale"
+    spec_type: type[ImageSpec] = OutscaleImageSpec
+
+    def __init__(
+        self,
+        api: OutscaleApi,
+        *,
+        region: str | None = None,
+        account_id: str | None = None,
+        poll: PollPolicy | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.api = api
+        self.region = region
+        self._account_id = account_id
+        self.poll = poll or PollPolicy()
+        self._sleep = sleep
+
+    def __enter__(self) -> OutscaleDriver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"OutscaleDriver(region={self.region!r})"
+
+    @staticmethod
+    def _spec(spec: ImageSpec) -> OutscaleImageSpec:
+        if not isinstance(spec, OutscaleImageSpec):
+            raise TypeError(f"OutscaleDriver needs an OutscaleImageSpec, not {type(spec).__name__}")
+        return spec
+
+    def _image(self, data: dict[str, Any]) -> Image:
+        return image_from_json(data, self.region)
+
+    def account_id(self) -> str:
+        """This account's id (ReadAccounts once, unless given to the driver)."""
+        if self._account_id is None:
+            accounts = self.api.read_accounts()
+            if not accounts:
+                raise CloudError(
+                    "ReadAccounts returned no account", code="NoAccount", operation="ReadAccounts"
+                )
+            self._account_id = str(accounts[0]["AccountId"])
+        return self._account_id
+
+    def _own(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        def private(item: dict[str, Any]) -> bool:
+            perms = item.get("PermissionsToLaunch") or {}
+            return not perms.get("GlobalPermission") and not perms.get("AccountIds")
+
+        if self._account_id is None and all(private(i) for i in items):
+            return items  # another account's OMI is only visible when public or shared with us
+        return [i for i in items if i.get("AccountId") == self.account_id()]
+
+    def get(self, image_id: str) -> Image | None:
+        try:
+            items = self.api.read_images({"ImageIds": [image_id]})
+        except NotFoundError:
+            return None
+        match = [i for i in items if i.get("ImageId") == image_id]
+        return self._image(match[0]) if match else None
+
+    def _named(self, name: str) -> list[dict[str, Any]]:
+        filters: dict[str, Any] = {"ImageNames": [name]}
+        if self._account_id is not None:
+            filters["AccountIds"] = [self._account_id]
+        return [i for i in self._own(self.api.read_images(filters)) if i.get("ImageName") == name]
+
+    def find(self, spec: ImageSpec) -> Image | None:
+        spec = self._spec(spec)
+        if spec.image_name is None:
+            return None
+        matches = self._named(spec.image_name)
+        if len(matches) > 1:
+            raise AmbiguousImageError(spec.describe_key(), [str(m.get("ImageId")) for m in matches])
+        return self._image(matches[0]) if matches else None
+
+    def list(self, spec: ImageSpec, *, states: list[str] | None = None) -> list[Image]:
+        """This account's OMIs (named ``image_name`` when the spec has one)."""
+        spec = self._spec(spec)
+        filters: dict[str, Any] = {"AccountIds": [self.account_id()]}
+        if spec.image_name is not None:
+            filters["ImageNames"] = [spec.image_name]
+        if states:
+            filters["States"] = list(states)
+        return [self._image(i) for i in self.api.read_images(filters)]
+
+    def create(self, spec: ImageSpec) -> Image:
+        spec = self._spec(spec)
+        data = self._create_once(spec, create_body(spec))
+        image = self._image(data)
+        if spec.tags:
+            self.api.create_tags([image.id], [{"Key": t.key, "Value": t.value} for t in spec.tags])
+        if spec.permissions_to_launch is not None:
+            wanted = spec.permissions_to_launch.given()
+            changes = permission_changes(image.attributes["permissions_to_launch"], wanted)
+            if changes:  # UpdateImage needs a built OMI
+                image = self.wait_for(image.id, ImageState.AVAILABLE, 3600.0)
+                for change in changes:
+                    self.api.update_image(image.id, {"PermissionsToLaunch": change})
+        if spec.tags or spec.permissions_to_launch is not None:
+            return self.get(image.id) or image
+        return image
+
+    def _create_once(self, spec: OutscaleImageSpec, body: dict[str, Any]) -> dict[str, Any]:
+        """CreateImage, resent only when a lookup by name shows the lost attempt made nothing."""
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                return self.api.create_image(body)
+            except ConflictError as exc:
+                adopted = self._adopt(spec) if exc.code == NAME_ERROR_CODE else None
+                if adopted is None:
+                    raise
+                log.info("CreateImage: OMI %s already holds the name; adopting it", adopted["ImageId"])
+                return adopted
+            except (TransportError, ThrottledError, CloudError) as exc:
+                retryable = isinstance(exc, TransportError | ThrottledError) or (exc.status or 0) >= 500
+                if not retryable or spec.image_name is None or attempt == CREATE_ATTEMPTS:
+                    raise
+                adopted = self._adopt(spec)
+                if adopted is not None:
+                    log.info("CreateImage answer lost; OMI %s was made, adopting it", adopted["ImageId"])
+                    return adopted
+                log.warning(
+                    "CreateImage attempt %d failed (%s); nothing was made, sending it again",
+                    attempt,
+                    exc.code or type(exc).__name__,
+                )
+                if self._sleep is not None:
+                    self._sleep(self.poll.first * attempt)
+        raise AssertionError("unreachable")
+
+    def _adopt(self, spec: OutscaleImageSpec) -> dict[str, Any] | None:
+        assert spec.image_name is not None
+        matches = self._named(spec.image_name)
+        if len(matches) > 1:
+            raise AmbiguousImageError(spec.describe_key(), [str(m.get("ImageId")) for m in matches])
+        return matches[0] if matches else None
+
+    def update(self, image: Image, spec: ImageSpec, values: dict[str, Any]) -> Image:
+        self._spec(spec)
+        unknown = set(values) - {"description", "permissions_to_launch", "product_codes", "tags"}
+        if unknown:
+            raise ValueError(f"not updatable in place on OUTSCALE: {', '.join(sorted(unknown))}")
+        if not values:
+            return image
+        changes: dict[str, Any] = {}
+        if "description" in values:
+            changes["Description"] = values["description"] or ""
+        if "product_codes" in values:
+            changes["ProductCodes"] = list(values["product_codes"] or [])
+        if changes:
+            self.api.update_image(image.id, changes)
+        if "permissions_to_launch" in values:
+            for change in permission_changes(
+                image.attributes["permissions_to_launch"], values["permissions_to_launch"]
+            ):
+                self.api.update_image(image.id, {"PermissionsToLaunch": change})
+        if "tags" in values:
+            self._retag(image, values["tags"] or [])
+        return self.get(image.id) or image
+
+    def _retag(self, image: Image, wanted: list[dict[str, str]]) -> None:
+        want = {t["key"]: t["value"] for t in wanted}
+        gone = [{"Key": k, "Value": v} for k, v in image.tags.items() if k not in want]
+        new = [{"Key": k, "Value": v} for k, v in sorted(want.items()) if image.tags.get(k) != v]
+        if gone:
+            self.api.delete_tags([image.id], gone)
+        if new:
+            self.api.create_tags([image.id], new)
+
+    def delete(self, image_id: str) -> None:
+        """DeleteImage; an OMI already gone is a success."""
+        try:
+            self.api.delete_image(image_id)
+        except NotFoundError:
+            return
+
+    def wait_for(
+        self,
+        image_id: str,
+        wanted: ImageState,
+        timeout: float,
+        on_progress: Callable[[Image], None] | None = None,
+    ) -> Image:
+        extra: dict[str, Any] = {"sleep": self._sleep} if self._sleep is not None else {}
+        return wait_for_state(
+            self.get, image_id, wanted, timeout, policy=self.poll, on_progress=on_progress, **extra
+        )
+
+    def close(self) -> None:
+        self.api.close()
