@@ -197,6 +197,9 @@ class CloudPlugin(Protocol):
     def env(self, emulator: Emulator, endpoint: str) -> dict[str, str]:
         """The ``KEY=VALUE`` lines for this cloud once it listens on ``endpoint``."""
 
+    # Optional: ``action_hint(scope, headers) -> str | None`` names the action of a request whose
+    # route alone does not (RPC-style APIs on one path), for the call log of faulted requests too.
+
 
 class Emulator:
     """The shared in-memory world of every emulated cloud."""
@@ -281,6 +284,10 @@ class _EmulatorMiddleware:
         info = CallInfo(request_id=new_request_id(headers.get("opc-request-id")))
         scope[SCOPE_KEY] = info
         info.action, partial = _action_for(self.router, scope)
+        hint = getattr(self.plugin, "action_hint", None)
+        if info.action is not None and hint is not None:
+            # RPC-style clouds name the action in a parameter or header, not in the path.
+            info.action = hint(scope, headers) or info.action
         method, path = scope["method"], scope["path"]
         if info.action is None:
             response = self.plugin.route_error(self.emulator, 405 if partial else 404, info)

@@ -1,0 +1,144 @@
+"""The seeded Alibaba Cloud demo world: two accounts (MAIN and OTHER), each with an AccessKey pair
+and an STS pair, a resource group, and in the home region a running instance, a system and a data
+disk snapshot and an OSS bucket with an importable QCOW2 object (and a corrupt one). Three regions.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+from imageops.emulator.core import Emulator
+
+REGIONS = ("cn-hangzhou", "cn-shanghai", "cn-beijing")
+HOME_REGION = REGIONS[0]
+OTHER_REGION = REGIONS[1]
+ACCOUNTS = ("MAIN", "OTHER")
+SYSTEM_IMAGE_ID = "ubuntu_22_04_x64_20G_alibase_20240101.vhd"
+BROKEN_OBJECT = "images/corrupt.qcow2"
+_ALPHABET = string.ascii_letters + string.digits
+_ID_CHARS = string.ascii_lowercase + string.digits
+
+
+def _random(n: int, alphabet: str = _ALPHABET) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(n))
+
+
+def resource_id(prefix: str, region: str) -> str:
+    """``m-bp1...``: ECS ids carry a region-ish code after the prefix."""
+    code = {"cn-hangzhou": "bp1", "cn-shanghai": "uf6", "cn-beijing": "2ze"}.get(region, "gw8")
+    return f"{prefix}-{code}{_random(17, _ID_CHARS)}"
+
+
+def _account(state: dict[str, Any], emu: Emulator, label: str) -> dict[str, Any]:
+    uid = str(10**15 + secrets.randbelow(9 * 10**15))
+    key_id = "LTAI5t" + _random(18)
+    sts_id = "STS.NU" + _random(20)
+    now = emu.now()
+    region = HOME_REGION
+    instance = resource_id("i", region)
+    system_snap, data_snap = resource_id("s", region), resource_id("s", region)
+    rg, default_rg = "rg-" + _random(15, _ID_CHARS), "rg-" + _random(15, _ID_CHARS)
+    bucket = f"imageops-demo-{label.lower()}-{_random(6, _ID_CHARS)}"
+    state["keys"][key_id] = {"secret": _random(30), "account": uid, "token": None}
+    state["keys"][sts_id] = {"secret": _random(30), "account": uid, "token": "CAIS" + _random(120)}
+    state["instances"][instance] = {
+        "InstanceId": instance,
+        "InstanceName": f"demo-{label.lower()}",
+        "Status": "Running",
+        "RegionId": region,
+        "ZoneId": f"{region}-h",
+        "ImageId": SYSTEM_IMAGE_ID,
+        "OSType": "linux",
+        "OSName": "Ubuntu 22.04 64位",
+        "InstanceType": "ecs.g7.large",
+        "Cpu": 2,
+        "Memory": 8192,
+        "CreationTime": "2024-01-01T00:00Z",
+        "_account": uid,
+        "_disk_size": 40,
+        "_platform": "Ubuntu",
+    }
+    for snap, kind, size in ((system_snap, "system", 40), (data_snap, "data", 100)):
+        state["snapshots"][snap] = {
+            "SnapshotId": snap,
+            "SnapshotName": f"demo-{kind}",
+            "Status": "accomplished",
+            "Progress": "100%",
+            "SourceDiskType": kind.capitalize(),
+            "SourceDiskSize": str(size),
+            "SourceDiskId": resource_id("d", region),
+            "Usage": "none",
+            "RegionId": region,
+            "CreationTime": "2024-01-01T00:00:00Z",
+            "_account": uid,
+            "_created": now,
+        }
+    state["resource_groups"][rg] = {"account": uid, "name": "imageops-demo"}
+    state["resource_groups"][default_rg] = {"account": uid, "name": "default"}
+    state["buckets"][bucket] = {
+        "account": uid,
+        "region": region,
+        "objects": {
+            "images/demo.qcow2": {"format": "QCOW2", "size_gib": 20},
+            BROKEN_OBJECT: {"format": "RAW", "corrupt": True},
+        },
+    }
+    return {
+        "account": uid,
+        "access_key_id": key_id,
+        "sts_access_key_id": sts_id,
+        "instance": instance,
+        "system_snapshot": system_snap,
+        "data_snapshot": data_snap,
+        "resource_group": rg,
+        "default_resource_group": default_rg,
+        "bucket": bucket,
+        "object": "images/demo.qcow2",
+    }
+
+
+def seed_world(emu: Emulator, state: dict[str, Any]) -> None:
+    for section in (
+        "keys",
+        "instances",
+        "snapshots",
+        "resource_groups",
+        "buckets",
+        "images",
+        "tasks",
+        "tokens",
+    ):
+        state.setdefault(section, {})
+    state["demo"] = {label: _account(state, emu, label) for label in ACCOUNTS}
+
+
+def env_lines(state: dict[str, Any], endpoint: str) -> dict[str, str]:
+    env = {
+        "IMAGEOPS_ALICLOUD_ENDPOINT": endpoint,
+        "IMAGEOPS_ALICLOUD_REGION": HOME_REGION,
+        "IMAGEOPS_ALICLOUD_OTHER_REGION": OTHER_REGION,
+        "IMAGEOPS_ALICLOUD_THIRD_REGION": REGIONS[2],
+    }
+    for label, prefix in (("MAIN", "IMAGEOPS_ALICLOUD_"), ("OTHER", "IMAGEOPS_ALICLOUD_OTHER_")):
+        demo = state["demo"][label]
+        key, sts = state["keys"][demo["access_key_id"]], state["keys"][demo["sts_access_key_id"]]
+        env.update(
+            {
+                f"{prefix}ACCOUNT_ID": demo["account"],
+                f"{prefix}ACCESS_KEY_ID": demo["access_key_id"],
+                f"{prefix}ACCESS_KEY_SECRET": key["secret"],
+                f"{prefix}STS_ACCESS_KEY_ID": demo["sts_access_key_id"],
+                f"{prefix}STS_ACCESS_KEY_SECRET": sts["secret"],
+                f"{prefix}SECURITY_TOKEN": sts["token"],
+                f"{prefix}INSTANCE_ID": demo["instance"],
+                f"{prefix}SNAPSHOT_ID": demo["system_snapshot"],
+                f"{prefix}DATA_SNAPSHOT_ID": demo["data_snapshot"],
+                f"{prefix}OSS_BUCKET": demo["bucket"],
+                f"{prefix}OSS_OBJECT": demo["object"],
+                f"{prefix}BROKEN_OSS_OBJECT": BROKEN_OBJECT,
+                f"{prefix}RESOURCE_GROUP_ID": demo["resource_group"],
+            }
+        )
+    return env
