@@ -48,7 +48,9 @@ REQUEST_FIELDS = {
     "ReadSnapshots": {"DryRun", "Filters", "NextPageToken", "ResultsPerPage"},
     "ReadAccounts": {"DryRun"},
 }
-STATUS_BY_TYPE = {"ResourceConflict": 409, "InvalidState": 409, "AccessDenied": 401}
+# The OpenAPI document declares only 200, 400, 401 and 500 for the OMI calls: conflicts and state
+# errors are 400s told apart by their Type and Code.
+STATUS_BY_TYPE = {"AccessDenied": 401}
 
 
 class ApiError(Exception):
