@@ -129,6 +129,7 @@ CONNECTIONS: dict[str, Connection] = {
         secret_config={"secret_key": "outscaleSecretKey"},
         replace=("region",),
         input_only=("vm_id", "no_reboot", "source_image_id", "source_region_name"),
+        name_outputs=("image_name",),
     ),
     "alicloud": Connection(
         inputs=("region", "profile", "endpoint", "config_file"),
@@ -283,7 +284,21 @@ class ImageProvider(ResourceProvider):
         return self.spec_type.parse(self._spec_input(props))
 
     def _previous(self, olds: Mapping[str, Any]) -> ImageSpec | None:
-        """The last applied spec, recovered from the old outputs (which carry the inputs)."""
+        """The last applied create-only inputs, recovered from the old outputs.
+
+        Only the ``input_only`` fields are kept: every other output is overlaid by what the cloud
+        reports (a description ``""``, default launch permissions...), which is not what was given,
+        and the plan compares those fields with the cloud anyway. Kept, they would read as "set
+        before, unset now" and make a change on every ``up``.
+        """
+        spec = self._previous_outputs(olds)
+        if spec is None:
+            return None
+        reported = [name for name in spec.given() if name not in self.connection.input_only]
+        return spec.model_copy(update=dict.fromkeys(reported)) if reported else spec
+
+    def _previous_outputs(self, olds: Mapping[str, Any]) -> ImageSpec | None:
+        """The spec the old outputs parse to, leaving out the fields that make them invalid."""
         data = self._spec_fields_of(olds)
         for name in self.connection.computed:
             data.pop(name, None)  # the cloud's view, not what was given

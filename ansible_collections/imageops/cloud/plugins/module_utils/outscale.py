@@ -2,10 +2,9 @@
 # Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
 """OUTSCALE auth options, named as the OUTSCALE SDKs and Terraform provider name them.
 
-The fallbacks are the OUTSCALE CLI's environment variables. The access key pair itself is left to the
-core when not given as options: it reads ``OSC_ACCESS_KEY``/``OSC_SECRET_KEY`` only when no profile
-was chosen, as the CLI does, so a profile picked with ``profile`` (or ``OSC_PROFILE``) is not
-overridden by keys lying in the environment.
+Each falls back to the OUTSCALE CLI's environment variable, in the order the core itself reads them
+(:mod:`imageops.outscale.config`): option, then ``OSC_*`` variable, then the profile of the config
+file. ``secret_key`` is ``no_log``, whether it comes from the task or from ``OSC_SECRET_KEY``.
 """
 
 from __future__ import annotations
@@ -17,8 +16,13 @@ from ansible_collections.imageops.cloud.plugins.module_utils.image_module import
 OUTSCALE_AUTH = CloudAuth(
     cloud="outscale",
     argument_spec=dict(
-        access_key=dict(type="str", aliases=["access_key_id"]),
-        secret_key=dict(type="str", no_log=True, aliases=["secret_access_key"]),
+        access_key=dict(type="str", aliases=["access_key_id"], fallback=(env_fallback, ["OSC_ACCESS_KEY"])),
+        secret_key=dict(
+            type="str",
+            no_log=True,
+            aliases=["secret_access_key"],
+            fallback=(env_fallback, ["OSC_SECRET_KEY"]),
+        ),
         region=dict(type="str", fallback=(env_fallback, ["OSC_REGION"])),
         profile=dict(type="str", fallback=(env_fallback, ["OSC_PROFILE"])),
         endpoint=dict(
