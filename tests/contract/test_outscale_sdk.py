@@ -74,6 +74,7 @@ def wait_available(gw: Gateway, image_id: str) -> dict[str, Any]:
     raise AssertionError(f"{image_id} stayed pending")
 
 
+@pytest.mark.e2e
 def test_every_call_through_the_sdk(
     osc_emu: EmulatorHandle, openapi: OpenAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,6 +156,7 @@ def test_every_call_through_the_sdk(
     assert ("CreateImage", 400) in recorder.checked
 
 
+@pytest.mark.e2e
 def test_accounts_are_apart_and_broken_manifest_fails(
     osc_emu: EmulatorHandle, openapi: OpenAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:

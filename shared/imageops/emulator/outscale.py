@@ -82,7 +82,14 @@ class OutscaleApi:
     def rendered(self, img: dict[str, Any]) -> dict[str, Any]:
         return omi.render(img, self.now())
 
+    def live(self, image_id: str) -> dict[str, Any] | None:
+        """A deleted OMI is kept as a tombstone (to audit the state file) but no call sees it."""
+        img = self.state["images"].get(image_id)
+        return None if img is None or img.get("_deleted_at") else img
+
     def visible(self, account: str, img: dict[str, Any]) -> bool:
+        if img.get("_deleted_at"):
+            return False
         perms = img["PermissionsToLaunch"]
         return img["AccountId"] == account or perms["GlobalPermission"] or account in perms["AccountIds"]
 
@@ -90,7 +97,7 @@ class OutscaleApi:
         image_id = body.get("ImageId")
         if not image_id:
             raise missing("ImageId")
-        img = self.state["images"].get(image_id)
+        img = self.live(image_id)
         if img is None or img["AccountId"] != account:
             raise omi.no_such_image(image_id)
         return img
@@ -103,7 +110,8 @@ class OutscaleApi:
         omi.validate_create(body)
         name = body.get("ImageName")
         if name and any(
-            i["AccountId"] == account and i["ImageName"] == name for i in self.state["images"].values()
+            i["AccountId"] == account and i["ImageName"] == name and not i.get("_deleted_at")
+            for i in self.state["images"].values()
         ):
             raise ApiError(
                 "9015", "ResourceConflict", f"An OMI named '{name}' already exists in this account."
@@ -156,7 +164,7 @@ class OutscaleApi:
             raise ApiError(
                 "5043", "InvalidResource", f"The Region '{body['SourceRegionName']}' doesn't exist."
             )
-        source = self.state["images"].get(body["SourceImageId"])
+        source = self.live(body["SourceImageId"])
         if source is None or not self.visible(account, source):
             raise omi.no_such_image(body["SourceImageId"])
         if omi.state_of(source, self.now()) != "available":
@@ -266,7 +274,7 @@ class OutscaleApi:
         img = self.own_image(account, body)
         if omi.state_of(img, self.now()) == "pending":
             raise ApiError("6001", "InvalidState", "The OMI is pending; it cannot be deleted yet.")
-        del self.state["images"][img["ImageId"]]
+        img["_deleted_at"] = self.now()
         self.emu.save()
         return {}
 
@@ -281,11 +289,7 @@ class OutscaleApi:
             raise missing("Tags")
         resources = []
         for rid in ids:
-            record = (
-                self.state["images"].get(rid)
-                or self.state["snapshots"].get(rid)
-                or self.state["vms"].get(rid)
-            )
+            record = self.live(rid) or self.state["snapshots"].get(rid) or self.state["vms"].get(rid)
             owner = (record or {}).get("AccountId") or (record or {}).get("_account")
             if record is None or owner != account:
                 raise ApiError("5044", "InvalidResource", f"The resource '{rid}' doesn't exist.")
