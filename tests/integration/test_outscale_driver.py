@@ -168,16 +168,12 @@ def test_failed_manifest_and_wrong_secret(emu: EmulatorHandle) -> None:
         assert failed.attributes["state_comment"]["state_message"]
         assert plan(spec, failed).action is Action.REPLACE
         drv.delete(image.id)
-    with (
-        driver(emu, secret_key="W" * 40)
-        if False
-        else connect(
-            access_key=env["IMAGEOPS_OUTSCALE_ACCESS_KEY"],
-            secret_key="W" * 40,
-            region="eu-west-2",
-            endpoint=env["IMAGEOPS_OUTSCALE_ENDPOINT"],
-        ) as bad
-    ):
+    with connect(
+        access_key=env["IMAGEOPS_OUTSCALE_ACCESS_KEY"],
+        secret_key="W" * 40,
+        region="eu-west-2",
+        endpoint=env["IMAGEOPS_OUTSCALE_ENDPOINT"],
+    ) as bad:
         with pytest.raises(AuthError) as caught:
             bad.get("ami-12345678")
         assert caught.value.code == "1" and "W" * 40 not in str(caught.value)
