@@ -6,7 +6,7 @@ until :func:`apply`. Every cloud uses this module unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -134,9 +134,17 @@ def apply(
     wait: bool = True,
     timeout: float = 1800.0,
     on_progress: Progress | None = None,
+    delete_options: Mapping[str, Any] | None = None,
 ) -> Image | None:
-    """Carry out a plan. Returns the image as it now is (None after a delete)."""
+    """Carry out a plan. Returns the image as it now is (None after a delete).
+
+    ``delete_options`` are passed to ``driver.delete`` (e.g. ECS ``force``); a replace without them
+    uses the desired spec's :meth:`~imageops.spec.ImageSpec.delete_options`.
+    """
     action, desired, observed = the_plan.action, the_plan.desired, the_plan.observed
+    if delete_options is None and desired is not None:
+        delete_options = desired.delete_options()
+    delete_kwargs = dict(delete_options or {})
     if action is not Action.NOOP and observed is not None and observed.state is ImageState.PENDING:
         # Clouds refuse to change or delete an image that is still being built: let it finish first.
         observed = driver.wait_for(observed.id, ImageState.AVAILABLE, timeout, on_progress)
@@ -146,7 +154,7 @@ def apply(
         return observed
     if action is Action.DELETE:
         assert observed is not None
-        driver.delete(observed.id)
+        driver.delete(observed.id, **delete_kwargs)
         if wait:
             driver.wait_for(observed.id, ImageState.DELETED, timeout, on_progress)
         return None
@@ -161,7 +169,7 @@ def apply(
         assert observed is not None
         # Delete first: the replacement carries the same idempotency key, and two live images with
         # one key would make every later lookup ambiguous.
-        driver.delete(observed.id)
+        driver.delete(observed.id, **delete_kwargs)
         driver.wait_for(observed.id, ImageState.DELETED, timeout, on_progress)
     image = driver.create(desired)
     if wait:

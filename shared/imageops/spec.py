@@ -205,6 +205,10 @@ class ImageSpec(BaseModel):
         """
         raise NotImplementedError
 
+    def delete_options(self) -> dict[str, Any]:
+        """Keyword arguments for the driver's ``delete`` that this spec asks for (e.g. ``force``)."""
+        return {}
+
     def retry_token(self, attempt: int = 0) -> str:
         """A deterministic idempotency token for the create call of this spec.
 

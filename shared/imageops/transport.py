@@ -57,7 +57,12 @@ log = get_logger("imageops.transport")
 IDEMPOTENT_EXTENSION = "imageops_idempotent"
 """``request.extensions`` key marking a POST/PATCH as safe to retry."""
 
-REQUEST_ID_HEADERS: tuple[str, ...] = ("opc-request-id", "x-request-id", "x-amz-request-id")
+REQUEST_ID_HEADERS: tuple[str, ...] = (
+    "opc-request-id",
+    "x-request-id",
+    "x-amz-request-id",
+    "x-acs-request-id",
+)
 """Response headers that carry the cloud's request id, first match wins."""
 
 DEFAULT_USER_AGENT = "imageops/0.1.0 (+httpx)"
@@ -88,6 +93,9 @@ class RetryPolicy:
     max_backoff: float = 20.0
     max_retry_after: float = 60.0
     retry_statuses: frozenset[int] = field(default_factory=lambda: frozenset({429, 500, 502, 503, 504}))
+    retry_response: Callable[[httpx.Response], bool] | None = None
+    """Also retry a response this says is transient (clouds that throttle with a 400 and an error
+    code, such as ECS's ``Throttling``). The body has been read when it is called."""
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
@@ -128,9 +136,7 @@ def request_id_of(response: httpx.Response, headers: Iterable[str] = REQUEST_ID_
 
 
 def _is_idempotent(request: httpx.Request) -> bool:
-    return request.method.upper() in _IDEMPOTENT_METHODS or bool(
-        request.extensions.get(IDEMPOTENT_EXTENSION)
-    )
+    return request.method.upper() in _IDEMPOTENT_METHODS or bool(request.extensions.get(IDEMPOTENT_EXTENSION))
 
 
 class RetryingTransport(httpx.BaseTransport):
@@ -183,7 +189,12 @@ class RetryingTransport(httpx.BaseTransport):
                     delay = policy.backoff(attempt, self._rng)
                     log.warning(
                         "%s %s: %s (attempt %d/%d), retrying in %.2fs",
-                        request.method, path, kind, attempt, policy.max_attempts, delay,
+                        request.method,
+                        path,
+                        kind,
+                        attempt,
+                        policy.max_attempts,
+                        delay,
                     )
                     self._sleep(delay)
                     continue
@@ -202,19 +213,32 @@ class RetryingTransport(httpx.BaseTransport):
 
             response.extensions = {**response.extensions, "imageops_attempts": attempt}
             status = response.status_code
-            if status in policy.retry_statuses and idempotent and can_retry:
+            transient = status in policy.retry_statuses or (
+                policy.retry_response is not None and policy.retry_response(response)
+            )
+            if transient and idempotent and can_retry:
                 hinted = policy.retry_after(response.headers.get("retry-after"), self._now)
                 delay = hinted if hinted is not None else policy.backoff(attempt, self._rng)
                 log.warning(
                     "%s %s -> %d (request id %s, attempt %d/%d), retrying in %.2fs",
-                    request.method, path, status, request_id or "-", attempt, policy.max_attempts, delay,
+                    request.method,
+                    path,
+                    status,
+                    request_id or "-",
+                    attempt,
+                    policy.max_attempts,
+                    delay,
                 )
                 response.close()
                 self._sleep(delay)
                 continue
             log.debug(
                 "%s %s -> %d (request id %s, attempt %d)",
-                request.method, path, status, request_id or "-", attempt,
+                request.method,
+                path,
+                status,
+                request_id or "-",
+                attempt,
             )
             return response
 

@@ -1,43 +1,95 @@
 """Alibaba Cloud ECS: spec, auth, API and driver for custom images.
 
-``connect(**settings)`` is what :func:`imageops.registry.connect` calls.
+``connect(**settings)`` is what :func:`imageops.registry.connect` calls: it resolves credentials
+(:mod:`imageops.alicloud.config`), builds one signing, retrying client (:mod:`imageops.transport`,
+:mod:`imageops.alicloud.auth`) and returns an :class:`AlicloudDriver` over :class:`EcsApi`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import os
 
+from imageops.alicloud.api import RETRY, EcsApi
+from imageops.alicloud.auth import Acs3Signer, RpcSigner
+from imageops.alicloud.config import AlicloudCredentials, load_credentials
+from imageops.alicloud.driver import AlicloudDriver, normalise_state
 from imageops.alicloud.spec import AlicloudImageSpec, CopyFrom, DiskDeviceMapping, Features, ImportFrom
-from imageops.model import ImageState
+from imageops.driver import PollPolicy
+from imageops.errors import ConfigError
+from imageops.transport import RetryPolicy, build_client
 
 SPEC = AlicloudImageSpec
 
 __all__ = [
     "SPEC",
+    "Acs3Signer",
+    "AlicloudCredentials",
+    "AlicloudDriver",
     "AlicloudImageSpec",
     "CopyFrom",
     "DiskDeviceMapping",
+    "EcsApi",
     "Features",
     "ImportFrom",
+    "RpcSigner",
     "connect",
+    "driver_for",
+    "load_credentials",
     "normalise_state",
 ]
 
-_STATES = {
-    "Available": ImageState.AVAILABLE,
-    "Creating": ImageState.PENDING,
-    "Waiting": ImageState.PENDING,
-    "Deprecated": ImageState.AVAILABLE,
-    "CreateFailed": ImageState.FAILED,
-    "UnAvailable": ImageState.FAILED,
-    "Deleted": ImageState.DELETED,
-}
+
+def connect(
+    *,
+    access_key_id: str | None = None,
+    access_key_secret: str | None = None,
+    security_token: str | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint: str | None = None,
+    config_file: str | os.PathLike[str] | None = None,
+    signature_version: str = "v3",
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
+    poll: PollPolicy | None = None,
+) -> AlicloudDriver:
+    """An :class:`AlicloudDriver`; every argument is optional (None = as Alibaba Cloud tools find it).
+
+    ``signature_version`` picks ACS3-HMAC-SHA256 (``"v3"``, the default) or the RPC signature
+    (``"1.0"``). Raises :class:`imageops.errors.ConfigError` when credentials or region are missing;
+    no call is made until the driver is used.
+    """
+    credentials = load_credentials(
+        access_key_id=access_key_id,
+        access_key_secret=access_key_secret,
+        security_token=security_token,
+        region=region,
+        profile=profile,
+        config_file=config_file,
+        endpoint=endpoint,
+    )
+    return driver_for(
+        credentials, signature_version=signature_version, timeout=timeout, retry=retry, poll=poll
+    )
 
 
-def normalise_state(raw_state: str) -> ImageState:
-    """ECS image Status words: Creating/Waiting/Available/UnAvailable/CreateFailed/Deprecated."""
-    return _STATES.get(raw_state, ImageState.PENDING)
-
-
-def connect(**settings: Any) -> Any:
-    raise NotImplementedError("imageops.alicloud.connect is not implemented yet")
+def driver_for(
+    credentials: AlicloudCredentials,
+    *,
+    signature_version: str = "v3",
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
+    poll: PollPolicy | None = None,
+) -> AlicloudDriver:
+    """An :class:`AlicloudDriver` for already-resolved credentials."""
+    if signature_version not in ("v3", "1.0"):
+        raise ConfigError(f"signature_version must be 'v3' or '1.0', not {signature_version!r}")
+    signer_type = Acs3Signer if signature_version == "v3" else RpcSigner
+    signer = signer_type(credentials.access_key_id, credentials.access_key_secret, credentials.security_token)
+    client = build_client(
+        base_url=credentials.endpoint,
+        auth=signer,
+        timeout=timeout if timeout is not None else 30.0,
+        retry=retry or RETRY,
+    )
+    return AlicloudDriver(EcsApi(client), region=credentials.region, poll=poll)

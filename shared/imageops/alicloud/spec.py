@@ -257,8 +257,14 @@ class AlicloudImageSpec(ImageSpec):
                     problems.append((name, "not valid with copy_from: the copy keeps the source's"))
             if self.region is not None and self.region == self.copy_from.source_region_id:
                 problems.append(("copy_from.source_region_id", "must differ from region"))
-        if self.import_from is not None and self.image_version is not None:
-            problems.append(("image_version", "not valid with import_from"))
+        if self.copy_from is not None:
+            for name in ("boot_mode", "license_type", "image_family"):
+                if getattr(self, name) is not None:
+                    problems.append((name, "not valid with copy_from: CopyImage does not take it"))
+        if self.import_from is not None:
+            for name in ("image_version", "image_family"):
+                if getattr(self, name) is not None:
+                    problems.append((name, "not valid with import_from: ImportImage does not take it"))
         return problems
 
     def _disk_errors(self) -> list[tuple[str, str]]:
@@ -280,6 +286,10 @@ class AlicloudImageSpec(ImageSpec):
         if len(devices) != len(set(devices)):
             problems.append(("disk_device_mapping", "device names must be unique"))
         return problems
+
+    def delete_options(self) -> dict[str, Any]:
+        options = {"force": self.force, "delete_auto_snapshot": self.delete_auto_snapshot}
+        return {k: v for k, v in options.items() if v is not None}
 
     def lookup_key(self) -> dict[str, str] | None:
         if self.image_name is None:
