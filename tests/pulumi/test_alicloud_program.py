@@ -35,7 +35,9 @@ class Mocks(pulumi.runtime.Mocks):
                 status="Available",
                 create_time="2026-11-26T07:00:00Z",
                 features={"nvme_support": "unsupported"},
-                disk_device_mapping=[{"device": "/dev/xvda", "size": 40, "progress": "100%", "remain_time": 0}],
+                disk_device_mapping=[
+                    {"device": "/dev/xvda", "size": 40, "progress": "100%", "remain_time": 0}
+                ],
             )
         return f"m-{args.name}", outputs
 

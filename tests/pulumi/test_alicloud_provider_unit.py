@@ -114,7 +114,9 @@ def test_no_change_when_the_cloud_reports_more_than_was_given(provider):
 
 
 def test_in_place_and_replace_fields(provider):
-    diff = provider.diff(IMAGE, outputs(), inputs(tags={"team": "images", "tier": "gold"}, image_name="golden-2"))
+    diff = provider.diff(
+        IMAGE, outputs(), inputs(tags={"team": "images", "tier": "gold"}, image_name="golden-2")
+    )
     assert diff.changes and diff.replaces == []
     diff = provider.diff(IMAGE, outputs(), inputs(architecture="arm64"))
     assert diff.replaces == ["architecture"] and diff.delete_before_replace  # same image_name
