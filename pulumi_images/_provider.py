@@ -323,6 +323,7 @@ class ImageProvider(ResourceProvider):
             cloud=self.cloud,
             id=image_id,
             name=next((n for n in names if n), None),
+            region=attrs.get("region") if isinstance(attrs.get("region"), str) else None,
             state=registry.normalise_state(self.cloud, raw),
             raw_state=raw,
             attributes=attrs,
@@ -406,6 +407,8 @@ class ImageProvider(ResourceProvider):
 
         # Connection inputs: the region is where the image lives; the rest only says how to reach it.
         for name in (*conn.inputs, *CALL_SETTINGS):
+            if name in spec_cls.model_fields:
+                continue  # also desired state (a region the cloud reports): the plan compares it
             new, old = news.get(name), olds.get(name)
             if new == old:
                 continue  # a removed setting falls back to stack config / environment: a change
@@ -479,8 +482,8 @@ class ImageProvider(ResourceProvider):
         for name in self.connection.replace:  # another region: another namespace of keys
             if news.get(name) is not None and news.get(name) != olds.get(name):
                 return False
-        # An unset key part ("" or None: the connection's default) matches an unset one.
-        return all((olds.get(name) or "") == (value or "") for name, value in key.items())
+        # An unset key part ("" or None: the connection's default, checked above) matches any.
+        return all(not value or olds.get(name) == value for name, value in key.items())
 
     # ------------------------------------------------------------------ CRUD
     def create(self, props: dict[str, Any]) -> CreateResult:
