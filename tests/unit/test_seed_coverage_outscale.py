@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from imageops.outscale import OutscaleImageSpec
+from imageops.outscale.driver import image_from_json
 from imageops.spec import ImageSpec
 from pulumi_images import outscale as pulumi_osc
 
@@ -141,6 +142,61 @@ def _spec_paths(model: type[ImageSpec], prefix: str = "") -> set[str]:
 
 def test_every_argument_is_a_spec_field():
     assert _spec_paths(OutscaleImageSpec) >= _paths({**ARGUMENTS, **EXTRA_ARGUMENTS})
+
+
+# A ReadImages entry as the OUTSCALE API documents it (osc-sdk-python's outscale.yaml, Image).
+API_IMAGE = {
+    "AccountAlias": "my-account",
+    "AccountId": "123456789012",
+    "Architecture": "x86_64",
+    "BlockDeviceMappings": [
+        {
+            "Bsu": {
+                "DeleteOnVmDeletion": True,
+                "Iops": 150,
+                "SnapshotId": "snap-12345678",
+                "VolumeSize": 120,
+                "VolumeType": "io1",
+            },
+            "DeviceName": "/dev/sda1",
+            "VirtualDeviceName": "ephemeral0",
+        }
+    ],
+    "BootModes": ["legacy"],
+    "CreationDate": "2026-11-26T07:00:00.000Z",
+    "Description": "Terraform OMI with BSU",
+    "FileLocation": "123456789012/terraform-omi-bsu",
+    "ImageId": "ami-12345678",
+    "ImageName": "terraform-omi-bsu",
+    "ImageType": "machine",
+    "PermissionsToLaunch": {"AccountIds": ["210987654321"], "GlobalPermission": False},
+    "ProductCodes": ["0001"],
+    "RootDeviceName": "/dev/sda1",
+    "RootDeviceType": "bsu",
+    "SecureBoot": False,
+    "State": "failed",
+    "StateComment": {"StateCode": "Client.InvalidManifest", "StateMessage": "unreadable"},
+    "Tags": [{"Key": "env", "Value": "prod"}],
+    "TpmMandatory": False,
+}
+
+
+def _attribute_paths(value: dict, prefix: str = "") -> set[str]:
+    result = set()
+    for name, item in value.items():
+        result.add(prefix + name)
+        if isinstance(item, list) and item and isinstance(item[0], dict):
+            item = item[0]
+        if isinstance(item, dict):
+            result |= _attribute_paths(item, f"{prefix}{name}.")
+    return result
+
+
+def test_every_attribute_comes_out_of_the_driver():
+    image = image_from_json(API_IMAGE, region="eu-west-2")
+    assert _attribute_paths(image.attributes) >= _paths(ATTRIBUTES)
+    assert image.attributes["state_comment"]["state_code"] == "Client.InvalidManifest"
+    assert image.attributes["tags"] == [{"key": "env", "value": "prod"}]
 
 
 def _init_params(cls: type) -> set[str]:
