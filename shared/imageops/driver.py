@@ -6,7 +6,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from imageops.errors import CloudError, WaitTimeoutError
 from imageops.model import Image, ImageState
@@ -101,3 +101,36 @@ def wait_for_state(
             raise WaitTimeoutError(image_id, wanted.value, last_state, timeout)
         sleep(min(delay, remaining))
     raise AssertionError("unreachable")
+
+
+class PollingDriver:
+    """What every driver shares: a context manager over ``self.api``, and :meth:`wait_for` polling
+    ``self.get`` with ``self.poll`` (and an injectable ``self._sleep`` for tests)."""
+
+    api: Any
+    poll: PollPolicy
+    _sleep: Callable[[float], None] | None = None
+
+    def get(self, image_id: str) -> Image | None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def wait_for(
+        self,
+        image_id: str,
+        wanted: ImageState,
+        timeout: float,
+        on_progress: Callable[[Image], None] | None = None,
+    ) -> Image:
+        extra: dict[str, Any] = {"sleep": self._sleep} if self._sleep is not None else {}
+        return wait_for_state(
+            self.get, image_id, wanted, timeout, policy=self.poll, on_progress=on_progress, **extra
+        )
+
+    def close(self) -> None:
+        self.api.close()

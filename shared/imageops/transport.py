@@ -300,3 +300,31 @@ def build_client(
         follow_redirects=False,
         trust_env=False,
     )
+
+
+class ApiClient:
+    """Base of the per-cloud API classes: one client built by :func:`build_client`, and a send that
+    names the operation in connection errors and hands back a fully read, closed response."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self._client = client
+
+    @property
+    def client(self) -> httpx.Client:
+        return self._client
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _send(self, operation: str, request: httpx.Request) -> httpx.Response:
+        try:
+            response = self._client.send(request)
+        except TransportError as exc:  # name the operation, keep the last request id
+            raise TransportError(
+                exc.message, code=exc.code, request_id=exc.request_id, operation=operation
+            ) from exc.__cause__
+        try:
+            response.read()
+        finally:
+            response.close()
+        return response

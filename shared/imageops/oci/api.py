@@ -22,11 +22,10 @@ from imageops.errors import (
     ConflictError,
     NotFoundError,
     ThrottledError,
-    TransportError,
     ValidationError,
 )
 from imageops.redact import get_logger, redact
-from imageops.transport import IDEMPOTENT_EXTENSION
+from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient
 
 __all__ = ["API_VERSION", "OciComputeApi", "error_from_response"]
 
@@ -73,18 +72,8 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-class OciComputeApi:
+class OciComputeApi(ApiClient):
     """CreateImage, GetImage, ListImages, UpdateImage, DeleteImage over a signing, retrying client."""
-
-    def __init__(self, client: httpx.Client) -> None:
-        self._client = client
-
-    @property
-    def client(self) -> httpx.Client:
-        return self._client
-
-    def close(self) -> None:
-        self._client.close()
 
     def _call(
         self,
@@ -111,16 +100,7 @@ class OciComputeApi:
             headers=all_headers,
             extensions=extensions,
         )
-        try:
-            response = self._client.send(request)
-        except TransportError as exc:  # name the operation, keep the last request id
-            raise TransportError(
-                exc.message, code=exc.code, request_id=exc.request_id, operation=operation
-            ) from exc.__cause__
-        try:
-            response.read()
-        finally:
-            response.close()
+        response = self._send(operation, request)
         if response.is_success:
             return response
         error = error_from_response(operation, response)

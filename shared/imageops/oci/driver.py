@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from imageops.driver import PollPolicy, wait_for_state
+from imageops.driver import PollingDriver, PollPolicy
 from imageops.errors import AmbiguousImageError, ConflictError, NotFoundError
 from imageops.model import Image, ImageState
 from imageops.oci.api import OciComputeApi
@@ -211,7 +211,7 @@ def update_body(values: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-class OciDriver:
+class OciDriver(PollingDriver):
     """OCI custom images through the neutral driver protocol."""
 
     cloud = "oci"
@@ -231,12 +231,6 @@ class OciDriver:
         self.poll = poll or PollPolicy()
         self.max_token_attempts = max_token_attempts
         self._sleep = sleep
-
-    def __enter__(self) -> OciDriver:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"OciDriver(region={self.region!r})"
@@ -325,18 +319,3 @@ class OciDriver:
             if current is None or current.state is ImageState.DELETED:
                 return
             raise
-
-    def wait_for(
-        self,
-        image_id: str,
-        wanted: ImageState,
-        timeout: float,
-        on_progress: Callable[[Image], None] | None = None,
-    ) -> Image:
-        extra: dict[str, Any] = {"sleep": self._sleep} if self._sleep is not None else {}
-        return wait_for_state(
-            self.get, image_id, wanted, timeout, policy=self.poll, on_progress=on_progress, **extra
-        )
-
-    def close(self) -> None:
-        self.api.close()

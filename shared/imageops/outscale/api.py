@@ -26,11 +26,10 @@ from imageops.errors import (
     ConflictError,
     NotFoundError,
     ThrottledError,
-    TransportError,
     ValidationError,
 )
 from imageops.redact import get_logger, redact
-from imageops.transport import IDEMPOTENT_EXTENSION
+from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient
 
 __all__ = ["OutscaleApi", "error_from_response"]
 
@@ -79,18 +78,8 @@ def error_from_response(operation: str, response: httpx.Response) -> CloudError:
     return cls(redact(message), code=redact(code), status=status, request_id=request_id, operation=operation)
 
 
-class OutscaleApi:
+class OutscaleApi(ApiClient):
     """The OMI calls (and the few reads they need) over a signing, retrying client."""
-
-    def __init__(self, client: httpx.Client) -> None:
-        self._client = client
-
-    @property
-    def client(self) -> httpx.Client:
-        return self._client
-
-    def close(self) -> None:
-        self._client.close()
 
     def call(self, action: str, body: Json | None = None, *, idempotent: bool = True) -> Json:
         """One action; the parsed JSON answer, or the mapped exception."""
@@ -102,16 +91,7 @@ class OutscaleApi:
             headers={"content-type": "application/json; charset=utf-8"},
             extensions={IDEMPOTENT_EXTENSION: True} if idempotent else {},
         )
-        try:
-            response = self._client.send(request)
-        except TransportError as exc:
-            raise TransportError(
-                exc.message, code=exc.code, request_id=exc.request_id, operation=action
-            ) from (exc.__cause__)
-        try:
-            response.read()
-        finally:
-            response.close()
+        response = self._send(action, request)
         if not response.is_success:
             error = error_from_response(action, response)
             log.info(

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from imageops.driver import PollPolicy, wait_for_state
+from imageops.driver import PollingDriver, PollPolicy
 from imageops.errors import (
     AmbiguousImageError,
     CloudError,
@@ -169,7 +169,7 @@ def permission_changes(observed: dict[str, Any], wanted: dict[str, Any]) -> list
     return [{"Additions": add}] * bool(add) + [{"Removals": remove}] * bool(remove)
 
 
-class OutscaleDriver:
+class OutscaleDriver(PollingDriver):
     """OUTSCALE OMIs through the neutral driver protocol."""
 
     cloud = "outscale"
@@ -189,12 +189,6 @@ class OutscaleDriver:
         self._account_id = account_id
         self.poll = poll or PollPolicy()
         self._sleep = sleep
-
-    def __enter__(self) -> OutscaleDriver:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"OutscaleDriver(region={self.region!r})"
@@ -351,18 +345,3 @@ class OutscaleDriver:
             self.api.delete_image(image_id)
         except NotFoundError:
             return
-
-    def wait_for(
-        self,
-        image_id: str,
-        wanted: ImageState,
-        timeout: float,
-        on_progress: Callable[[Image], None] | None = None,
-    ) -> Image:
-        extra: dict[str, Any] = {"sleep": self._sleep} if self._sleep is not None else {}
-        return wait_for_state(
-            self.get, image_id, wanted, timeout, policy=self.poll, on_progress=on_progress, **extra
-        )
-
-    def close(self) -> None:
-        self.api.close()
