@@ -51,10 +51,12 @@ def _not_found() -> AuthFailure:
     return AuthFailure(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
 
 
-def _mismatch() -> AuthFailure:
-    return AuthFailure(
-        400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation."
-    )
+def _mismatch(server_string: str | None = None) -> AuthFailure:
+    message = "Specified signature is not matched with our calculation."
+    if server_string is not None:
+        # As ECS does for RPC v1; aliyun-python-sdk-core compares it with its own string to sign.
+        message += f" server string to sign is:{server_string}"
+    return AuthFailure(400, "SignatureDoesNotMatch", message)
 
 
 def _check_token(key: Key, token: str | None) -> None:
@@ -116,7 +118,7 @@ def verify_rpc(
     to_sign = f"{method.upper()}&{_enc('/')}&{_enc(canonical)}"
     digest = hmac.new(f"{key.secret}&".encode(), to_sign.encode(), hashlib.sha1).digest()
     if not hmac.compare_digest(base64.b64encode(digest).decode(), params["Signature"]):
-        raise _mismatch()
+        raise _mismatch(to_sign)
     _check_time(params["Timestamp"], now)
     nonces.use(params.get("SignatureNonce", ""), now)
     _check_token(key, params.get("SecurityToken"))
