@@ -20,14 +20,7 @@ from typing import Any
 
 import httpx
 
-from imageops.errors import (
-    AuthError,
-    CloudError,
-    ConflictError,
-    NotFoundError,
-    ThrottledError,
-    ValidationError,
-)
+from imageops import errors
 from imageops.redact import get_logger, redact
 from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient
 
@@ -36,29 +29,29 @@ __all__ = ["OutscaleApi", "error_from_response"]
 log = get_logger("imageops.outscale.api")
 Json = dict[str, Any]
 
-_BY_TYPE: dict[str, type[CloudError]] = {
-    "AccessDenied": AuthError,
-    "AuthFailure": AuthError,
-    "WrongAuthenticationMethod": AuthError,
-    "InvalidResource": NotFoundError,
-    "ResourceConflict": ConflictError,
-    "InvalidState": ConflictError,
-    "InvalidParameterValue": ValidationError,
-    "InvalidParameter": ValidationError,
-    "MissingParameter": ValidationError,
+_BY_TYPE: dict[str, type[errors.CloudError]] = {
+    "AccessDenied": errors.AuthError,
+    "AuthFailure": errors.AuthError,
+    "WrongAuthenticationMethod": errors.AuthError,
+    "InvalidResource": errors.NotFoundError,
+    "ResourceConflict": errors.ConflictError,
+    "InvalidState": errors.ConflictError,
+    "InvalidParameterValue": errors.ValidationError,
+    "InvalidParameter": errors.ValidationError,
+    "MissingParameter": errors.ValidationError,
 }
 THROTTLED_CODE = "6"
 
 
-def error_from_response(operation: str, response: httpx.Response) -> CloudError:
+def error_from_response(operation: str, response: httpx.Response) -> errors.CloudError:
     code, kind, details, request_id = "", "", "", None
     try:
         body = response.json()
     except (ValueError, UnicodeDecodeError):
         body = None
     if isinstance(body, dict):
-        errors = body.get("Errors") or [{}]
-        first = errors[0] if isinstance(errors[0], dict) else {}
+        reported = body.get("Errors") or [{}]
+        first = reported[0] if isinstance(reported[0], dict) else {}
         code, kind, details = (
             str(first.get("Code") or ""),
             str(first.get("Type") or ""),
@@ -67,11 +60,11 @@ def error_from_response(operation: str, response: httpx.Response) -> CloudError:
         request_id = (body.get("ResponseContext") or {}).get("RequestId")
     status = response.status_code
     if code == THROTTLED_CODE or status == 429:
-        cls: type[CloudError] = ThrottledError
+        cls: type[errors.CloudError] = errors.ThrottledError
     elif status in (401, 403):
-        cls = AuthError
+        cls = errors.AuthError
     else:
-        cls = _BY_TYPE.get(kind, ValidationError if status == 400 else CloudError)
+        cls = _BY_TYPE.get(kind, errors.ValidationError if status == 400 else errors.CloudError)
     message = (
         ": ".join(part for part in (kind, details) if part) or response.reason_phrase or "request failed"
     )
@@ -105,7 +98,7 @@ class OutscaleApi(ApiClient):
         try:
             answer = response.json()
         except ValueError:
-            raise CloudError(
+            raise errors.CloudError(
                 "the answer is not JSON", code="BadResponse", status=response.status_code, operation=action
             ) from None
         return answer if isinstance(answer, dict) else {}
