@@ -87,6 +87,7 @@ def osc_play(play, emulator):
     return _play
 
 
+@pytest.mark.e2e
 def test_example_playbook_twice_second_run_is_one_read_per_image(play, emulator):
     first = play(EXAMPLE)
     assert first.changed == 4 and first.failed == 0
@@ -133,6 +134,7 @@ def test_check_mode_predicts_a_create_without_writing(osc_play, emulator):
     assert writes == [] and reads.count("ReadImages") == 2  # the lookup, and the info listing
 
 
+@pytest.mark.e2e
 def test_diff_mode_and_in_place_update(osc_play, emulator):
     osc_play(from_vm("osc-diffed", "        description: first\n"))
     changed = "        description: second\n        permissions_to_launch: {global_permission: true}\n"
@@ -157,6 +159,7 @@ def test_diff_mode_and_in_place_update(osc_play, emulator):
     assert set(calls(emulator, mark)[1]) == {"UpdateImage"}
 
 
+@pytest.mark.e2e
 def test_tags_purge_and_no_purge(osc_play, emulator):
     tags = "        tags:\n          - {key: team, value: images}\n          - {key: owner, value: alice}\n"
     merge = "        tags:\n          - {key: reviewed, value: 'yes'}\n        purge_tags: false\n"
@@ -179,6 +182,7 @@ def test_tags_purge_and_no_purge(osc_play, emulator):
     assert as_dict["no opinion"] == {"team": "platform"} and run.task("no opinion")["status"] == "ok"
 
 
+@pytest.mark.e2e
 def test_delete_twice_then_info(osc_play, emulator):
     osc_play(from_vm("osc-doomed"))
     absent = """\
@@ -199,6 +203,7 @@ def test_delete_twice_then_info(osc_play, emulator):
     assert calls(emulator, mark)[1] == []
 
 
+@pytest.mark.e2e
 def test_info_by_id_name_and_state(osc_play, emulator):
     made = osc_play(from_vm("osc-info")).result("osc-info")["image"]
     run = osc_play(f"""\
@@ -245,6 +250,7 @@ BAD_INPUTS = {
 }
 
 
+@pytest.mark.e2e
 def test_bad_input_fails_naming_option_and_rule_before_any_call(osc_play, emulator):
     tasks = "".join(
         f"    - name: {label}\n      ignore_errors: true\n      imageops.cloud.outscale_image:\n{options}"
@@ -260,6 +266,7 @@ def test_bad_input_fails_naming_option_and_rule_before_any_call(osc_play, emulat
     assert emulator.calls(since=mark, cloud="outscale") == []
 
 
+@pytest.mark.e2e
 def test_module_defaults_group_carries_the_auth(play, emulator):
     env = osc_env(emulator, OSC_ACCESS_KEY=None, OSC_SECRET_KEY=None, OSC_REGION=None)
     e = emulator.env
@@ -287,6 +294,7 @@ def test_module_defaults_group_carries_the_auth(play, emulator):
     assert "access" in run.result("osc-no-auth")["msg"].lower()
 
 
+@pytest.mark.e2e
 def test_vvvv_never_shows_the_secret_key(play, emulator):
     secret = emulator.env["IMAGEOPS_OUTSCALE_SECRET_KEY"]
     # given as task options (from variables, as a user keeps them out of the playbook's text, which

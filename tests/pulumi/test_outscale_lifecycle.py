@@ -134,6 +134,7 @@ def test_check_reports_each_invalid_field_without_an_api_call(osc: Engine, emula
     assert api_calls(emulator, mark) == []
 
 
+@pytest.mark.e2e
 def test_check_and_diff_tolerate_unknowns_in_preview(osc: Engine, emulator, emu_env):
     _, failures = osc.harness.check(osc.urn("u"), {}, {"image_name": "unknown-src", "vm_id": UNKNOWN})
     assert failures == []
@@ -149,6 +150,7 @@ def test_check_and_diff_tolerate_unknowns_in_preview(osc: Engine, emulator, emu_
         osc.destroy(state)
 
 
+@pytest.mark.e2e
 def test_the_four_seed_sources_then_nothing_to_change(osc: Engine, emulator, emu_env):
     region = emu_env["IMAGEOPS_OUTSCALE_REGION"]
     made = []
@@ -205,6 +207,7 @@ def test_the_four_seed_sources_then_nothing_to_change(osc: Engine, emulator, emu
             osc.destroy(state)
 
 
+@pytest.mark.e2e
 def test_in_place_update_of_description_tags_and_permissions(osc: Engine, emulator, emu_env):
     inputs = from_vm(emu_env, "pulumi-osc-update", tags=[{"key": "team", "value": "images"}])
     state, _ = osc.up("update", inputs)
@@ -245,6 +248,7 @@ def test_in_place_update_of_description_tags_and_permissions(osc: Engine, emulat
         osc.destroy(state)
 
 
+@pytest.mark.e2e
 def test_replace_keeps_the_name_so_it_deletes_first(osc: Engine, emulator, emu_env):
     inputs = from_vm(emu_env, "pulumi-osc-replace")
     state, _ = osc.up("replace", inputs)
@@ -278,6 +282,7 @@ def test_replace_keeps_the_name_so_it_deletes_first(osc: Engine, emulator, emu_e
         osc.destroy(state)
 
 
+@pytest.mark.e2e
 def test_refresh_shows_drift_and_get_reads_by_id_then_delete(osc: Engine, emulator, emu_env):
     inputs = from_vm(emu_env, "pulumi-osc-drift", description="d", tags=[{"key": "team", "value": "images"}])
     state, _ = osc.up("drift", inputs)
