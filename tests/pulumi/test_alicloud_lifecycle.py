@@ -68,6 +68,7 @@ def core_driver(emu_env, region: str | None = None):
     )
 
 
+@pytest.mark.e2e
 def test_each_source_creates_once_and_a_rerun_calls_nothing(ali: Engine, emulator, emu_env):
     disks = [{"snapshot_id": emu_env["IMAGEOPS_ALICLOUD_SNAPSHOT_ID"], "disk_type": "system"}]
     sources = {
