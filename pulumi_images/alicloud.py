@@ -51,6 +51,7 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_images._provider import ImageProvider
+from pulumi_images._resource import given, read_options, resource_props, set_given
 
 __all__ = [
     "Image",
@@ -105,12 +106,6 @@ ARG_NAMES: tuple[str, ...] = (
 OUTPUT_NAMES: tuple[str, ...] = ("create_time", "status", *ARG_NAMES)
 
 
-def _set_given(target: Any, values: Mapping[str, Any]) -> None:
-    for name, value in values.items():
-        if name not in ("self", "__self__") and value is not None:
-            pulumi.set(target, name, value)
-
-
 def _warn_name() -> None:
     """As Pulumi's generated SDKs flag a deprecated argument: a Python and an engine warning."""
     warnings.warn(NAME_DEPRECATION, DeprecationWarning, stacklevel=3)
@@ -130,7 +125,7 @@ class ImageDiskDeviceMappingArgs:
         size: pulumi.Input[int] | None = None,
         snapshot_id: pulumi.Input[str] | None = None,
     ) -> None:
-        _set_given(self, locals())
+        set_given(self, locals())
 
     @property
     @pulumi.getter
@@ -162,7 +157,7 @@ class ImageFeaturesArgs:
     """Image features (ECS ``Features``)."""
 
     def __init__(self, *, nvme_support: pulumi.Input[str] | None = None) -> None:
-        _set_given(self, locals())
+        set_given(self, locals())
 
     @property
     @pulumi.getter(name="nvme_support")
@@ -185,7 +180,7 @@ class ImageImportFromArgs:
         device: pulumi.Input[str] | None = None,
         os_type: pulumi.Input[str] | None = None,
     ) -> None:
-        _set_given(self, locals())
+        set_given(self, locals())
 
     @property
     @pulumi.getter(name="oss_bucket")
@@ -236,7 +231,7 @@ class ImageCopyFromArgs:
         encrypted: pulumi.Input[bool] | None = None,
         kms_key_id: pulumi.Input[str] | None = None,
     ) -> None:
-        _set_given(self, locals())
+        set_given(self, locals())
 
     @property
     @pulumi.getter(name="source_image_id")
@@ -274,7 +269,7 @@ class ImageTimeoutsArgs:
         update: pulumi.Input[str] | None = None,
         delete: pulumi.Input[str] | None = None,
     ) -> None:
-        _set_given(self, locals())
+        set_given(self, locals())
 
     @property
     @pulumi.getter
@@ -335,7 +330,7 @@ class ImageArgs:
     ) -> None:
         if name is not None:
             _warn_name()
-        _set_given(self, locals())
+        set_given(self, locals())
 
     @property
     @pulumi.getter
@@ -515,7 +510,7 @@ class ImageDiskDeviceMapping(dict):
         progress: str | None = None,
         remain_time: int | None = None,
     ) -> None:
-        _set_given(__self__, locals())
+        set_given(__self__, locals())
 
     @property
     @pulumi.getter
@@ -577,7 +572,7 @@ class ImageFeatures(dict):
     """The image's features as ECS reports them."""
 
     def __init__(__self__, *, nvme_support: str | None = None) -> None:
-        _set_given(__self__, locals())
+        set_given(__self__, locals())
 
     @property
     @pulumi.getter(name="nvme_support")
@@ -668,18 +663,16 @@ class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
         :param args: the arguments as an :class:`ImageArgs`; or pass them as keyword arguments.
         :param opts: resource options (``id=`` reads an existing image, as :meth:`get` does).
         """
-        props: dict[str, Any] = {}
-        if args is not None:
-            props.update({name: getattr(args, name) for name in ARG_NAMES})
-        unknown = set(kwargs) - set(ARG_NAMES)
-        if unknown:
-            raise TypeError(f"Image got unexpected arguments: {', '.join(sorted(unknown))}")
         if kwargs.get("name") is not None:
             _warn_name()
-        props.update(kwargs)
-        props = {k: v for k, v in props.items() if v is not None}
-        for name in OUTPUT_NAMES:
-            props.setdefault(name, None)  # computed: declared so the engine returns them
+        props = resource_props(
+            args,
+            kwargs,
+            arg_names=ARG_NAMES,
+            output_names=OUTPUT_NAMES,
+            required=(),
+            reading=bool(opts and opts.id),
+        )
         super().__init__(ImageProvider(CLOUD), resource_name, props, opts)
 
     @staticmethod
@@ -700,6 +693,5 @@ class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
         :param opts: resource options.
         :param region, profile, endpoint, config_file: how to reach it, when not the defaults.
         """
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        connection = {"region": region, "profile": profile, "endpoint": endpoint, "config_file": config_file}
-        return Image(resource_name, opts=opts, **{k: v for k, v in connection.items() if v is not None})
+        connection = given(region=region, profile=profile, endpoint=endpoint, config_file=config_file)
+        return Image(resource_name, opts=read_options(id, opts), **connection)

@@ -31,6 +31,7 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_images._provider import ImageProvider
+from pulumi_images._resource import given, read_options, resource_props, set_given
 
 __all__ = [
     "Image",
@@ -348,10 +349,6 @@ class ImageArgs:
 
 
 # --------------------------------------------------------------------------- output types
-def _set_given(target: Any, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        if name != "__self__" and value is not None:
-            pulumi.set(target, name, value)
 
 
 @pulumi.output_type
@@ -368,7 +365,7 @@ class ImageLaunchOptions(dict):
         is_pv_encryption_in_transit_enabled: bool | None = None,
         is_consistent_volume_naming_enabled: bool | None = None,
     ) -> None:
-        _set_given(__self__, locals())
+        set_given(__self__, locals())
 
     @property
     @pulumi.getter
@@ -417,7 +414,7 @@ class ImageAgentFeatures(dict):
         is_management_supported: bool | None = None,
         is_monitoring_supported: bool | None = None,
     ) -> None:
-        _set_given(__self__, locals())
+        set_given(__self__, locals())
 
     @property
     @pulumi.getter
@@ -505,18 +502,14 @@ class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
         :param args: the arguments as an :class:`ImageArgs`; or pass them as keyword arguments.
         :param opts: resource options (``id=`` reads an existing image, as :meth:`get` does).
         """
-        props: dict[str, Any] = {}
-        if args is not None:
-            props.update({name: getattr(args, name) for name in _arg_names()})
-        props.update(kwargs)
-        unknown = set(props) - set(_arg_names())
-        if unknown:
-            raise TypeError(f"Image got unexpected arguments: {', '.join(sorted(unknown))}")
-        props = {k: v for k, v in props.items() if v is not None}
-        if not (opts and opts.id) and "compartment_id" not in props:
-            raise TypeError("Missing required argument 'compartment_id'")
-        for name in OUTPUT_NAMES:
-            props.setdefault(name, None)  # computed: declared so the engine returns them
+        props = resource_props(
+            args,
+            kwargs,
+            arg_names=_arg_names(),
+            output_names=OUTPUT_NAMES,
+            required=("compartment_id",),
+            reading=bool(opts and opts.id),
+        )
         super().__init__(ImageProvider(CLOUD), resource_name, props, opts)
 
     @staticmethod
@@ -537,9 +530,8 @@ class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
         :param opts: resource options.
         :param config_file, profile, region, endpoint: how to reach it, when not the defaults.
         """
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        connection = {"config_file": config_file, "profile": profile, "region": region, "endpoint": endpoint}
-        return Image(resource_name, opts=opts, **{k: v for k, v in connection.items() if v is not None})
+        connection = given(config_file=config_file, profile=profile, region=region, endpoint=endpoint)
+        return Image(resource_name, opts=read_options(id, opts), **connection)
 
 
 def _arg_names() -> tuple[str, ...]:

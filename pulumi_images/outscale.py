@@ -38,6 +38,7 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_images._provider import ImageProvider
+from pulumi_images._resource import given, read_options, resource_props, set_given
 
 __all__ = [
     "Image",
@@ -113,13 +114,6 @@ OUTPUT_NAMES: tuple[str, ...] = (
 )
 
 
-def _set_given(target: Any, values: Mapping[str, Any]) -> None:
-    """``pulumi.set`` every argument that was given (``locals()`` of an ``__init__``)."""
-    for name, value in values.items():
-        if name not in ("self", "__self__") and value is not None:
-            pulumi.set(target, name, value)
-
-
 # --------------------------------------------------------------------------- input types
 @pulumi.input_type
 class ImageBlockDeviceMappingBsuArgs:
@@ -134,7 +128,7 @@ class ImageBlockDeviceMappingBsuArgs:
         volume_size: pulumi.Input[int] | None = None,
         volume_type: pulumi.Input[str] | None = None,
     ) -> None:
-        _set_given(self, locals())
+        set_given(self, locals())
 
     @property
     @pulumi.getter
@@ -178,7 +172,7 @@ class ImageBlockDeviceMappingArgs:
         device_name: pulumi.Input[str] | None = None,
         virtual_device_name: pulumi.Input[str] | None = None,
     ) -> None:
-        _set_given(self, locals())
+        set_given(self, locals())
 
     @property
     @pulumi.getter
@@ -210,7 +204,7 @@ class ImagePermissionsToLaunchArgs:
         account_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         global_permission: pulumi.Input[bool] | None = None,
     ) -> None:
-        _set_given(self, locals())
+        set_given(self, locals())
 
     @property
     @pulumi.getter
@@ -279,7 +273,7 @@ class ImageArgs:
         config_file: pulumi.Input[str] | None = None,
         wait_timeout: pulumi.Input[float] | None = None,
     ) -> None:
-        _set_given(self, locals())
+        set_given(self, locals())
 
     @property
     @pulumi.getter
@@ -421,7 +415,7 @@ class ImageBlockDeviceMappingBsu(dict):
         volume_size: int | None = None,
         volume_type: str | None = None,
     ) -> None:
-        _set_given(__self__, locals())
+        set_given(__self__, locals())
 
     @property
     @pulumi.getter
@@ -465,7 +459,7 @@ class ImageBlockDeviceMapping(dict):
         device_name: str | None = None,
         virtual_device_name: str | None = None,
     ) -> None:
-        _set_given(__self__, locals())
+        set_given(__self__, locals())
 
     @property
     @pulumi.getter
@@ -493,7 +487,7 @@ class ImagePermissionsToLaunch(dict):
     def __init__(
         __self__, *, account_ids: Sequence[str] | None = None, global_permission: bool | None = None
     ) -> None:
-        _set_given(__self__, locals())
+        set_given(__self__, locals())
 
     @property
     @pulumi.getter
@@ -513,7 +507,7 @@ class ImageStateComment(dict):
     """Information about the last change of state."""
 
     def __init__(__self__, *, state_code: str | None = None, state_message: str | None = None) -> None:
-        _set_given(__self__, locals())
+        set_given(__self__, locals())
 
     @property
     @pulumi.getter
@@ -533,7 +527,7 @@ class ImageTag(dict):
     """One tag of the OMI."""
 
     def __init__(__self__, *, key: str, value: str) -> None:
-        _set_given(__self__, locals())
+        set_given(__self__, locals())
 
     @property
     @pulumi.getter
@@ -628,16 +622,14 @@ class Image(pulumi.dynamic.Resource, module="outscale", name="Image"):
         :param args: the arguments as an :class:`ImageArgs`; or pass them as keyword arguments.
         :param opts: resource options (``id=`` reads an existing OMI, as :meth:`get` does).
         """
-        props: dict[str, Any] = {}
-        if args is not None:
-            props.update({name: getattr(args, name) for name in ARG_NAMES})
-        props.update(kwargs)
-        unknown = set(props) - set(ARG_NAMES)
-        if unknown:
-            raise TypeError(f"Image got unexpected arguments: {', '.join(sorted(unknown))}")
-        props = {k: v for k, v in props.items() if v is not None}
-        for name in OUTPUT_NAMES:
-            props.setdefault(name, None)  # computed: declared so the engine returns them
+        props = resource_props(
+            args,
+            kwargs,
+            arg_names=ARG_NAMES,
+            output_names=OUTPUT_NAMES,
+            required=(),
+            reading=bool(opts and opts.id),
+        )
         super().__init__(ImageProvider(CLOUD), resource_name, props, opts)
 
     @staticmethod
@@ -658,6 +650,5 @@ class Image(pulumi.dynamic.Resource, module="outscale", name="Image"):
         :param opts: resource options.
         :param region, profile, endpoint, config_file: how to reach it, when not the defaults.
         """
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        connection = {"region": region, "profile": profile, "endpoint": endpoint, "config_file": config_file}
-        return Image(resource_name, opts=opts, **{k: v for k, v in connection.items() if v is not None})
+        connection = given(region=region, profile=profile, endpoint=endpoint, config_file=config_file)
+        return Image(resource_name, opts=read_options(id, opts), **connection)
