@@ -109,7 +109,21 @@ class PollingDriver:
 
     api: Any
     poll: PollPolicy
+    max_token_attempts: int
     _sleep: Callable[[float], None] | None = None
+
+    def __init__(
+        self,
+        api: Any,
+        *,
+        poll: PollPolicy | None = None,
+        max_token_attempts: int = 10,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.api = api
+        self.poll = poll or PollPolicy()
+        self.max_token_attempts = max_token_attempts
+        self._sleep = sleep
 
     def get(self, image_id: str) -> Image | None:
         raise NotImplementedError

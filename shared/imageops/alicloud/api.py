@@ -25,11 +25,10 @@ from imageops.errors import (
     ConflictError,
     NotFoundError,
     ThrottledError,
-    TransportError,
     ValidationError,
 )
 from imageops.redact import get_logger, redact
-from imageops.transport import IDEMPOTENT_EXTENSION, RetryPolicy
+from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient, RetryPolicy
 
 __all__ = ["ALL_STATUSES", "API_VERSION", "RETRY", "EcsApi", "error_from_response", "is_throttled"]
 
@@ -117,18 +116,8 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-class EcsApi:
+class EcsApi(ApiClient):
     """The ECS actions imageops uses, over a signing, retrying client."""
-
-    def __init__(self, client: httpx.Client) -> None:
-        self._client = client
-
-    @property
-    def client(self) -> httpx.Client:
-        return self._client
-
-    def close(self) -> None:
-        self._client.close()
 
     def call(self, action: str, params: dict[str, Any]) -> Json:
         """One ECS action; ``None`` parameters are left out, booleans sent as true/false."""
@@ -137,16 +126,7 @@ class EcsApi:
         request = self._client.build_request(
             "POST", "/", params=query, extensions={IDEMPOTENT_EXTENSION: True}
         )
-        try:
-            response = self._client.send(request)
-        except TransportError as exc:
-            raise TransportError(
-                exc.message, code=exc.code, request_id=exc.request_id, operation=action
-            ) from exc.__cause__
-        try:
-            response.read()
-        finally:
-            response.close()
+        response = self._send(action, request)
         if response.is_success:
             return response.json()
         error = error_from_response(action, response)

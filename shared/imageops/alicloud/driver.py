@@ -23,7 +23,7 @@ from typing import Any
 
 from imageops.alicloud.api import EcsApi, flatten
 from imageops.alicloud.spec import AlicloudImageSpec
-from imageops.driver import PollPolicy, wait_for_state
+from imageops.driver import PollingDriver, PollPolicy
 from imageops.errors import AmbiguousImageError, ConflictError, NotFoundError
 from imageops.model import Image, ImageState
 from imageops.redact import get_logger
@@ -159,7 +159,7 @@ def request_for(spec: AlicloudImageSpec, region: str) -> tuple[str, dict[str, An
     return "CreateImage", params
 
 
-class AlicloudDriver:
+class AlicloudDriver(PollingDriver):
     """ECS custom images in one account; ``region`` is where images without ``spec.region`` live."""
 
     cloud = "alicloud"
@@ -174,18 +174,9 @@ class AlicloudDriver:
         max_token_attempts: int = 3,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        self.api = api
+        super().__init__(api, poll=poll, max_token_attempts=max_token_attempts, sleep=sleep)
         self.region = region
-        self.poll = poll or PollPolicy()
-        self.max_token_attempts = max_token_attempts
-        self._sleep = sleep
         self._regions: dict[str, str] = {}
-
-    def __enter__(self) -> AlicloudDriver:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"AlicloudDriver(region={self.region!r})"
@@ -307,18 +298,3 @@ class AlicloudDriver:
                 self.api.delete_snapshot(snapshot, force=True)
             except NotFoundError:
                 continue
-
-    def wait_for(
-        self,
-        image_id: str,
-        wanted: ImageState,
-        timeout: float,
-        on_progress: Callable[[Image], None] | None = None,
-    ) -> Image:
-        extra: dict[str, Any] = {"sleep": self._sleep} if self._sleep is not None else {}
-        return wait_for_state(
-            self.get, image_id, wanted, timeout, policy=self.poll, on_progress=on_progress, **extra
-        )
-
-    def close(self) -> None:
-        self.api.close()

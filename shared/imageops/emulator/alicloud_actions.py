@@ -61,6 +61,18 @@ def _page(params: Params) -> tuple[int, int]:
     return number, size
 
 
+def _paged(found: list[Any], number: int, size: int, region: str, outer: str, inner: str) -> dict[str, Any]:
+    """One page of a Describe* answer in ECS's shape: ``{Outer: {Inner: [...]}, TotalCount...}``."""
+    page = found[(number - 1) * size : number * size]
+    return {
+        outer: {inner: page},
+        "TotalCount": len(found),
+        "PageNumber": number,
+        "PageSize": size,
+        "RegionId": region,
+    }
+
+
 def _image(api: EcsApi, account: str, region: str, image_id: str | None) -> dict[str, Any]:
     if not image_id:
         raise _missing("ImageId")
@@ -338,14 +350,7 @@ def describe_images(api: EcsApi, account: str, params: Params) -> dict[str, Any]
         and images.matches(api.emu, img, params)
     ]
     found.sort(key=lambda i: (i["CreationTime"], i["ImageId"]), reverse=True)
-    page = found[(number - 1) * size : number * size]
-    return {
-        "Images": {"Image": page},
-        "TotalCount": len(found),
-        "PageNumber": number,
-        "PageSize": size,
-        "RegionId": region,
-    }
+    return _paged(found, number, size, region, "Images", "Image")
 
 
 def modify_image_attribute(api: EcsApi, account: str, params: Params) -> dict[str, Any]:
@@ -482,14 +487,7 @@ def _listing(
         and not r.get("_deleted")
         and (ids is None or r[f"{inner}Id"] in ids)
     ]
-    page = found[(number - 1) * size : number * size]
-    return {
-        outer: {inner: page},
-        "TotalCount": len(found),
-        "PageNumber": number,
-        "PageSize": size,
-        "RegionId": region,
-    }
+    return _paged(found, number, size, region, outer, inner)
 
 
 def describe_instances(api: EcsApi, account: str, params: Params) -> dict[str, Any]:
@@ -514,14 +512,7 @@ def describe_tasks(api: EcsApi, account: str, params: Params) -> dict[str, Any]:
         if params.get("TaskStatus") and view["TaskStatus"] != params["TaskStatus"]:
             continue
         found.append(view)
-    page = found[(number - 1) * size : number * size]
-    return {
-        "TaskSet": {"Task": page},
-        "TotalCount": len(found),
-        "PageNumber": number,
-        "PageSize": size,
-        "RegionId": region,
-    }
+    return _paged(found, number, size, region, "TaskSet", "Task")
 
 
 HANDLERS: dict[str, Callable[[EcsApi, str, Params], dict[str, Any]]] = {

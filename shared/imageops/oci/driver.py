@@ -226,11 +226,8 @@ class OciDriver(PollingDriver):
         max_token_attempts: int = 10,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        self.api = api
+        super().__init__(api, poll=poll, max_token_attempts=max_token_attempts, sleep=sleep)
         self.region = region
-        self.poll = poll or PollPolicy()
-        self.max_token_attempts = max_token_attempts
-        self._sleep = sleep
 
     def __repr__(self) -> str:
         return f"OciDriver(region={self.region!r})"
