@@ -128,6 +128,16 @@ class PollingDriver:
     def get(self, image_id: str) -> Image | None:
         raise NotImplementedError
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(region={getattr(self, 'region', None)!r})"
+
+    def checked_spec(self, spec: ImageSpec) -> Any:
+        """``spec`` if it is this driver's spec type; a TypeError naming both types otherwise."""
+        wanted: type[ImageSpec] = getattr(self, "spec_type", ImageSpec)
+        if not isinstance(spec, wanted):
+            raise TypeError(f"{type(self).__name__} needs an {wanted.__name__}, not {type(spec).__name__}")
+        return spec
+
     def __enter__(self) -> Self:
         return self
 

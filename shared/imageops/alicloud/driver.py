@@ -178,14 +178,9 @@ class AlicloudDriver(PollingDriver):
         self.region = region
         self._regions: dict[str, str] = {}
 
-    def __repr__(self) -> str:
-        return f"AlicloudDriver(region={self.region!r})"
-
-    @staticmethod
-    def _spec(spec: ImageSpec) -> AlicloudImageSpec:
-        if not isinstance(spec, AlicloudImageSpec):
-            raise TypeError(f"AlicloudDriver needs an AlicloudImageSpec, not {type(spec).__name__}")
-        return spec
+    def _spec(self, spec: ImageSpec) -> AlicloudImageSpec:
+        checked: AlicloudImageSpec = self.checked_spec(spec)
+        return checked
 
     def region_of(self, image_id: str) -> str:
         return self._regions.get(image_id, self.region)
