@@ -163,10 +163,14 @@ class AlicloudPlugin:
 
     name = "alicloud"
 
+    def __init__(self) -> None:
+        self._keys: dict[str, Any] = {}
+
     def seed(self, emulator: Emulator) -> None:
         state = emulator.store.section("alicloud")
         if not state.get("demo"):
             seed_world(emulator, state)
+        self._keys = state["keys"]
 
     def routes(self, emulator: Emulator) -> list[Route]:
         api = EcsApi(emulator)
@@ -201,10 +205,10 @@ class AlicloudPlugin:
         )
 
     def account_hint(self, headers: Any) -> str | None:
+        """The account of an ACS3 request's access key (RPC requests carry theirs in the query)."""
         auth = headers.get("authorization", "")
-        if "Credential=" not in auth:
-            return None
-        return auth.split("Credential=", 1)[1].split(",", 1)[0] or None
+        key_id = auth.split("Credential=", 1)[1].split(",", 1)[0] if "Credential=" in auth else ""
+        return (self._keys.get(key_id) or {}).get("account")
 
     def env(self, emulator: Emulator, endpoint: str) -> dict[str, str]:
         return env_lines(emulator.store.section("alicloud"), endpoint)
