@@ -1,13 +1,17 @@
-"""Run this directory's Pulumi program without a Pulumi CLI (what `make demo` does when none exists).
+"""Run the example Pulumi programs without a Pulumi CLI (what `make demo` does when none exists).
 
-1. the program (``__main__.py``) runs under ``pulumi.runtime.set_mocks`` to record the resources it
-   declares and their inputs, exactly as the SDK would register them;
-2. the real dynamic-provider server (``python -m pulumi.dynamic``) is started and driven over gRPC as
-   the engine would for ``pulumi up`` (Check, Create), a second ``up`` (Check, Diff: must be a no-op
-   with no write call), and ``pulumi destroy`` (Delete, twice: gone is a success).
+The programs are this directory's (OCI) and those of its ``outscale/`` and ``alicloud/`` folders,
+or the directories given as arguments. Each program runs under ``pulumi.runtime.set_mocks`` with
+mocks that *are* the engine: every ``Image`` the program registers is sent to the real
+dynamic-provider server (``python -m pulumi.dynamic``) over gRPC, exactly as the engine would, and
+the program sees the real outputs (so one image can be built from another's id). For each program:
 
-It talks to the OCI endpoint in the environment (``IMAGEOPS_OCI_ENDPOINT`` and the emulator's
-``IMAGEOPS_OCI_*`` ids); without one it starts the imageops emulator itself. Exits non-zero on any
+1. ``pulumi up``: Check + Create of every image;
+2. a second ``pulumi up``: Check + Diff must find nothing to do, with no API call at all;
+3. ``pulumi destroy``: Delete of every image in reverse order, twice (gone is a success).
+
+It talks to the endpoints in the environment (``IMAGEOPS_OCI_ENDPOINT``... and the emulator's
+``IMAGEOPS_*`` ids); without them it starts the imageops emulator itself. Exits non-zero on any
 failure.
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import runpy
 import sys
 import urllib.request
@@ -28,107 +33,145 @@ REPO = HERE.parents[1]
 if str(REPO) not in sys.path:  # run from a checkout: use its pulumi_images and imageops
     sys.path.insert(0, str(REPO))
     sys.path.insert(1, str(REPO / "shared"))
-IMAGE_TYPE = "pulumi-python:dynamic/oci:Image"
+IMAGE_TYPE = re.compile(r"^pulumi-python:dynamic/(?P<cloud>[a-z]+):Image$")
+PROGRAMS = (HERE, HERE / "outscale", HERE / "alicloud")
 
 
 def say(text: str) -> None:
     print(f"[pulumi-harness] {text}", flush=True)
 
 
-def declared_resources() -> list[tuple[str, dict[str, Any]]]:
-    """The program's Image resources and their inputs, recorded with Pulumi's mocks."""
-    import pulumi
+class HarnessEngine:
+    """Plays the engine for the programs it runs: one provider server per cloud, one state per image."""
 
-    recorded: list[tuple[str, dict[str, Any]]] = []
+    def __init__(self, env: dict[str, str], log: Any = say) -> None:
+        self.env = env
+        self.log = log
+        self.states: dict[str, Any] = {}
+        self.clouds: dict[str, str] = {}
+        self._stack = contextlib.ExitStack()
+        self._engines: dict[str, Any] = {}
 
-    class Recorder(pulumi.runtime.Mocks):
-        def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-            if args.typ == IMAGE_TYPE:
+    def __enter__(self) -> HarnessEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def engine(self, cloud: str) -> Any:
+        from pulumi_images.harness import Engine, ProviderHarness
+
+        if cloud not in self._engines:
+            harness = self._stack.enter_context(ProviderHarness(cloud, env=self.env))
+            self._engines[cloud] = Engine(harness, log=self.log)
+        return self._engines[cloud]
+
+    def up(self, program: Path) -> dict[str, str]:
+        """Run the program once, as ``pulumi up``; returns what happened to each image."""
+        import pulumi
+
+        engine_self = self
+        actions: dict[str, str] = {}
+
+        class EngineMocks(pulumi.runtime.Mocks):
+            def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+                image = IMAGE_TYPE.match(args.typ)
+                if not image:
+                    return f"{args.name}-id", dict(args.inputs)
                 inputs = {k: v for k, v in args.inputs.items() if k != "__provider" and v is not None}
-                recorded.append((args.name, inputs))
-            return f"{args.name}-id", dict(args.inputs)
+                engine = engine_self.engine(image["cloud"])
+                state, action = engine.up(args.name, inputs, engine_self.states.get(args.name))
+                engine_self.states[args.name] = state
+                engine_self.clouds[args.name] = image["cloud"]
+                actions[args.name] = action
+                return state.id, state.outputs
 
-        def call(self, args: pulumi.runtime.MockCallArgs):
-            return {}
+            def call(self, args: pulumi.runtime.MockCallArgs):
+                return {}
 
-    pulumi.runtime.set_mocks(Recorder(), project="imageops-example", stack="harness", preview=False)
-    namespace = runpy.run_path(str(HERE / "__main__.py"), run_name="__main__")
-    for value in namespace.values():  # wait for every registration to be recorded
-        if isinstance(value, pulumi.CustomResource):
-            pulumi.runtime.sync_await._sync_await(value.id.future())
-    return recorded
+        pulumi.runtime.set_mocks(EngineMocks(), project="imageops-example", stack="harness", preview=False)
+        namespace = runpy.run_path(str(program / "__main__.py"), run_name="__main__")
+        for value in namespace.values():  # wait until every registration has been answered
+            if isinstance(value, pulumi.CustomResource):
+                pulumi.runtime.sync_await._sync_await(value.id.future())
+        return actions
+
+    def destroy(self) -> None:
+        for name, state in reversed(list(self.states.items())):
+            engine = self.engine(self.clouds[name])
+            engine.destroy(state)
+            engine.destroy(state)
+            del self.states[name]
 
 
-def writes_since(endpoint: str, seq: int) -> list[dict[str, Any]]:
+def emulator_calls(env: dict[str, str], since: int = 0) -> list[dict[str, Any]] | None:
+    """The emulator's call log after ``since``; None when not talking to the emulator."""
+    url = env.get("IMAGEOPS_EMULATOR_URL")
+    if not url:
+        return None
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(f"{endpoint}/_emulator/calls?since={seq}", timeout=10) as response:
-        calls = json.loads(response.read())
-    return [c for c in calls if c["method"] not in ("GET", "HEAD")]
+    with opener.open(f"{url}/_emulator/calls?since={since}", timeout=10) as response:
+        return json.loads(response.read())
 
 
-def last_seq(endpoint: str) -> int:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(f"{endpoint}/_emulator/calls", timeout=10) as response:
-        return max((c["seq"] for c in json.loads(response.read())), default=0)
+def last_seq(env: dict[str, str]) -> int:
+    return max((c["seq"] for c in emulator_calls(env) or []), default=0)
 
 
 @contextlib.contextmanager
-def oci_environment() -> Iterator[dict[str, str]]:
-    if os.environ.get("IMAGEOPS_OCI_ENDPOINT") and os.environ.get("IMAGEOPS_OCI_COMPARTMENT_ID"):
-        yield dict(os.environ)
+def cloud_environment() -> Iterator[dict[str, str]]:
+    from imageops.emulator.testing import cli_environment, running_emulator
+
+    if os.environ.get("IMAGEOPS_EMULATOR_URL") or os.environ.get("IMAGEOPS_OCI_ENDPOINT"):
+        yield {**cli_environment(dict(os.environ)), **os.environ}
         return
-    from imageops.emulator.testing import running_emulator
-
-    say("no IMAGEOPS_OCI_ENDPOINT: starting the imageops emulator")
+    say("no cloud endpoint in the environment: starting the imageops emulator")
     with running_emulator(time_scale=0.01) as emulator:
-        yield {**os.environ, **emulator.env}
+        yield {**os.environ, **emulator.env, **cli_environment(emulator.env)}
 
 
-def main() -> int:
-    from pulumi_images.harness import Engine, ProviderHarness
+def run_program(program: Path, env: dict[str, str]) -> bool:
+    label = program.relative_to(REPO) if program.is_relative_to(REPO) else program
+    with HarnessEngine(env) as engine:
+        try:
+            say(f"{label}: pulumi up (first): Check + Create for each image")
+            created = engine.up(program)
+            say(f"{label}: program declares {len(created)} image(s): {', '.join(created)}")
+            if not created or set(created.values()) != {"create"}:
+                say(f"FAILED: the first up did not create every image: {created}")
+                return False
+            say(f"{label}: pulumi up (second): Check + Diff must find nothing to do")
+            mark = last_seq(env)
+            second = engine.up(program)
+            if set(second.values()) != {"same"}:
+                say(f"FAILED: the second up was not a no-op: {second}")
+                return False
+            calls = emulator_calls(env, mark)
+            if calls is not None:
+                say(f"  no-op diff: {len(calls)} API call(s)")
+                if calls:
+                    say("FAILED: the second up called the cloud")
+                    return False
+        finally:
+            say(f"{label}: pulumi destroy: Delete for each image (twice: already gone is a success)")
+            engine.destroy()
+    return True
 
-    with oci_environment() as env:
-        os.environ.update({k: v for k, v in env.items() if k.startswith("IMAGEOPS_")})
-        resources = declared_resources()
-        say(f"program declares {len(resources)} image(s): {', '.join(name for name, _ in resources)}")
-        if not resources:
-            say("FAILED: the program declared no image")
-            return 1
-        endpoint = env.get("IMAGEOPS_EMULATOR_URL") or env["IMAGEOPS_OCI_ENDPOINT"]
-        with ProviderHarness("oci", env=env) as harness:
-            engine = Engine(harness, log=say)
-            states = {}
-            try:
-                say("pulumi up (first): Check + Create for each image")
-                for name, inputs in resources:
-                    state, _ = engine.up(name, inputs)
-                    states[name] = state
-                    out = state.outputs
-                    say(f"  {name}: {state.id} state={out.get('state')} size_in_mbs={out.get('size_in_mbs')}")
-                say("pulumi up (second): Check + Diff must find nothing to do")
-                mark = last_seq(endpoint)
-                for name, inputs in resources:
-                    states[name], action = engine.up(name, inputs, states[name])
-                    if action != "same":
-                        say(f"FAILED: {name} was not a no-op ({action})")
-                        return 1
-                writes = writes_since(endpoint, mark)
-                say(f"  no-op diff: {len(writes)} write call(s)")
-                if writes:
-                    say("FAILED: the second up wrote to the cloud")
-                    return 1
-            finally:
-                say("pulumi destroy: Delete for each image (twice: already gone is a success)")
-                for state in states.values():
-                    engine.destroy(state)
-                    engine.destroy(state)
+
+def main(argv: list[str]) -> int:
+    programs = [Path(arg).resolve() for arg in argv] or list(PROGRAMS)
+    with cloud_environment() as env:
+        os.environ.update(env)
+        for program in programs:
+            if not run_program(program, env):
+                return 1
     say("OK: create, no-op diff, delete")
     return 0
 
 
 if __name__ == "__main__":
     try:
-        sys.exit(main())
+        sys.exit(main(sys.argv[1:]))
     except Exception as exc:  # print the reason, exit non-zero
         say(f"FAILED: {type(exc).__name__}: {exc}")
         sys.exit(1)

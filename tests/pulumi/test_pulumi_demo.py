@@ -18,7 +18,7 @@ pytestmark = pytest.mark.timeout(120)
 
 def test_run_with_harness_creates_finds_nothing_to_change_and_deletes(emu_env, tmp_path):
     result = subprocess.run(
-        [sys.executable, str(SCRIPT)],
+        [sys.executable, str(SCRIPT), str(SCRIPT.parent)],
         env=provider_env(emu_env),
         cwd=tmp_path,
         capture_output=True,
@@ -28,14 +28,19 @@ def test_run_with_harness_creates_finds_nothing_to_change_and_deletes(emu_env, t
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "program declares 2 image(s)" in out
-    assert "no-op diff: 0 write call(s)" in out
+    assert "no-op diff: 0 API call(s)" in out
     assert out.count("create ") == 2 and "OK: create, no-op diff, delete" in out
 
 
 def test_run_with_harness_exits_non_zero_on_failure(emu_env, tmp_path):
     env = provider_env(emu_env, IMAGEOPS_OCI_INSTANCE_ID="ocid1.instance.oc1.iad.aaaaaaaanosuchinstance")
     result = subprocess.run(
-        [sys.executable, str(SCRIPT)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=100
+        [sys.executable, str(SCRIPT), str(SCRIPT.parent)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=100,
     )
     assert result.returncode != 0
     assert "FAILED" in result.stdout

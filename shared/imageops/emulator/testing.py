@@ -142,3 +142,27 @@ class InProcessEmulator:
 
     def mark(self) -> int:
         return max((c["seq"] for c in self.emulator.calls.entries), default=0)
+
+
+def cli_environment(env: dict[str, str]) -> dict[str, str]:
+    """The emulator's demo credentials as each cloud's own CLI variables, so that tools which find
+    credentials as the CLIs do (the core, Pulumi programs, playbooks) use the demo accounts."""
+    mapping = {
+        "OCI_CONFIG_FILE": "IMAGEOPS_OCI_CONFIG_FILE",
+        "OSC_ACCESS_KEY": "IMAGEOPS_OUTSCALE_ACCESS_KEY",
+        "OSC_SECRET_KEY": "IMAGEOPS_OUTSCALE_SECRET_KEY",
+        "OSC_REGION": "IMAGEOPS_OUTSCALE_REGION",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": "IMAGEOPS_ALICLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET",
+        "ALIBABA_CLOUD_REGION_ID": "IMAGEOPS_ALICLOUD_REGION",
+    }
+    return {cli: env[ours] for cli, ours in mapping.items() if ours in env}
+
+
+READ_ACTION_PREFIXES = ("Get", "List", "Read", "Describe", "Head")
+
+
+def is_read(call: dict) -> bool:
+    """Whether a logged call only reads: by its action, since some APIs (OUTSCALE) POST every call."""
+    action = call.get("action") or ""
+    return action.startswith(READ_ACTION_PREFIXES) or (not action and call.get("method") in ("GET", "HEAD"))
