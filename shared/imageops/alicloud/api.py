@@ -4,9 +4,9 @@ Every call is ``POST /?Action=<action>&Version=2014-05-26&RegionId=..&<parameter
 client's auth (:mod:`imageops.alicloud.auth`); answers are JSON. Failures carry ECS's
 ``{RequestId, HostId, Code, Message, Recommend}`` and become :mod:`imageops.errors` by code:
 ``Throttling*``/``ServiceUnavailable`` are retried by the transport (see :data:`RETRY`) and end as
-:class:`ThrottledError`; signature and key errors are :class:`AuthError` and never retried;
-``*.NotFound`` is :class:`NotFoundError`; duplicates, token mismatches and ``Incorrect*Status`` are
-:class:`ConflictError`; other 4xx :class:`ValidationError`.
+:class:`errors.ThrottledError`; signature and key errors are :class:`errors.AuthError` and never retried;
+``*.NotFound`` is :class:`errors.NotFoundError`; duplicates, token mismatches and ``Incorrect*Status`` are
+:class:`errors.ConflictError`; other 4xx :class:`errors.ValidationError`.
 
 Every ECS call imageops makes is safe to repeat (reads, attribute sets, deletes, and creates that
 carry a ClientToken), so every call is marked idempotent for the transport's retries.
@@ -19,14 +19,7 @@ from typing import Any
 
 import httpx
 
-from imageops.errors import (
-    AuthError,
-    CloudError,
-    ConflictError,
-    NotFoundError,
-    ThrottledError,
-    ValidationError,
-)
+from imageops import errors
 from imageops.redact import get_logger, redact
 from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient, RetryPolicy
 
@@ -72,23 +65,23 @@ def is_throttled(response: httpx.Response) -> bool:
 RETRY = RetryPolicy(retry_response=is_throttled)
 
 
-def _error_class(status: int, code: str) -> type[CloudError]:
+def _error_class(status: int, code: str) -> type[errors.CloudError]:
     if code.startswith(_THROTTLED):
-        return ThrottledError
+        return errors.ThrottledError
     if code.startswith(_AUTH):
-        return AuthError
+        return errors.AuthError
     if code.endswith(".NotFound"):
-        return NotFoundError
+        return errors.NotFoundError
     if code.startswith(_CONFLICT):
-        return ConflictError
+        return errors.ConflictError
     if status in (401, 403):
-        return AuthError if not code.startswith("Incorrect") else ConflictError
+        return errors.AuthError if not code.startswith("Incorrect") else errors.ConflictError
     if 400 <= status < 500:
-        return ValidationError
-    return CloudError
+        return errors.ValidationError
+    return errors.CloudError
 
 
-def error_from_response(operation: str, response: httpx.Response) -> CloudError:
+def error_from_response(operation: str, response: httpx.Response) -> errors.CloudError:
     code, message, request_id = _code_of(response)
     cls = _error_class(response.status_code, code)
     return cls(
