@@ -534,10 +534,17 @@ class ImageProvider(ResourceProvider):
         with _guard("delete"):
             driver = self._connect(props)
             try:
-                driver.delete(id_)
+                driver.delete(id_, **self._delete_options(props))
                 driver.wait_for(id_, ImageState.DELETED, self._timeout(props, "delete"))
             finally:
                 driver.close()
+
+    def _delete_options(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The cloud's delete options (e.g. ECS ``force``) as the last applied inputs set them."""
+        try:
+            return dict(self.spec_type.parse_key(self._spec_fields_of(props)).delete_options())
+        except SpecError:
+            return {}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh (``props`` = the old outputs) or ``Image.get`` (``props`` = the resource's inputs,

@@ -25,7 +25,8 @@ UNOBSERVED: Any = object()
 inputs such as an instance id): such a field is compared with the previous desired state, if any."""
 
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smh]?)")
+_DURATION = re.compile(r"(?:\d+(?:\.\d+)?[smh])+|\d+(?:\.\d+)?")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)([smh]?)")
 _UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 
 
@@ -164,10 +165,12 @@ class ImageSpec(BaseModel):
         if value is None:
             return cls.default_timeouts.get(operation)
         if isinstance(value, str):
-            match = _DURATION.fullmatch(value.strip())
-            if match is None:
-                raise SpecError([(f"timeouts.{operation}", 'must be seconds or a duration such as "10m"')])
-            return float(match[1]) * _UNIT_SECONDS[match[2] or "s"]
+            text = value.strip()
+            if not _DURATION.fullmatch(text):
+                raise SpecError(
+                    [(f"timeouts.{operation}", 'must be seconds or a duration such as "10m" or "1h30m"')]
+                )
+            return sum(float(n) * _UNIT_SECONDS[unit or "s"] for n, unit in _DURATION_PART.findall(text))
         return float(value)
 
     def cross_field_errors(self) -> list[tuple[str, str]]:

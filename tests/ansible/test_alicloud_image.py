@@ -9,7 +9,7 @@ import json
 import subprocess
 
 import pytest
-from conftest import BIN, REPO
+from ansible_support import BIN, REPO
 
 EXAMPLE = REPO / "examples" / "ansible" / "alicloud_image.yml"
 MODULES = ("alicloud_image", "alicloud_image_info")
@@ -207,3 +207,31 @@ def test_ansible_doc_renders(module, ansible_env):
     doc = json.loads(proc.stdout)[f"imageops.cloud.{module}"]
     assert doc["doc"]["options"] and doc["return"] and doc["examples"]
     assert "alicloud_secret_key" in doc["doc"]["options"]
+
+
+@pytest.mark.e2e
+def test_timeouts_bound_the_wait_and_the_next_run_adopts(play, emulator):
+    import_task = """
+- imageops.cloud.alicloud_image:
+    image_name: ansible-timeouts
+    import_from:
+      oss_bucket: "{{ lookup('env', 'IMAGEOPS_ALICLOUD_OSS_BUCKET') }}"
+      oss_object: "{{ lookup('env', 'IMAGEOPS_ALICLOUD_OSS_OBJECT') }}"
+      format: QCOW2
+    timeouts: {create: "%s"}
+  register: out
+  ignore_errors: true
+"""
+    task = play(tasks(import_task % "0.3s")).tasks[0]
+    short = task["result"]
+    assert task["status"] == "failed" and short["changed"], task
+    assert short["image_id"].startswith("m-") and "after 0.3s" in short["msg"]
+    mark = emulator.mark()
+    task = play(tasks(import_task % "1h30m")).tasks[0]
+    again = task["result"]
+    assert task["status"] == "ok" and not again["changed"], task
+    assert again["image"]["id"] == short["image_id"] and again["image"]["status"] == "Available"
+    reads, writes = calls(emulator, mark)
+    assert writes == [] and reads
+    task = play(tasks(import_task % "ten minutes")).tasks[0]
+    assert task["status"] == "failed" and "timeouts.create" in task["result"]["msg"], task

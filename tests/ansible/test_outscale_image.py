@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BIN, REPO, make_ansible_env
+from ansible_support import BIN, REPO, make_ansible_env
 
 EXAMPLE = REPO / "examples" / "ansible" / "outscale_image.yml"
 SEED_ATTRIBUTES = {

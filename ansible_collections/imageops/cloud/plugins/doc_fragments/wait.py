@@ -19,9 +19,10 @@ options:
   wait_timeout:
     description:
       - How many seconds to wait when I(wait=true).
+      - When not set, the module's I(timeouts) for the operation apply where the module has them
+        (their defaults are the Terraform resource's), else 1800 seconds.
       - On timeout the task fails with C(changed=true) and the id of the image in I(image_id), so a
         later run (or the matching C(*_image_info) module) can pick it up.
     type: int
-    default: 1800
     version_added: 0.1.0
 """

@@ -61,10 +61,13 @@ class CloudAuth:
         self.settings = settings
 
 
+DEFAULT_WAIT_TIMEOUT = 1800.0
+
+
 def wait_argument_spec():
     return dict(
         wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=1800),
+        wait_timeout=dict(type="int"),
     )
 
 
@@ -180,6 +183,14 @@ class ImageModule(AnsibleModule):
         except SpecError as exc:
             self.fail_spec(exc)
 
+    def _options_spec(self):
+        """With an ``image_id``, the spec only carries options such as the delete options; the
+        fields that find an image by name (required without an id) may then be absent."""
+        try:
+            return self.spec_type.parse_key(self.spec_input())
+        except SpecError:
+            return None
+
     def auth_settings(self):
         return {setting: self.params.get(option) for option, setting in self.auth.settings.items()}
 
@@ -254,9 +265,10 @@ class ImageModule(AnsibleModule):
     def _run(self):
         p = self.params
         image_id = p.get("image_id")
+        key = None
         if p["state"] == "absent":
             desired = None
-            key = None if image_id else self.key_spec()
+            key = self.key_spec() if not image_id else self._options_spec()
             observed = reconcile.lookup(self.driver, key, image_id)
         else:
             desired = self.desired()
@@ -282,11 +294,29 @@ class ImageModule(AnsibleModule):
         if self.check_mode:
             result["image"] = self.image_result(observed)
             return result
-        image = reconcile.apply(the_plan, self.driver, wait=p["wait"], timeout=float(p["wait_timeout"]))
+        image = reconcile.apply(
+            the_plan,
+            self.driver,
+            wait=p["wait"],
+            timeout=self.wait_timeout(the_plan.action),
+            delete_options=key.delete_options() if key is not None else None,
+        )
         if desired is None:
             image = observed  # what was deleted (or nothing)
         result["image"] = self.image_result(image)
         return result
+
+    def wait_timeout(self, action):
+        """``wait_timeout`` when given; else the cloud's ``timeouts`` for the operation (the seed's
+        defaults where the cloud's Terraform resource has them); else 1800 seconds."""
+        if self.params.get("wait_timeout") is not None:
+            return float(self.params["wait_timeout"])
+        operation = {Action.DELETE: "delete", Action.UPDATE: "update"}.get(action, "create")
+        try:
+            seconds = self.spec_type.timeout_for(operation, self.params.get("timeouts"))
+        except SpecError as exc:
+            self.fail_spec(exc)
+        return seconds if seconds is not None else DEFAULT_WAIT_TIMEOUT
 
     # ---------------------------------------------------------------------------- info
     def run_info(self, filters=None):

@@ -266,6 +266,23 @@ options:
     type: bool
     default: true
     version_added: 0.1.0
+  timeouts:
+    description:
+      - How long to wait for each operation, as Terraform's C(timeouts) block of C(alicloud_image)
+        says it (seconds, or a duration such as C(10m) or C(1h30m)); 10 minutes each by default.
+      - An explicit I(wait_timeout) overrides them for every operation.
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      create:
+        description: Wait for a create, an import or a copy (and the create half of a replace).
+        type: str
+      update:
+        description: Wait for an in-place update.
+        type: str
+      delete:
+        description: Wait for a delete.
+        type: str
   force:
     description:
       - On delete, delete the image even if instances use it (DeleteImage C(Force)).
@@ -289,8 +306,7 @@ options:
     default: false
     version_added: 0.1.0
 notes:
-  - I(wait_timeout) plays the part of Terraform's C(timeouts) block (create, update and delete,
-    10 minutes each there); import and copy can take long, so raise it for large images.
+  - Import and copy can take long; raise I(timeouts) (or I(wait_timeout)) for large images.
 seealso:
   - module: imageops.cloud.alicloud_image_info
   - name: CreateImage
@@ -615,6 +631,10 @@ ARGUMENT_SPEC = dict(
     license_type=dict(type="str", choices=["Auto", "Aliyun", "BYOL"]),
     resource_group_id=dict(type="str"),
     tags=dict(type="dict"),
+    timeouts=dict(
+        type="dict",
+        options=dict(create=dict(type="str"), update=dict(type="str"), delete=dict(type="str")),
+    ),
     force=dict(type="bool"),
     delete_auto_snapshot=dict(type="bool"),
 )
@@ -625,7 +645,7 @@ def main():
         ALICLOUD_AUTH,
         ARGUMENT_SPEC,
         # the region is part of the desired state: it scopes the name, and is the copy's destination
-        spec_names=dict(alicloud_region="region"),
+        spec_names=dict(alicloud_region="region", timeouts=None),
         required_if=[
             ("state", "present", ("image_id", "image_name"), True),
             ("state", "absent", ("image_id", "image_name"), True),
