@@ -235,3 +235,28 @@ def test_timeouts_bound_the_wait_and_the_next_run_adopts(play, emulator):
     assert writes == [] and reads
     task = play(tasks(import_task % "ten minutes")).tasks[0]
     assert task["status"] == "failed" and "timeouts.create" in task["result"]["msg"], task
+
+
+@pytest.mark.e2e
+def test_image_from_a_disk_device_mapping_then_nothing_to_change(play, emulator):
+    create = """
+- imageops.cloud.alicloud_image:
+    image_name: ansible-disks
+    architecture: x86_64
+    disk_device_mapping:
+      - snapshot_id: "{{ snapshot_id }}"
+        disk_type: system
+  register: out
+"""
+    first = play(tasks(create))
+    assert first.changed == 1, first.output[-3000:]
+    image = first.tasks[0]["result"]["image"]
+    assert image["status"] == "Available"
+    assert [d["disk_type"] for d in image["disk_device_mapping"]] == ["system"]
+    mark = emulator.mark()
+    second = play(tasks(create))
+    assert second.changed == 0, second.output[-3000:]
+    reads, writes = calls(emulator, mark)
+    assert writes == [] and len(reads) == 1
+    delete = "- imageops.cloud.alicloud_image: {state: absent, image_name: ansible-disks}"
+    assert play(tasks(delete)).changed == 1
