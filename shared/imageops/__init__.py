@@ -15,6 +15,7 @@ from imageops.errors import (
     NotFoundError,
     SpecError,
     ThrottledError,
+    TransportError,
     ValidationError,
     WaitTimeoutError,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "NotFoundError",
     "SpecError",
     "ThrottledError",
+    "TransportError",
     "ValidationError",
     "WaitTimeoutError",
     "__version__",

@@ -37,7 +37,9 @@ class ImageDriver(Protocol):
 
     def update(self, image: Image, spec: ImageSpec, values: dict[str, Any]) -> Image: ...
 
-    def delete(self, image_id: str) -> None: ...
+    def delete(self, image_id: str, **options: Any) -> None:
+        """Delete; ``options`` are the spec's :meth:`~imageops.spec.ImageSpec.delete_options`."""
+        ...
 
     def wait_for(
         self,
