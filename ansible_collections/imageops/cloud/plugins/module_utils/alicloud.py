@@ -16,8 +16,10 @@ from ansible_collections.imageops.cloud.plugins.module_utils.image_module import
 ALICLOUD_AUTH = CloudAuth(
     cloud="alicloud",
     argument_spec=dict(
+        # The access key id names the key, it is not a secret; the secret is.
         alicloud_access_key=dict(
             type="str",
+            no_log=False,
             aliases=["access_key", "alicloud_access_key_id"],
             fallback=(
                 env_fallback,

@@ -158,7 +158,7 @@ class ImageModule(AnsibleModule):
         return data
 
     def _option_name(self, field):
-        head, _, rest = field.partition(".")
+        head, _dot, rest = field.partition(".")
         for option, name in self.spec_names.items():
             if name == head:
                 return option + ("." + rest if rest else "")

@@ -16,7 +16,10 @@ from ansible_collections.imageops.cloud.plugins.module_utils.image_module import
 OUTSCALE_AUTH = CloudAuth(
     cloud="outscale",
     argument_spec=dict(
-        access_key=dict(type="str", aliases=["access_key_id"], fallback=(env_fallback, ["OSC_ACCESS_KEY"])),
+        # The access key names the key, it is not a secret; the secret key is.
+        access_key=dict(
+            type="str", no_log=False, aliases=["access_key_id"], fallback=(env_fallback, ["OSC_ACCESS_KEY"])
+        ),
         secret_key=dict(
             type="str",
             no_log=True,

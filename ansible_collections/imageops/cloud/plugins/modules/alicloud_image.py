@@ -23,7 +23,7 @@ description:
   - Every option is checked against the documented rules before any API call; all problems are
     reported at once, each naming the option and the rule.
 author:
-  - imageops contributors
+  - imageops contributors (@imageops)
 extends_documentation_fragment:
   - imageops.cloud.alicloud
   - imageops.cloud.wait

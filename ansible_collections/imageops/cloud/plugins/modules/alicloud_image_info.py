@@ -13,7 +13,7 @@ description:
     Every page of DescribeImages is followed to the end.
   - Never changes anything.
 author:
-  - imageops contributors
+  - imageops contributors (@imageops)
 extends_documentation_fragment:
   - imageops.cloud.alicloud
   - ansible.builtin.action_common_attributes

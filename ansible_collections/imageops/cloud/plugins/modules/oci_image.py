@@ -19,7 +19,7 @@ description:
   - Creates carry a deterministic C(opc-retry-token), so a retried or interrupted run never makes a
     second image.
 author:
-  - imageops contributors
+  - imageops contributors (@imageops)
 extends_documentation_fragment:
   - imageops.cloud.oci
   - imageops.cloud.wait

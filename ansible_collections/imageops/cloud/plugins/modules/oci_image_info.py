@@ -13,7 +13,7 @@ description:
     I(lifecycle_state).
   - Never changes anything.
 author:
-  - imageops contributors
+  - imageops contributors (@imageops)
 extends_documentation_fragment:
   - imageops.cloud.oci
   - ansible.builtin.action_common_attributes

@@ -23,7 +23,7 @@ description:
     and the rule (name length and characters, exactly one source, C(iops) only and always with
     C(io1), at most 13000 and 300 per GiB).
 author:
-  - imageops contributors
+  - imageops contributors (@imageops)
 extends_documentation_fragment:
   - imageops.cloud.outscale
   - imageops.cloud.wait

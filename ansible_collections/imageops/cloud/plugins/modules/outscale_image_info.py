@@ -12,7 +12,7 @@ description:
     I(image_name) and in given I(states). Follows C(NextPageToken) to the last page.
   - Never changes anything.
 author:
-  - imageops contributors
+  - imageops contributors (@imageops)
 extends_documentation_fragment:
   - imageops.cloud.outscale
   - ansible.builtin.action_common_attributes
