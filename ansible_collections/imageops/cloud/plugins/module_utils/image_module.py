@@ -71,6 +71,22 @@ def wait_argument_spec():
     )
 
 
+TAG_FILTER = "tags"
+
+
+def info_argument_spec():
+    """The options every ``<cloud>_image_info`` module has besides its cloud's own arguments."""
+    return {TAG_FILTER: dict(type="dict")}
+
+
+def matches_tags(image, wanted):
+    """True when the image carries every wanted tag (key and value; an empty value matches any)."""
+    tags = image.tags
+    return all(
+        key in tags and (value in (None, "") or tags[key] == str(value)) for key, value in wanted.items()
+    )
+
+
 def image_argument_spec():
     """The options every ``<cloud>_image`` module has besides its cloud's own arguments."""
     spec = dict(
@@ -132,6 +148,9 @@ class ImageModule(AnsibleModule):
         self.auth = auth
         self.cloud = auth.cloud
         self.is_info = info
+        if info:  # every info module filters by tags the same way (see run_info)
+            argument_spec = dict(info_argument_spec(), **argument_spec)
+            spec_names = dict(spec_names or {}, **{TAG_FILTER: None})
         self._own_options = dict(argument_spec)
         self.spec_names = {name: name for name in self._own_options}
         self.spec_names.update(spec_names or {})
@@ -217,8 +236,13 @@ class ImageModule(AnsibleModule):
         if isinstance(exc, SpecError):
             self.fail_spec(exc)
         if isinstance(exc, WaitTimeoutError):
-            result.update(changed=True, image_id=exc.image_id, image=dict(id=exc.image_id))
-            result.setdefault("image", dict(id=exc.image_id))
+            # the image exists (a next run adopts it): say which, and how far it got
+            result.update(
+                changed=True,
+                image_id=exc.image_id,
+                last_state=exc.last_state,
+                image=dict(id=exc.image_id, state=exc.last_state),
+            )
         elif isinstance(exc, AmbiguousImageError):
             result.update(image_ids=list(exc.image_ids))
         elif isinstance(exc, CloudError):
@@ -334,5 +358,9 @@ class ImageModule(AnsibleModule):
         image_id = self.params.get("image_id")
         if image_id:
             image = self.driver.get(image_id)
-            return [image] if image is not None and image.is_live else []
-        return self.driver.list(self.key_spec(), **filters)
+            images = [image] if image is not None and image.is_live else []
+        else:
+            images = self.driver.list(self.key_spec(), **filters)
+        # no cloud API of the three filters by tag in the listing itself, so the base does it
+        wanted = self.params.get(TAG_FILTER) or {}
+        return [image for image in images if matches_tags(image, wanted)]

@@ -16,6 +16,7 @@ author:
   - imageops contributors (@imageops)
 extends_documentation_fragment:
   - imageops.cloud.alicloud
+  - imageops.cloud.info_filters
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:

@@ -15,6 +15,7 @@ author:
   - imageops contributors (@imageops)
 extends_documentation_fragment:
   - imageops.cloud.outscale
+  - imageops.cloud.info_filters
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:

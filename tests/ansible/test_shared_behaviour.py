@@ -1,0 +1,242 @@
+"""The behaviour the module base gives every module, once per behaviour, for each of the three clouds.
+
+Each test is a real ``ansible-playbook`` run (one per cloud where the behaviour allows) against one
+emulator; what differs between clouds (option names, sources, auth) is in ``shared_clouds``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from shared_clouds import CLOUDS, make_images
+
+pytestmark = [pytest.mark.timeout(300), pytest.mark.e2e]
+
+
+@pytest.fixture(params=sorted(CLOUDS))
+def cloud(request):
+    return CLOUDS[request.param]
+
+
+@pytest.fixture
+def run(play, emulator, cloud):
+    """``run(tasks, *args, **play_keys)``: a playbook of ``cloud`` authenticated as its CLI would be."""
+
+    def _run(tasks, *args, env=None, expect_rc=0, **play_keys):
+        return play(
+            cloud.playbook(tasks, **play_keys), *args, env=env or cloud.env(emulator), expect_rc=expect_rc
+        )
+
+    return _run
+
+
+def test_check_mode_does_the_lookup_and_predicts_changed_with_no_write(run, cloud, emulator):
+    name = f"{cloud.name}-check"
+    run([cloud.task("existing", name, tags={"team": "a"})])
+    mark = emulator.mark()
+    checked = run(
+        [
+            cloud.task("create", f"{name}-new", tags={"team": "a"}),
+            cloud.task("update", name, tags={"team": "b"}),
+            cloud.task("as it is", name, tags={"team": "a"}),
+            cloud.info("info new", **{cloud.name_option: f"{name}-new"}),
+            cloud.info("info existing", **{cloud.name_option: name}),
+        ],
+        "--check",
+    )
+    reads, writes = cloud.calls(emulator, mark)
+    assert writes == [], writes
+    assert len(reads) >= 5  # every task looked the image up (OUTSCALE also reads the account once)
+    assert checked.task("create")["status"] == "changed"
+    assert checked.result("create")["action"] == "create" and checked.result("create")["image"] == {}
+    assert checked.task("update")["status"] == "changed" and checked.result("update")["action"] == "update"
+    assert checked.task("as it is")["status"] == "ok"
+    assert checked.changed == 2
+    assert checked.result("info new")["images"] == []
+    [existing] = checked.result("info existing")["images"]
+    assert cloud.tags_of(existing) == {"team": "a"}
+
+
+def test_diff_mode_returns_before_and_after_of_the_managed_fields(run, cloud):
+    name = f"{cloud.name}-diffed"
+    done = run(
+        [cloud.task("create", name, tags={"team": "a"}), cloud.task("retag", name, tags={"team": "b"})],
+        "--diff",
+    )
+    diff = done.result("retag")["diff"]
+    assert cloud.tags_of({cloud.tag_option: diff["before"][cloud.tag_option]}) == {"team": "a"}
+    assert cloud.tags_of({cloud.tag_option: diff["after"][cloud.tag_option]}) == {"team": "b"}
+    assert diff["before"][cloud.name_option] == diff["after"][cloud.name_option] == name
+    assert cloud.tags_of(done.result("retag")["image"]) == {"team": "b"}
+    assert "team" in done.stdout  # the default callback prints the diff
+    created = done.result("create")["diff"]
+    assert not created["before"] and created["after"][cloud.name_option] == name
+
+
+def test_empty_tags_purge_or_keep(run, cloud):
+    name = f"{cloud.name}-purged"
+    done = run(
+        [
+            cloud.task("create", name, tags={"a": "1", "b": "2"}),
+            cloud.task("keep", name, tags={}, purge_tags=False),
+            cloud.task("purge", name, tags={}, purge_tags=True),
+        ]
+    )
+    assert done.task("keep")["status"] == "ok"
+    assert cloud.tags_of(done.result("keep")["image"]) == {"a": "1", "b": "2"}
+    assert done.task("purge")["status"] == "changed"
+    assert cloud.tags_of(done.result("purge")["image"]) == {}
+
+
+def test_wait_timeout_fails_changed_with_the_id_and_last_state(run, cloud):
+    name = f"{cloud.name}-impatient"
+    task = {
+        "name": "impatient",
+        cloud.module: {cloud.name_option: name, **cloud.slow_source, "wait_timeout": 0},
+    }
+    done = run(
+        [
+            dict(task, ignore_errors=True, register="impatient"),
+            cloud.info("adopted", image_id="{{ impatient.image_id }}"),
+        ]
+    )
+    failed = done.task("impatient")
+    assert failed["status"] == "failed"
+    result = failed["result"]
+    assert result["changed"] is True
+    assert result["image_id"] and result["image_id"] in result["msg"]
+    assert result["last_state"] and result["last_state"] in result["msg"]
+    assert result["image"] == {"id": result["image_id"], "state": result["last_state"]}
+    # the image is there for a later run (or the info module) to pick up
+    assert [i["id"] for i in done.result("adopted")["images"]] == [result["image_id"]]
+
+
+def test_absent_of_a_missing_image_is_not_a_change(run, cloud, emulator):
+    mark = emulator.mark()
+    done = run(
+        [
+            {
+                "name": "absent",
+                cloud.module: {
+                    "state": "absent",
+                    cloud.name_option: f"{cloud.name}-never",
+                    **{k: v for k, v in cloud.source.items() if k == "compartment_id"},
+                },
+            }
+        ]
+    )
+    assert done.task("absent")["status"] == "ok"
+    assert done.result("absent")["changed"] is False and done.result("absent")["action"] == "noop"
+    assert cloud.calls(emulator, mark)[1] == []
+
+
+def _python_without_imageops(tmp_path: Path) -> str:
+    """An interpreter that cannot import the core: this venv's Python without its site-packages."""
+    wrapper = tmp_path / "python-without-imageops"
+    wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} -S "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+def test_auth_error_is_one_clear_message_and_missing_core_says_so(run, cloud, tmp_path):
+    wrong = cloud.with_secret("Wrong-Secret-0001")
+    done = run(
+        [
+            dict(cloud.info("wrong secret", **cloud.secret_scope, **wrong), ignore_errors=True),
+            dict(
+                cloud.task("no core", f"{cloud.name}-no-core"),
+                ignore_errors=True,
+                vars={"ansible_python_interpreter": _python_without_imageops(tmp_path)},
+            ),
+        ]
+    )
+    failed = done.task("wrong secret")
+    assert failed["status"] == "failed"
+    msg = failed["result"]["msg"]
+    # no Python traceback (ansible-core fills "exception" with a placeholder when a module gives none)
+    assert "Traceback" not in msg and "Traceback" not in str(failed["result"].get("exception")), failed
+
+    assert len(msg.splitlines()) == 1 and len(msg) < 600, msg
+    # the cloud's own words: a signature/authentication error, or the key that cannot be decrypted
+    assert any(w in msg.lower() for w in ("auth", "signature", "pass_phrase", "secret", "key")), msg
+    no_core = done.task("no core")
+    assert no_core["status"] == "failed"
+    assert "Failed to import the required Python library (imageops)" in no_core["result"]["msg"]
+
+
+def test_vvvv_never_shows_a_secret(run, cloud, emulator):
+    secret = cloud.secret(emulator)
+    env = cloud.env(emulator, GOOD_SECRET=secret, BAD_SECRET="Planted-Wrong-Secret-0042")
+    good = cloud.with_secret("{{ lookup('ansible.builtin.env', 'GOOD_SECRET') }}")
+    bad = cloud.with_secret("{{ lookup('ansible.builtin.env', 'BAD_SECRET') }}")
+    done = run(
+        [
+            cloud.info("good", **cloud.secret_scope, **good),
+            dict(cloud.info("bad", **cloud.secret_scope, **bad), ignore_errors=True),
+        ],
+        "-vvvv",
+        env=env,
+    )
+    assert done.task("good")["status"] == "ok" and done.task("bad")["status"] == "failed"
+    everything = done.output + done.results_json
+    assert len(done.output) > 5_000  # -vvvv really was verbose
+    assert secret not in everything and "Planted-Wrong-Secret-0042" not in everything
+
+
+PAGE = 100  # the page limit of each emulated list call (the clouds' own defaults)
+
+
+def test_info_filters_by_id_name_and_tags_across_pages(run, cloud, emulator, monkeypatch):
+    made = make_images(cloud, emulator, monkeypatch, PAGE + 5, prefix=f"{cloud.name}-paged")
+    mark = emulator.mark()
+    done = run(
+        [
+            cloud.info("all tagged", tags={"batch": f"{cloud.name}-paged"}),
+            cloud.info("one tag value", tags={"batch": f"{cloud.name}-paged", "number": "104"}),
+            cloud.info("any value", tags={"number": ""}),
+            cloud.info("by name", **{cloud.name_option: f"{cloud.name}-paged-007"}),
+            cloud.info("by id", image_id=made[3]),
+            cloud.info("no match", tags={"batch": "other"}),
+        ]
+    )
+    listed = [call for call in cloud.calls(emulator, mark)[0] if "Image" in str(call.get("action"))]
+    assert sorted(i["id"] for i in done.result("all tagged")["images"]) == sorted(made)
+    assert len(listed) > 6  # the listings went past the first page
+    assert [i["id"] for i in done.result("one tag value")["images"]] == [made[104]]
+    assert len(done.result("any value")["images"]) == len(made)
+    assert [i["id"] for i in done.result("by name")["images"]] == [made[7]]
+    assert [i["id"] for i in done.result("by id")["images"]] == [made[3]]
+    assert done.result("no match")["images"] == []
+
+
+def test_module_defaults_group_supplies_auth_to_every_module(run, cloud, emulator, tmp_path):
+    env = cloud.env(
+        emulator, HOME=str(tmp_path), **{name: None for name in (*cloud.credential_env, *cloud_cli_names())}
+    )
+    defaults = {
+        option: f"{{{{ lookup('ansible.builtin.env', 'AUTH_{option.upper()}') }}}}"
+        for option in cloud.auth_options
+    }
+    env.update({f"AUTH_{option.upper()}": emulator.env[var] for option, var in cloud.auth_options.items()})
+    name = f"{cloud.name}-defaults"
+    tasks = [cloud.task("create", name), cloud.info("info", **{cloud.name_option: name})]
+    done = run(tasks, env=env, module_defaults={cloud.group: defaults})
+    image_id = done.result("create")["image"]["id"]
+    assert [i["id"] for i in done.result("info")["images"]] == [image_id]
+    # the same tasks without the defaults find no credentials: the defaults did the work
+    without = run([dict(t, ignore_errors=True) for t in tasks], env=env)
+    assert [t["status"] for t in without.tasks] == ["failed", "failed"]
+
+
+def cloud_cli_names():
+    return (
+        "OCI_CONFIG_FILE",
+        "OSC_ACCESS_KEY",
+        "OSC_SECRET_KEY",
+        "OSC_REGION",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        "ALIBABA_CLOUD_REGION_ID",
+    )
