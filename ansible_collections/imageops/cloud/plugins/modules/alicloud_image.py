@@ -318,18 +318,18 @@ EXAMPLES = r"""
 - name: Create an image from an instance
   imageops.cloud.alicloud_image:
     alicloud_region: cn-hangzhou
-    instance_id: i-bp1g6zv0ce8oghu7k1xx
+    instance_id: "{{ instance_id }}"
     image_name: web-2024-06
     description: the web tier
     architecture: x86_64
-    resource_group_id: rg-acfmwvvtg5owavy
+    resource_group_id: "{{ resource_group_id }}"
     tags:
       FinanceDept: FinanceDeptJoshua
   register: web_image
 
 - name: Create an image from a system disk snapshot
   imageops.cloud.alicloud_image:
-    snapshot_id: s-bp17441ohwka0yuhxx
+    snapshot_id: "{{ snapshot_id }}"
     image_name: from-snapshot
     platform: Ubuntu
     boot_mode: UEFI
@@ -338,9 +338,9 @@ EXAMPLES = r"""
   imageops.cloud.alicloud_image:
     image_name: two-disks
     disk_device_mapping:
-      - snapshot_id: s-bp17441ohwka0yuhxx
+      - snapshot_id: "{{ snapshot_id }}"
         disk_type: system
-      - snapshot_id: s-bp1c0doj0taqyzzqxx
+      - snapshot_id: "{{ data_snapshot_id }}"
         disk_type: data
         device: /dev/xvdb
         size: 100
@@ -351,8 +351,8 @@ EXAMPLES = r"""
   imageops.cloud.alicloud_image:
     image_name: imported
     import_from:
-      oss_bucket: images
-      oss_object: golden.qcow2
+      oss_bucket: "{{ oss_bucket }}"
+      oss_object: "{{ oss_object }}"
       format: QCOW2
     platform: Ubuntu
     license_type: BYOL
@@ -368,16 +368,16 @@ EXAMPLES = r"""
 
 - name: Add a tag and keep the image's other tags
   imageops.cloud.alicloud_image:
-    instance_id: i-bp1g6zv0ce8oghu7k1xx
+    instance_id: "{{ instance_id }}"
     image_name: web-2024-06
     tags:
       Reviewed: "yes"
     purge_tags: false
 
-- name: Delete an image by name, with the snapshots it was built from
+- name: Delete an image by name, with the snapshots ECS took to make it
   imageops.cloud.alicloud_image:
     state: absent
-    image_name: two-disks
+    image_name: web-2024-06
     delete_auto_snapshot: true
 
 - name: Same auth for every task of the collection's Alibaba Cloud modules
@@ -388,7 +388,7 @@ EXAMPLES = r"""
   block:
     - name: Make sure the image exists
       imageops.cloud.alicloud_image:
-        instance_id: i-bp1g6zv0ce8oghu7k1xx
+        instance_id: "{{ instance_id }}"
         image_name: web-2024-06
 """
 

@@ -63,7 +63,7 @@ seealso:
 EXAMPLES = r"""
 - name: One image by id
   imageops.cloud.alicloud_image_info:
-    image_id: m-bp1g7004ksh0oeuc2xx
+    image_id: "{{ image_id }}"
   register: result
 
 - name: Every custom image of the region

@@ -239,8 +239,8 @@ seealso:
 EXAMPLES = r"""
 - name: Create an image from an instance
   imageops.cloud.oci_image:
-    compartment_id: ocid1.compartment.oc1..aaaaaaaexample
-    instance_id: ocid1.instance.oc1.iad.aaaaaaaexample
+    compartment_id: "{{ compartment_id }}"
+    instance_id: "{{ instance_id }}"
     display_name: web-2024-06
     launch_mode: NATIVE
     freeform_tags:
@@ -251,32 +251,32 @@ EXAMPLES = r"""
 
 - name: Import an exported image from Object Storage by namespace, bucket and object
   imageops.cloud.oci_image:
-    compartment_id: ocid1.compartment.oc1..aaaaaaaexample
+    compartment_id: "{{ compartment_id }}"
     display_name: imported-tuple
     launch_mode: PARAVIRTUALIZED
     image_source_details:
       source_type: objectStorageTuple
-      namespace_name: mynamespace
-      bucket_name: images
-      object_name: exported-image.qcow2
+      namespace_name: "{{ namespace }}"
+      bucket_name: "{{ bucket }}"
+      object_name: "{{ object_name }}"
       source_image_type: QCOW2
 
 - name: Import an exported image from an Object Storage URL (or a pre-authenticated request)
   imageops.cloud.oci_image:
-    compartment_id: ocid1.compartment.oc1..aaaaaaaexample
+    compartment_id: "{{ compartment_id }}"
     display_name: imported-uri
     image_source_details:
       source_type: objectStorageUri
-      source_uri: https://objectstorage.us-ashburn-1.oraclecloud.com/n/mynamespace/b/images/o/exported-image.vmdk
-      source_image_type: VMDK
+      source_uri: "{{ image_url }}"  # for example a pre-authenticated request URL
+      source_image_type: QCOW2
       operating_system: Oracle Linux
       operating_system_version: "8"
     wait_timeout: 3600
 
 - name: Custom launch options
   imageops.cloud.oci_image:
-    compartment_id: ocid1.compartment.oc1..aaaaaaaexample
-    instance_id: ocid1.instance.oc1.iad.aaaaaaaexample
+    compartment_id: "{{ compartment_id }}"
+    instance_id: "{{ instance_id }}"
     display_name: custom-launch
     launch_mode: CUSTOM
     launch_options:
@@ -287,8 +287,8 @@ EXAMPLES = r"""
 
 - name: Add a tag and keep the image's other tags
   imageops.cloud.oci_image:
-    compartment_id: ocid1.compartment.oc1..aaaaaaaexample
-    instance_id: ocid1.instance.oc1.iad.aaaaaaaexample
+    compartment_id: "{{ compartment_id }}"
+    instance_id: "{{ instance_id }}"
     display_name: web-2024-06
     freeform_tags:
       Reviewed: "yes"
@@ -297,15 +297,15 @@ EXAMPLES = r"""
 - name: Rename an image found by its id, and remove all its free-form tags
   imageops.cloud.oci_image:
     image_id: "{{ web_image.image.id }}"
-    compartment_id: ocid1.compartment.oc1..aaaaaaaexample
-    instance_id: ocid1.instance.oc1.iad.aaaaaaaexample
+    compartment_id: "{{ compartment_id }}"
+    instance_id: "{{ instance_id }}"
     display_name: web-2024-06-final
     freeform_tags: {}
 
 - name: Delete an image by name
   imageops.cloud.oci_image:
     state: absent
-    compartment_id: ocid1.compartment.oc1..aaaaaaaexample
+    compartment_id: "{{ compartment_id }}"
     display_name: imported-tuple
 
 - name: Delete an image by id, without waiting for it to be gone
@@ -323,8 +323,8 @@ EXAMPLES = r"""
   block:
     - name: Make sure the image exists
       imageops.cloud.oci_image:
-        compartment_id: ocid1.compartment.oc1..aaaaaaaexample
-        instance_id: ocid1.instance.oc1.iad.aaaaaaaexample
+        compartment_id: "{{ compartment_id }}"
+        instance_id: "{{ instance_id }}"
         display_name: web-2024-06
 """
 

@@ -63,17 +63,17 @@ seealso:
 EXAMPLES = r"""
 - name: One image by id
   imageops.cloud.oci_image_info:
-    image_id: ocid1.image.oc1.iad.aaaaaaaexample
+    image_id: "{{ image_id }}"
   register: result
 
 - name: Every custom image of a compartment
   imageops.cloud.oci_image_info:
-    compartment_id: ocid1.compartment.oc1..aaaaaaaexample
+    compartment_id: "{{ compartment_id }}"
   register: result
 
 - name: The available images with one name
   imageops.cloud.oci_image_info:
-    compartment_id: ocid1.compartment.oc1..aaaaaaaexample
+    compartment_id: "{{ compartment_id }}"
     display_name: web-2024-06
     lifecycle_state: AVAILABLE
   register: result

@@ -265,7 +265,7 @@ EXAMPLES = r"""
 - name: Create an image from a VM
   imageops.cloud.outscale_image:
     image_name: terraform-omi-create
-    vm_id: i-12345678
+    vm_id: "{{ vm_id }}"
     no_reboot: true
   register: image01
 
@@ -273,13 +273,13 @@ EXAMPLES = r"""
   imageops.cloud.outscale_image:
     description: Terraform register OMI
     image_name: terraform-omi-register
-    file_location: https://oos.eu-west-2.outscale.com/bucket/manifest.xml?X-Amz-Signature=example
+    file_location: "{{ manifest_url }}"  # for example a pre-signed OOS URL
 
 - name: Copy an image
   imageops.cloud.outscale_image:
     description: Terraform copy OMI
     image_name: terraform-omi-copy
-    source_image_id: ami-12345678
+    source_image_id: "{{ source_image_id }}"
     source_region_name: eu-west-2
 
 - name: Create an image with a Block Storage Unit (BSU) volume
@@ -288,7 +288,7 @@ EXAMPLES = r"""
     block_device_mappings:
       - device_name: /dev/sda1
         bsu:
-          snapshot_id: snap-12345678
+          snapshot_id: "{{ snapshot_id }}"
           volume_size: 120
           volume_type: io1
           iops: 150
@@ -299,9 +299,9 @@ EXAMPLES = r"""
 - name: Share an image with one account, add a tag and keep the others
   imageops.cloud.outscale_image:
     image_name: terraform-omi-create
-    vm_id: i-12345678
+    vm_id: "{{ vm_id }}"
     permissions_to_launch:
-      account_ids: ["123456789012"]
+      account_ids: ["{{ other_account_id }}"]
       global_permission: false
     tags:
       - key: reviewed
@@ -328,7 +328,7 @@ EXAMPLES = r"""
     - name: Make sure the image exists
       imageops.cloud.outscale_image:
         image_name: terraform-omi-create
-        vm_id: i-12345678
+        vm_id: "{{ vm_id }}"
 """
 
 RETURN = r"""

@@ -57,7 +57,7 @@ seealso:
 EXAMPLES = r"""
 - name: One OMI by id
   imageops.cloud.outscale_image_info:
-    image_id: ami-12345678
+    image_id: "{{ image_id }}"
   register: result
 
 - name: Every OMI of the account
