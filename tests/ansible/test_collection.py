@@ -42,6 +42,8 @@ def _module_argspec(name: str) -> set[str]:
     spec = dict(OCI_AUTH.argument_spec)
     if not name.endswith("_info"):
         spec.update(image_module.image_argument_spec())
+    else:
+        spec.update(image_module.info_argument_spec())
     spec.update(module.ARGUMENT_SPEC)
     return _argspec_names(spec)
 

@@ -88,29 +88,6 @@ def test_create_from_instance_then_rerun_is_one_read_no_write(play, emulator, ca
     assert writes == []
 
 
-def test_check_mode_predicts_create_without_writing(play, emulator, calls_between):
-    tasks = (
-        from_instance("check-fresh", "        freeform_tags: {Team: QA}\n")
-        + """\
-    - name: info
-      imageops.cloud.oci_image_info:
-        compartment_id: "{{ compartment_id }}"
-        display_name: check-fresh
-"""
-    )
-    mark = emulator.mark()
-    run = play(playbook(tasks), "--check")
-    assert run.changed == 1
-    result = run.result("check-fresh")
-    assert result["action"] == "create"
-    assert result["image"] == {}
-    # nothing was made: the info task (which also runs in check mode) finds no image
-    assert run.result("info")["images"] == []
-    reads, writes = calls_between(emulator, mark)
-    assert writes == []
-    assert len(reads) == 2  # the lookup of the check-mode task, the listing of the info task
-
-
 def test_check_and_diff_mode_on_an_existing_image(play, emulator, calls_between):
     play(playbook(from_instance("diffed", "        freeform_tags: {Team: QA}\n")))
 
@@ -395,40 +372,6 @@ def test_invalid_input_fails_naming_the_field_without_api_calls(play, emulator, 
         msg = run.result("without the imageops library")["msg"]
         assert "imageops" in msg and "required" in msg.lower(), msg
     assert emulator.calls(since=mark, cloud="oci") == []
-
-
-def test_module_defaults_group_and_info(play, emulator, ansible_env):
-    env = ansible_env(
-        emulator, IMAGEOPS_OCI_CONFIG_FILE=None, OCI_CONFIG_FILE=None, IMAGEOPS_OCI_ENDPOINT=None
-    )
-    run = play(
-        f"""\
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/imageops.cloud.oci:
-      config_file_location: {emulator.env["IMAGEOPS_OCI_CONFIG_FILE"]}
-      config_profile_name: DEFAULT
-      endpoint: {emulator.env["IMAGEOPS_OCI_ENDPOINT"]}
-      compartment_id: {emulator.env["IMAGEOPS_OCI_COMPARTMENT_ID"]}
-  tasks:
-    - name: create
-      imageops.cloud.oci_image:
-        instance_id: {emulator.env["IMAGEOPS_OCI_INSTANCE_ID"]}
-        display_name: defaults
-    - name: list
-      imageops.cloud.oci_image_info:
-    - name: by name
-      imageops.cloud.oci_image_info:
-        display_name: defaults
-        lifecycle_state: AVAILABLE
-""",
-        env=env,
-    )
-    image_id = run.result("create")["image"]["id"]
-    assert image_id in [i["id"] for i in run.result("list")["images"]]
-    assert [i["id"] for i in run.result("by name")["images"]] == [image_id]
-    assert set(run.result("by name")["images"][0]) >= SEED_ATTRIBUTES
 
 
 def test_missing_credentials_fail_cleanly(play, emulator, ansible_env):
