@@ -19,14 +19,28 @@ import sys
 # get-pip.py's own flags; pip itself does not know them.
 _GET_PIP_FLAGS = {"--no-setuptools", "--no-wheel"}
 
+# Runs `python -m <module> <args>` only if the interpreter is still a virtualenv when it starts: a
+# venv being recreated under us (two ansible-test runs sharing ~/.ansible/test/venv) has its python
+# symlink before its pyvenv.cfg, and pip would then install into the base interpreter.
+_IN_VENV = (
+    "import runpy, sys\n"
+    "if sys.prefix == sys.base_prefix: sys.exit('get_pip.py: %s is not a virtualenv' % sys.executable)\n"
+    "sys.argv = sys.argv[1:]\n"
+    "runpy.run_module(sys.argv[0], run_name='__main__', alter_sys=True)\n"
+)
+
+
+def _in_venv(module: str, *args: str) -> None:
+    subprocess.check_call([sys.executable, "-c", _IN_VENV, module, *args], stdout=subprocess.DEVNULL)
+
 
 def bootstrap(argv: list[str]) -> None:
     pip_args = [arg for arg in argv if arg not in _GET_PIP_FLAGS]
-    subprocess.check_call([sys.executable, "-m", "ensurepip", "--upgrade"], stdout=subprocess.DEVNULL)
-    subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", *pip_args])
+    _in_venv("ensurepip", "--upgrade")
+    _in_venv("pip", "install", "--quiet", *pip_args)
     # Python 3.11's ensurepip also bundles setuptools, which get-pip.py would have left out.
     if "--no-setuptools" in argv:
-        subprocess.check_call([sys.executable, "-m", "pip", "uninstall", "--quiet", "--yes", "setuptools"])
+        _in_venv("pip", "uninstall", "--quiet", "--yes", "setuptools")
 
 
 def install_into_cache() -> pathlib.Path:
