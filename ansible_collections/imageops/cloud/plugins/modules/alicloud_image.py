@@ -315,6 +315,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are variables holding your own (instance_id, resource_group_id, snapshot_id,
+# data_snapshot_id, oss_bucket, oss_object).
 - name: Create an image from an instance
   imageops.cloud.alicloud_image:
     alicloud_region: cn-hangzhou
@@ -428,6 +430,11 @@ image_id:
   returned: when the wait timed out
   type: str
   sample: m-bp1g7004ksh0oeuc2xx
+last_state:
+  description: The state the image was last seen in, in the cloud's words (only on a wait timeout).
+  returned: when the wait timed out
+  type: str
+  sample: Creating
 image:
   description:
     - The image, with every attribute of Terraform's C(alicloud_image).

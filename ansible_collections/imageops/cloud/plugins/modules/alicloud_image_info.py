@@ -61,6 +61,7 @@ seealso:
 """
 
 EXAMPLES = r"""
+# image_id is a variable holding your own image id.
 - name: One image by id
   imageops.cloud.alicloud_image_info:
     image_id: "{{ image_id }}"

@@ -237,6 +237,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are variables holding your own OCIDs and Object Storage names (compartment_id,
+# instance_id, namespace, bucket, object_name, image_url).
 - name: Create an image from an instance
   imageops.cloud.oci_image:
     compartment_id: "{{ compartment_id }}"
@@ -364,6 +366,11 @@ image_id:
   returned: when the wait timed out
   type: str
   sample: ocid1.image.oc1.iad.aaaaaaaexample
+last_state:
+  description: The state the image was last seen in, in the cloud's words (only on a wait timeout).
+  returned: when the wait timed out
+  type: str
+  sample: IMPORTING
 image:
   description:
     - The image, with every attribute of Terraform's C(oci_core_image).

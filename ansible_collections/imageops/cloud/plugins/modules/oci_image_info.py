@@ -61,6 +61,7 @@ seealso:
 """
 
 EXAMPLES = r"""
+# compartment_id and image_id are variables holding your own OCIDs.
 - name: One image by id
   imageops.cloud.oci_image_info:
     image_id: "{{ image_id }}"

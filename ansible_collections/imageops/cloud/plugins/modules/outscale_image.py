@@ -262,6 +262,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The ids are variables holding your own (vm_id, manifest_url, source_image_id, snapshot_id,
+# other_account_id).
 - name: Create an image from a VM
   imageops.cloud.outscale_image:
     image_name: terraform-omi-create
@@ -367,6 +369,11 @@ image_id:
   returned: when the wait timed out
   type: str
   sample: ami-12345678
+last_state:
+  description: The state the image was last seen in, in the cloud's words (only on a wait timeout).
+  returned: when the wait timed out
+  type: str
+  sample: pending
 image:
   description:
     - The OMI, with every attribute of Terraform's C(outscale_image).

@@ -55,6 +55,7 @@ seealso:
 """
 
 EXAMPLES = r"""
+# image_id is a variable holding your own OMI id.
 - name: One OMI by id
   imageops.cloud.outscale_image_info:
     image_id: "{{ image_id }}"
