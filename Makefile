@@ -34,9 +34,9 @@ sanity: $(STAMP)
 	@$(TIMED) $(BIN)/python tests/sanity/get_pip.py --install-into-cache \
 		&& cd $(COLLECTION) && $(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --venv --color no
 
-# The example playbooks, production profile (.ansible-lint), against the collection in this tree.
+# The example playbooks and the Molecule scenarios, production profile (.ansible-lint), against the collection in this tree.
 lint-ansible: $(STAMP)
-	@$(TIMED) ANSIBLE_COLLECTIONS_PATH=$(CURDIR) $(BIN)/ansible-lint --nocolor examples/
+	@$(TIMED) ANSIBLE_COLLECTIONS_PATH=$(CURDIR) $(BIN)/ansible-lint --nocolor examples/ $(COLLECTION)/extensions/molecule
 
 pytest: $(STAMP)
 	@$(TIMED) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q tests
