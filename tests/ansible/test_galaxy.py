@@ -96,54 +96,46 @@ def test_module_defaults_group_all_reaches_every_module(play, emulator, ansible_
     the six modules works only if the group reaches it."""
     env = emulator.env
     endpoints = {cloud: env[f"IMAGEOPS_{cloud.upper()}_ENDPOINT"] for cloud in CLOUD_GROUPS}
+    oci_compartment = {"compartment_id": env["IMAGEOPS_OCI_COMPARTMENT_ID"]}
+    # each module's own arguments: a create from the cloud's demo instance/VM, then a lookup by name
+    arguments = {
+        "oci_image": {
+            **oci_compartment,
+            "instance_id": env["IMAGEOPS_OCI_INSTANCE_ID"],
+            "display_name": "all",
+        },
+        "oci_image_info": {**oci_compartment, "display_name": "all"},
+        "outscale_image": {"image_name": "all", "vm_id": env["IMAGEOPS_OUTSCALE_VM_ID"]},
+        "outscale_image_info": {"image_name": "all"},
+        "alicloud_image": {"image_name": "all", "instance_id": env["IMAGEOPS_ALICLOUD_INSTANCE_ID"]},
+        "alicloud_image_info": {"image_name": "all"},
+    }
+    tasks = [
+        {"name": module, "vars": {"cloud": cloud}, f"imageops.cloud.{module}": arguments[module]}
+        for cloud, modules in CLOUD_GROUPS.items()
+        for module in modules
+    ]
+    playbook = {
+        "hosts": "localhost",
+        "gather_facts": False,
+        "vars": {"endpoints": endpoints},
+        "module_defaults": {
+            "group/imageops.cloud.all": {"endpoint": "{{ endpoints[cloud] }}"},
+            "group/imageops.cloud.outscale": {
+                "access_key": env["IMAGEOPS_OUTSCALE_ACCESS_KEY"],
+                "secret_key": env["IMAGEOPS_OUTSCALE_SECRET_KEY"],
+                "region": env["IMAGEOPS_OUTSCALE_REGION"],
+            },
+            "group/imageops.cloud.alicloud": {
+                "alicloud_access_key": env["IMAGEOPS_ALICLOUD_ACCESS_KEY_ID"],
+                "alicloud_secret_key": env["IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET"],
+                "alicloud_region": env["IMAGEOPS_ALICLOUD_REGION"],
+            },
+        },
+        "tasks": tasks,
+    }
     run = play(
-        f"""\
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/imageops.cloud.all:
-      endpoint: "{{{{ endpoints[cloud] }}}}"
-    group/imageops.cloud.outscale:
-      access_key: {env["IMAGEOPS_OUTSCALE_ACCESS_KEY"]}
-      secret_key: {env["IMAGEOPS_OUTSCALE_SECRET_KEY"]}
-      region: {env["IMAGEOPS_OUTSCALE_REGION"]}
-    group/imageops.cloud.alicloud:
-      alicloud_access_key: {env["IMAGEOPS_ALICLOUD_ACCESS_KEY_ID"]}
-      alicloud_secret_key: {env["IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET"]}
-      alicloud_region: {env["IMAGEOPS_ALICLOUD_REGION"]}
-  vars:
-    endpoints: {endpoints}
-  tasks:
-    - name: oci_image
-      vars: {{cloud: oci}}
-      imageops.cloud.oci_image:
-        compartment_id: {env["IMAGEOPS_OCI_COMPARTMENT_ID"]}
-        instance_id: {env["IMAGEOPS_OCI_INSTANCE_ID"]}
-        display_name: group-all
-    - name: oci_image_info
-      vars: {{cloud: oci}}
-      imageops.cloud.oci_image_info:
-        compartment_id: {env["IMAGEOPS_OCI_COMPARTMENT_ID"]}
-        display_name: group-all
-    - name: outscale_image
-      vars: {{cloud: outscale}}
-      imageops.cloud.outscale_image:
-        image_name: group-all
-        vm_id: {env["IMAGEOPS_OUTSCALE_VM_ID"]}
-    - name: outscale_image_info
-      vars: {{cloud: outscale}}
-      imageops.cloud.outscale_image_info:
-        image_name: group-all
-    - name: alicloud_image
-      vars: {{cloud: alicloud}}
-      imageops.cloud.alicloud_image:
-        image_name: group-all
-        instance_id: {env["IMAGEOPS_ALICLOUD_INSTANCE_ID"]}
-    - name: alicloud_image_info
-      vars: {{cloud: alicloud}}
-      imageops.cloud.alicloud_image_info:
-        image_name: group-all
-""",
+        yaml.safe_dump([playbook], sort_keys=False),
         env=ansible_env(emulator, **{f"IMAGEOPS_{cloud.upper()}_ENDPOINT": None for cloud in CLOUD_GROUPS}),
     )
     for cloud, (image_module, info_module) in CLOUD_GROUPS.items():
