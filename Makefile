@@ -70,7 +70,7 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/converged_calls.py
 
 collection: $(STAMP)
 	$(BIN)/ansible-galaxy collection build --force --output-path dist ansible_collections/imageops/cloud
