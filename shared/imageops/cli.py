@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--fault-rate", type=_rate, default=0.0,
                        help="fraction of requests that fail with 429/500/503 or a dropped connection")
     serve.add_argument("--seed", type=int, default=0, help="seed of the fault injection")
+    serve.add_argument("--latency", type=_non_negative_float, default=0.0,
+                       help="seconds added to every API call, as a real service's round trip (default 0)")
     serve.add_argument("--region", default="us-ashburn-1",
                        help="the emulated OCI region (default us-ashburn-1)")
     return parser
@@ -62,7 +64,7 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     options = ServeOptions(host=args.host, port=args.port, env_file=args.env_file, state_file=args.state_file,
                            data_dir=args.data_dir, time_scale=args.time_scale, fault_rate=args.fault_rate,
-                           seed=args.seed, region=args.region)
+                           seed=args.seed, region=args.region, latency=args.latency)
     try:
         serve(options)
     except KeyboardInterrupt:

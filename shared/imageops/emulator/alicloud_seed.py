@@ -11,7 +11,14 @@ from typing import Any
 
 from imageops.emulator.core import Emulator
 
-REGIONS = ("cn-hangzhou", "cn-shanghai", "cn-beijing")
+REGIONS = (
+    "cn-hangzhou", "cn-shanghai", "cn-beijing",
+    # The rest of ECS's public regions, so that a fan-out to many regions can be emulated.
+    "cn-qingdao", "cn-zhangjiakou", "cn-huhehaote", "cn-wulanchabu", "cn-shenzhen", "cn-heyuan",
+    "cn-guangzhou", "cn-chengdu", "cn-nanjing", "cn-fuzhou", "cn-hongkong", "ap-northeast-1",
+    "ap-northeast-2", "ap-southeast-1", "ap-southeast-3", "ap-southeast-5", "ap-southeast-6",
+    "ap-southeast-7", "us-west-1", "us-east-1", "eu-central-1", "eu-west-1", "me-east-1", "me-central-1",
+)  # fmt: skip
 HOME_REGION = REGIONS[0]
 OTHER_REGION = REGIONS[1]
 ACCOUNTS = ("MAIN", "OTHER")
@@ -120,6 +127,7 @@ def env_lines(state: dict[str, Any], endpoint: str) -> dict[str, str]:
         "IMAGEOPS_ALICLOUD_REGION": HOME_REGION,
         "IMAGEOPS_ALICLOUD_OTHER_REGION": OTHER_REGION,
         "IMAGEOPS_ALICLOUD_THIRD_REGION": REGIONS[2],
+        "IMAGEOPS_ALICLOUD_REGIONS": ",".join(REGIONS),
     }
     for label, prefix in (("MAIN", "IMAGEOPS_ALICLOUD_"), ("OTHER", "IMAGEOPS_ALICLOUD_OTHER_")):
         demo = state["demo"][label]

@@ -9,6 +9,7 @@ logging and fault injection.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
@@ -205,15 +206,20 @@ class Emulator:
     """The shared in-memory world of every emulated cloud."""
 
     def __init__(self, *, state_file: Path | None = None, data_dir: Path, time_scale: float = 0.01,
-                 fault_rate: float = 0.0, seed: int = 0, region: str = "us-ashburn-1") -> None:
+                 fault_rate: float = 0.0, seed: int = 0, region: str = "us-ashburn-1",
+                 latency: float = 0.0) -> None:
         if time_scale < 0:
             raise ValueError("time scale must not be negative")
+        if latency < 0:
+            raise ValueError("latency must not be negative")
         self.store = StateStore(state_file)
         self.data_dir = Path(data_dir)
         self.time_scale = time_scale
         self.calls = CallLog()
         self.faults = FaultInjector(fault_rate, seed)
         self.region = region
+        self.latency = latency
+        """Seconds added to every cloud API call (not ``/_emulator/*``), as a real service's round trip."""
         self.plugins: list[CloudPlugin] = []
 
     # time -----------------------------------------------------------------------------------
@@ -280,6 +286,9 @@ class _EmulatorMiddleware:
             await self.internal(scope, receive, send)
             return
 
+        if self.emulator.latency:
+            # Awaited, so concurrent calls overlap as they do against a real endpoint.
+            await asyncio.sleep(self.emulator.latency)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         info = CallInfo(request_id=new_request_id(headers.get("opc-request-id")))
         scope[SCOPE_KEY] = info

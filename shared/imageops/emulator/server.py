@@ -67,6 +67,7 @@ class ServeOptions:
     fault_rate: float = 0.0
     seed: int = 0
     region: str = "us-ashburn-1"
+    latency: float = 0.0
 
 
 class _Server(uvicorn.Server):
@@ -165,7 +166,8 @@ def serve(options: ServeOptions, plugins: Sequence[CloudPlugin] | None = None) -
     check_loopback(options.host)
     with _data_dir(options) as data_dir:
         emulator = Emulator(state_file=options.state_file, data_dir=data_dir, time_scale=options.time_scale,
-                            fault_rate=options.fault_rate, seed=options.seed, region=options.region)
+                            fault_rate=options.fault_rate, seed=options.seed, region=options.region,
+                           latency=options.latency)
         for plugin in plugins if plugins is not None else default_plugins():
             emulator.add(plugin)
         asyncio.run(serve_async(emulator, options))

@@ -78,7 +78,7 @@ def _pythonpath() -> str:
 @contextlib.contextmanager
 def running_emulator(*, time_scale: float = 0.01, fault_rate: float = 0.0, seed: int = 0,
                      state_file: Path | None = None, workdir: Path | None = None,
-                     extra_args: Sequence[str] = ()) -> Iterator[EmulatorHandle]:
+                     extra_args: Sequence[str] = (), latency: float = 0.0) -> Iterator[EmulatorHandle]:
     """Start ``python -m imageops emulator serve`` on a free loopback port; stop it on exit."""
     with contextlib.ExitStack() as stack:
         if workdir is None:
@@ -90,6 +90,8 @@ def running_emulator(*, time_scale: float = 0.01, fault_rate: float = 0.0, seed:
         args = [sys.executable, "-m", "imageops", "emulator", "serve", "--host", "127.0.0.1", "--port", "0",
                 "--env-file", str(env_file), "--time-scale", repr(float(time_scale)),
                 "--fault-rate", repr(float(fault_rate)), "--seed", str(int(seed))]
+        if latency:
+            args += ["--latency", repr(float(latency))]
         if state_file is not None:
             args += ["--state-file", str(state_file)]
         elif "--data-dir" not in extra_args:
