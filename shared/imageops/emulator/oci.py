@@ -1,17 +1,22 @@
-"""The OCI part of the emulator: Core Services images (API version 20160918), GetInstance, and the
-object storage reads images are imported from, with OCI request signatures verified on every call.
+"""The OCI part of the emulator: Core Services images (API version 20160918), GetInstance, ExportImage
+and Object Storage (:mod:`imageops.emulator.oci_objectstorage`), with OCI request signatures verified
+on every call.
+
+Regions: OCI clients derive the region from the endpoint's host name, which loopback cannot vary, so
+one port serves every region by path prefix: ``{endpoint}/...`` is the home region (``--region``,
+``IMAGEOPS_OCI_ENDPOINT``) and ``{endpoint}/r/<region>/...`` any region of
+:data:`~imageops.emulator.oci_seed.REGION_KEYS` (``IMAGEOPS_OCI_ENDPOINT_TEMPLATE``). The official SDKs
+accept such an endpoint as ``service_endpoint`` unchanged. Images, buckets and retry tokens are
+regional; tenancies, users and namespaces are global.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import re
 from collections.abc import Awaitable, Callable
-from email.utils import formatdate
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,10 +26,12 @@ from imageops.emulator import oci_images as images
 from imageops.emulator.core import CallInfo, Emulator, call_info, decimal_string
 from imageops.emulator.oci_auth import SignatureError, parse_authorization, verify_request
 from imageops.emulator.oci_images import ApiError
-from imageops.emulator.oci_seed import ensure_credentials, region_key, seed_world
+from imageops.emulator.oci_objectstorage import READ_ACCESS, ObjectStorage
+from imageops.emulator.oci_seed import REGION_KEYS, ensure_credentials, region_key, seed_world
 
 API = "/20160918"
-_URI_PATH = re.compile(r"^(?:/p/[^/]+)?/n/([^/]+)/b/([^/]+)/o/(.+)$")
+REGION_PREFIX = "/r/{region}"
+SECOND_REGION = "eu-frankfurt-1"
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -45,6 +52,8 @@ class OciApi:
     def __init__(self, emu: Emulator) -> None:
         self.emu = emu
         self.state: dict[str, Any] = emu.store.section("oci")
+        self.home = emu.region
+        self.storage = ObjectStorage(self)
 
     # plumbing ---------------------------------------------------------------------------------
     def _lookup_key(self, tenancy: str, user: str, fp: str) -> str | None:
@@ -53,7 +62,17 @@ class OciApi:
             return None
         return record["keys"].get(fp)
 
-    async def authenticate(self, request: Request) -> tuple[str, bytes]:
+    def region(self, request: Request) -> str:
+        """The region a request is for: its ``/r/<region>`` prefix, else the home region."""
+        return str(request.path_params.get("region", self.home))
+
+    def in_region(self, record: dict[str, Any], region: str) -> bool:
+        return record.get("_region", self.home) == region
+
+    def json(self, body: Any, request: Request, headers: dict[str, str] | None = None) -> Response:
+        return json_response(body, call_info(request), headers=headers)
+
+    async def authenticate(self, request: Request, content_headers: bool = True) -> tuple[str, bytes]:
         """Verify the request signature; return the caller's tenancy and the body."""
         body = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
@@ -61,7 +80,7 @@ class OciApi:
             caller = verify_request(
                 method=request.method, raw_path=request.scope.get("raw_path") or request.url.path.encode(),
                 query_string=request.scope.get("query_string", b""), headers=headers, body=body,
-                now=self.emu.now(), lookup_key=self._lookup_key)
+                now=self.emu.now(), lookup_key=self._lookup_key, content_headers=content_headers)
         except SignatureError as exc:
             raise ApiError(401, "NotAuthenticated",
                            f"The required information to complete authentication was not provided or "
@@ -69,11 +88,15 @@ class OciApi:
         call_info(request).account = caller.tenancy
         return caller.tenancy, body
 
-    def endpoint(self, fn: Callable[[Request, str, bytes], Awaitable[Response]]) -> Handler:
+    def endpoint(self, fn: Callable[[Request, str, bytes], Awaitable[Response]],
+                 content_headers: bool = True) -> Handler:
         async def handle(request: Request) -> Response:
             info = call_info(request)
             try:
-                tenancy, body = await self.authenticate(request)
+                region = self.region(request)
+                if region != self.home and region not in REGION_KEYS:  # no such host in OCI
+                    raise ApiError.not_found()
+                tenancy, body = await self.authenticate(request, content_headers)
                 return await fn(request, tenancy, body)
             except ApiError as exc:
                 if request.method == "HEAD":
@@ -90,14 +113,16 @@ class OciApi:
         if record is None or record["tenancy"] != tenancy:
             raise ApiError.not_found()
 
-    def visible_image(self, tenancy: str, image_id: str) -> dict[str, Any]:
+    def visible_image(self, tenancy: str, image_id: str, region: str) -> dict[str, Any]:
         img = self.state["images"].get(image_id)
         if img is None or img["_tenancy"] not in (None, tenancy):
             raise ApiError.not_found()
+        if img["_tenancy"] is not None and not self.in_region(img, region):  # another region's image
+            raise ApiError.not_found()
         return img
 
-    def own_image(self, tenancy: str, image_id: str) -> dict[str, Any]:
-        img = self.visible_image(tenancy, image_id)
+    def own_image(self, tenancy: str, image_id: str, region: str) -> dict[str, Any]:
+        img = self.visible_image(tenancy, image_id, region)
         if img["_tenancy"] is None:  # platform images are read-only for every tenancy
             raise ApiError.not_found()
         return img
@@ -107,21 +132,10 @@ class OciApi:
         body = images.render(img, self.emu.now())
         return json_response(body, info, headers={"etag": images.etag(body), **(headers or {})})
 
-    def find_object(self, namespace: str, bucket: str, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        record = self.state["buckets"].get(f"{namespace}/{bucket}")
-        if record is None:
-            raise ApiError(404, "BucketNotFound",
-                           f"Either the bucket named '{bucket}' does not exist in the namespace "
-                           f"'{namespace}' or you are not authorized to access it")
-        obj = record["objects"].get(name)
-        if obj is None:
-            raise ApiError(404, "ObjectNotFound",
-                           f"The object '{name}' was not found in the bucket '{bucket}'")
-        return record, obj
-
     # images -----------------------------------------------------------------------------------
     async def create_image(self, request: Request, tenancy: str, raw: bytes) -> Response:
         info = call_info(request)
+        region = self.region(request)
         body = images.parse_json(raw)
         token = request.headers.get("opc-retry-token")
         now = self.emu.now()
@@ -129,10 +143,11 @@ class OciApi:
         tokens = self.state["retry_tokens"].setdefault(tenancy, {})
         for key in [k for k, v in tokens.items() if v["expires"] <= now]:
             del tokens[key]
+        token_key = token if region == self.home else f"{region}:{token}"  # tokens are regional
         if token is not None:
             if not 1 <= len(token) <= 64:
                 raise ApiError(400, "InvalidParameter", "opc-retry-token must be 1 to 64 characters")
-            previous = tokens.get(token)
+            previous = tokens.get(token_key)
             if previous is not None:
                 if previous["hash"] != body_hash:
                     raise ApiError(409, "InvalidatedRetryToken",
@@ -145,55 +160,44 @@ class OciApi:
         self.own_compartment(tenancy, body["compartmentId"])
         if body.get("instanceId"):
             inst = self.state["instances"].get(body["instanceId"])
-            if inst is None or inst["_tenancy"] != tenancy or inst["lifecycleState"] == "TERMINATED":
+            if (inst is None or inst["_tenancy"] != tenancy or inst["lifecycleState"] == "TERMINATED"
+                    or not self.in_region(inst, region)):
                 raise ApiError.not_found()
             if inst["lifecycleState"] != "RUNNING":
                 raise ApiError(409, "IncorrectState",
                                f"The instance is {inst['lifecycleState']}; an image needs a RUNNING instance")
             source = self.state["images"].get(inst["imageId"], {})
-            img = images.from_instance(self.emu, tenancy, body, inst, source)
+            img = images.from_instance(self.emu, tenancy, body, inst, source, region)
         else:
             details = body["imageSourceDetails"]
-            obj = self.resolve_import(tenancy, details)
-            img = images.from_object(self.emu, tenancy, body, details, obj)
+            obj = self.resolve_import(tenancy, details, region)
+            img = images.from_object(self.emu, tenancy, body, details, obj, region)
         self.state["images"][img["id"]] = img
         if token is not None:
-            tokens[token] = {"hash": body_hash, "image": img["id"], "expires": now + 86400.0,
+            tokens[token_key] = {"hash": body_hash, "image": img["id"], "expires": now + 86400.0,
                              "work_request": img["_work_request"]}
         self.emu.save()
         return self.image_response(img, info, {"opc-work-request-id": img["_work_request"]})
 
-    def resolve_import(self, tenancy: str, details: dict[str, Any]) -> dict[str, Any]:
-        if details["sourceType"] == "objectStorageTuple":
-            record, obj = self._tuple_object(tenancy, details)
-            return obj
-        parts = urlsplit(details["sourceUri"])
-        match = _URI_PATH.match(parts.path)
-        invalid = ApiError(400, "InvalidParameter",
-                           "sourceUri does not resolve to an object in Object Storage")
-        if parts.scheme not in ("http", "https") or match is None:
-            raise invalid
-        namespace, bucket, name = (unquote(g) for g in match.groups())
+    def resolve_import(self, tenancy: str, details: dict[str, Any], region: str) -> dict[str, Any]:
+        """The object an import reads: a tuple names an own bucket of this region; a URL may name
+        another region's or tenancy's object through a pre-authenticated request."""
+        storage = self.storage
         try:
-            record, obj = self.find_object(namespace, bucket, name)
-        except ApiError:
-            raise invalid from None
-        if record["tenancy"] != tenancy and not parts.path.startswith("/p/"):
-            raise invalid
-        return obj
-
-    def _tuple_object(self, tenancy: str, details: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        try:
-            record, obj = self.find_object(details["namespaceName"], details["bucketName"],
-                                           details["objectName"])
+            if details["sourceType"] == "objectStorageTuple":
+                record = storage.own_bucket(tenancy, details["namespaceName"], details["bucketName"], region)
+                return storage.ready_object(record, details["objectName"])
         except ApiError:
             raise ApiError.not_found() from None
-        if record["tenancy"] != tenancy:
-            raise ApiError.not_found()
-        return record, obj
+        record, loc = storage.resolve_uri(tenancy, details["sourceUri"], region, READ_ACCESS)
+        try:
+            return storage.ready_object(record, loc.object)
+        except ApiError:
+            raise ApiError(400, "InvalidParameter",
+                           "sourceUri does not resolve to an object in Object Storage") from None
 
     async def get_image(self, request: Request, tenancy: str, _body: bytes) -> Response:
-        img = self.visible_image(tenancy, request.path_params["image_id"])
+        img = self.visible_image(tenancy, request.path_params["image_id"], self.region(request))
         return self.image_response(img, call_info(request))
 
     async def list_images(self, request: Request, tenancy: str, _body: bytes) -> Response:
@@ -202,11 +206,14 @@ class OciApi:
         if not compartment:
             raise ApiError(400, "MissingParameter", "compartmentId is required")
         self.own_compartment(tenancy, compartment)
-        page, next_page = images.list_page(self.state["images"], compartment, query, self.emu.now())
+        region = self.region(request)
+        records = {k: v for k, v in self.state["images"].items()
+                   if v["_tenancy"] is None or self.in_region(v, region)}
+        page, next_page = images.list_page(records, compartment, query, self.emu.now())
         headers = {"opc-next-page": next_page} if next_page else {}
         return json_response(page, call_info(request), headers=headers)
 
-    def _check_mutable(self, request: Request, img: dict[str, Any]) -> None:
+    def check_mutable(self, request: Request, img: dict[str, Any]) -> None:
         current = images.render(img, self.emu.now())
         wanted = request.headers.get("if-match")
         if wanted and wanted != images.etag(current):
@@ -215,18 +222,18 @@ class OciApi:
             raise ApiError(409, "IncorrectState", f"The image is {current['lifecycleState']}")
 
     async def update_image(self, request: Request, tenancy: str, raw: bytes) -> Response:
-        img = self.own_image(tenancy, request.path_params["image_id"])
+        img = self.own_image(tenancy, request.path_params["image_id"], self.region(request))
         body = images.parse_json(raw)
         changes = images.validate_update(body)
         images.reserved_name(changes.get("displayName"), self.platform_names())
-        self._check_mutable(request, img)
+        self.check_mutable(request, img)
         img.update(changes)
         self.emu.save()
         return self.image_response(img, call_info(request))
 
     async def delete_image(self, request: Request, tenancy: str, _body: bytes) -> Response:
-        img = self.own_image(tenancy, request.path_params["image_id"])
-        self._check_mutable(request, img)
+        img = self.own_image(tenancy, request.path_params["image_id"], self.region(request))
+        self.check_mutable(request, img)
         img["_deleted_at"] = self.emu.now()
         self.emu.save()
         return Response(status_code=204, headers={"opc-request-id": call_info(request).request_id})
@@ -234,29 +241,10 @@ class OciApi:
     # instances and objects -----------------------------------------------------------------------
     async def get_instance(self, request: Request, tenancy: str, _body: bytes) -> Response:
         inst = self.state["instances"].get(request.path_params["instance_id"])
-        if inst is None or inst["_tenancy"] != tenancy:
+        if inst is None or inst["_tenancy"] != tenancy or not self.in_region(inst, self.region(request)):
             raise ApiError.not_found()
         body = {k: v for k, v in inst.items() if not k.startswith("_")}
         return json_response(body, call_info(request), headers={"etag": images.etag(body)})
-
-    async def get_object(self, request: Request, tenancy: str, _body: bytes) -> Response:
-        p = request.path_params
-        record, obj = self.find_object(p["namespace"], p["bucket"], p["object"])
-        if record["tenancy"] != tenancy:  # another tenancy's private bucket looks absent
-            raise ApiError(404, "BucketNotFound",
-                           f"Either the bucket named '{p['bucket']}' does not exist in the namespace "
-                           f"'{p['namespace']}' or you are not authorized to access it")
-        content = base64.b64decode(obj["content_b64"])
-        headers = {
-            "opc-request-id": call_info(request).request_id, "etag": obj["etag"],
-            "content-md5": obj["md5"], "content-type": obj["contentType"],
-            "content-length": str(len(content)), "last-modified": formatdate(obj["timeCreated"], usegmt=True),
-            "accept-ranges": "bytes", "archival-state": "Available",
-            **{f"opc-meta-{k}": v for k, v in obj["metadata"].items()},
-        }
-        if request.method == "HEAD":
-            return Response(status_code=200, headers=headers)
-        return Response(content, status_code=200, headers=headers)
 
 
 class OciPlugin:
@@ -275,19 +263,30 @@ class OciPlugin:
 
     def routes(self, emulator: Emulator) -> list[Route]:
         api = OciApi(emulator)
-        ep = api.endpoint
-        obj = "/n/{namespace}/b/{bucket}/o/{object:path}"
-        return [
-            Route(f"{API}/images", ep(api.create_image), methods=["POST"], name="CreateImage"),
-            Route(f"{API}/images", ep(api.list_images), methods=["GET"], name="ListImages"),
-            Route(f"{API}/images/{{image_id}}", ep(api.get_image), methods=["GET"], name="GetImage"),
-            Route(f"{API}/images/{{image_id}}", ep(api.update_image), methods=["PUT"], name="UpdateImage"),
-            Route(f"{API}/images/{{image_id}}", ep(api.delete_image), methods=["DELETE"], name="DeleteImage"),
-            Route(f"{API}/instances/{{instance_id}}", ep(api.get_instance), methods=["GET"],
-                  name="GetInstance"),
-            Route(obj, ep(api.get_object), methods=["HEAD"], name="HeadObject"),
-            Route(obj, ep(api.get_object), methods=["GET"], name="GetObject"),
+        ep, st = api.endpoint, api.storage
+        bucket = "/n/{namespace}/b/{bucket}"
+        obj = bucket + "/o/{object:path}"
+        table: list[tuple[str, Handler, str, str]] = [
+            (f"{API}/images", ep(api.create_image), "POST", "CreateImage"),
+            (f"{API}/images", ep(api.list_images), "GET", "ListImages"),
+            (f"{API}/images/{{image_id}}", ep(api.get_image), "GET", "GetImage"),
+            (f"{API}/images/{{image_id}}", ep(api.update_image), "PUT", "UpdateImage"),
+            (f"{API}/images/{{image_id}}", ep(api.delete_image), "DELETE", "DeleteImage"),
+            (f"{API}/images/{{image_id}}/actions/export", ep(st.export_image), "POST", "ExportImage"),
+            (f"{API}/instances/{{instance_id}}", ep(api.get_instance), "GET", "GetInstance"),
+            ("/n", ep(st.get_namespace), "GET", "GetNamespace"),
+            ("/n/{namespace}/b", ep(st.create_bucket), "POST", "CreateBucket"),
+            (bucket, ep(st.get_bucket), "GET", "GetBucket"),
+            (bucket + "/o", ep(st.list_objects), "GET", "ListObjects"),
+            (bucket + "/p", ep(st.create_par), "POST", "CreatePreauthenticatedRequest"),
+            (bucket + "/p/{par_id}", ep(st.delete_par), "DELETE", "DeletePreauthenticatedRequest"),
+            (obj, ep(st.get_object), "HEAD", "HeadObject"),
+            (obj, ep(st.get_object), "GET", "GetObject"),
+            (obj, ep(st.put_object, content_headers=False), "PUT", "PutObject"),
+            (obj, ep(st.delete_object), "DELETE", "DeleteObject"),
         ]
+        return [Route(prefix + path, handler, methods=[method], name=name)
+                for prefix in ("", REGION_PREFIX) for path, handler, method, name in table]
 
     def fault_response(self, emulator: Emulator, kind: str, info: CallInfo) -> Response:
         if kind == "throttle":
@@ -314,6 +313,10 @@ class OciPlugin:
         state = emulator.store.section("oci")
         env = {
             "IMAGEOPS_OCI_ENDPOINT": endpoint,
+            "IMAGEOPS_OCI_ENDPOINT_TEMPLATE": endpoint + REGION_PREFIX,
+            "IMAGEOPS_OCI_REGIONS": ",".join(dict.fromkeys([emulator.region, *REGION_KEYS])),
+            "IMAGEOPS_OCI_SECOND_REGION": (
+                SECOND_REGION if emulator.region != SECOND_REGION else "us-phoenix-1"),
             "IMAGEOPS_OCI_REGION": emulator.region,
             "IMAGEOPS_OCI_REGION_KEY": region_key(emulator.region),
             "IMAGEOPS_OCI_CONFIG_FILE": self.config_file or "",

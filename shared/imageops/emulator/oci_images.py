@@ -34,8 +34,10 @@ MODE_OPTIONS = {
 }
 PROVISION_SECONDS = 60.0
 IMPORT_SECONDS = 300.0
+# ListImages pages: 100 items unless `limit` asks for more, at most 1000 (the Core Services API
+# reference of ListImages: limit minimum 1, maximum 1000, default 100).
 DEFAULT_LIMIT = 100
-MAX_LIMIT = 100
+MAX_LIMIT = 1000
 
 
 class ApiError(Exception):
@@ -158,14 +160,14 @@ def validate_update(body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------ creation
-def _new_record(emu: Emulator, tenancy: str, body: Mapping[str, Any], pending: str, seconds: float
-                ) -> dict[str, Any]:
+def _new_record(emu: Emulator, tenancy: str, body: Mapping[str, Any], pending: str, seconds: float,
+                region: str) -> dict[str, Any]:
     now = emu.now()
     name = body.get("displayName") or "image" + iso_ms(now)[:19].replace("-", "").replace(":", "")
     return {
-        "id": ocid("image", emu.region), "_tenancy": tenancy, "_created": now,
+        "id": ocid("image", region), "_tenancy": tenancy, "_region": region, "_created": now,
         "_ready_at": now + emu.scaled(seconds), "_pending_state": pending, "_deleted_at": None,
-        "_work_request": f"ocid1.coreservicesworkrequest.oc1.{region_key(emu.region)}.ab{random_token(58)}",
+        "_work_request": f"ocid1.coreservicesworkrequest.oc1.{region_key(region)}.ab{random_token(58)}",
         "compartmentId": body["compartmentId"], "displayName": name, "createImageAllowed": True,
         "freeformTags": dict(body.get("freeformTags") or {}),
         "definedTags": dict(body.get("definedTags") or {}), "listingType": "NONE",
@@ -184,10 +186,10 @@ def _options_for(mode: str, inherited_mode: str, inherited: dict[str, Any], body
 
 
 def from_instance(emu: Emulator, tenancy: str, body: Mapping[str, Any], inst: Mapping[str, Any],
-                  source: Mapping[str, Any]) -> dict[str, Any]:
+                  source: Mapping[str, Any], region: str) -> dict[str, Any]:
     if source and source.get("createImageAllowed") is False:
         raise _invalid("Images cannot be created from instances launched from this image")
-    img = _new_record(emu, tenancy, body, "PROVISIONING", PROVISION_SECONDS)
+    img = _new_record(emu, tenancy, body, "PROVISIONING", PROVISION_SECONDS, region)
     mode = body.get("launchMode") or inst["launchMode"]
     size = int(inst.get("_bootVolumeSizeInMBs", 47694))
     img.update({
@@ -204,12 +206,13 @@ def from_instance(emu: Emulator, tenancy: str, body: Mapping[str, Any], inst: Ma
 
 
 def from_object(emu: Emulator, tenancy: str, body: Mapping[str, Any], details: Mapping[str, Any],
-                obj: Mapping[str, Any]) -> dict[str, Any]:
-    img = _new_record(emu, tenancy, body, "IMPORTING", IMPORT_SECONDS)
+                obj: Mapping[str, Any], region: str) -> dict[str, Any]:
+    img = _new_record(emu, tenancy, body, "IMPORTING", IMPORT_SECONDS, region)
     meta = obj.get("metadata", {})
     image_type = details.get("sourceImageType") or "QCOW2"
     default_mode = "EMULATED" if image_type == "VMDK" else "PARAVIRTUALIZED"
-    mode = body.get("launchMode") or default_mode
+    # An image exported in OCI format carries its launch mode (ExportImage writes it as metadata).
+    mode = body.get("launchMode") or meta.get("launch-mode") or default_mode
     base = {**MODE_OPTIONS[default_mode], "firmware": "BIOS", "isPvEncryptionInTransitEnabled": False,
             "isConsistentVolumeNamingEnabled": False}
     content_mb = math.ceil(len(base64.b64decode(obj["content_b64"])) / 1048576)
@@ -231,13 +234,15 @@ def lifecycle_state(img: Mapping[str, Any], now: float) -> str:
         return "DELETED"
     if now < img["_ready_at"]:
         return img["_pending_state"]
+    if now < img.get("_exporting_until", 0.0):
+        return "EXPORTING"
     return "AVAILABLE"
 
 
 def render(img: Mapping[str, Any], now: float) -> dict[str, Any]:
     """The image exactly as the service returns it (camelCase, keys sorted)."""
     state = lifecycle_state(img, now)
-    ready = state in ("AVAILABLE", "DELETED")
+    ready = state in ("AVAILABLE", "DELETED", "EXPORTING")
     body = {k: v for k, v in img.items() if not k.startswith("_")}
     body.update({
         "lifecycleState": state, "timeCreated": iso_ms(img["_created"]),

@@ -22,9 +22,16 @@ from imageops.emulator.oci_auth import (
     public_pem,
 )
 
-REGION_KEYS = {
-    "us-ashburn-1": "iad", "us-phoenix-1": "phx", "eu-frankfurt-1": "fra", "uk-london-1": "lhr",
-    "ap-tokyo-1": "nrt", "ca-toronto-1": "yyz", "sa-saopaulo-1": "gru", "ap-sydney-1": "syd",
+REGION_KEYS = {  # every commercial OCI region the emulator serves (name -> three-letter key)
+    "us-ashburn-1": "iad", "us-phoenix-1": "phx", "us-sanjose-1": "sjc", "us-chicago-1": "ord",
+    "ca-toronto-1": "yyz", "ca-montreal-1": "yul", "sa-saopaulo-1": "gru", "sa-santiago-1": "scl",
+    "sa-vinhedo-1": "vcp", "mx-queretaro-1": "qro", "eu-frankfurt-1": "fra", "eu-amsterdam-1": "ams",
+    "eu-zurich-1": "zrh", "eu-milan-1": "lin", "eu-marseille-1": "mrs", "eu-stockholm-1": "arn",
+    "eu-paris-1": "cdg", "eu-madrid-1": "mad", "uk-london-1": "lhr", "uk-cardiff-1": "cwl",
+    "me-jeddah-1": "jed", "me-dubai-1": "dxb", "il-jerusalem-1": "mtz", "af-johannesburg-1": "jnb",
+    "ap-tokyo-1": "nrt", "ap-osaka-1": "kix", "ap-seoul-1": "icn", "ap-chuncheon-1": "yny",
+    "ap-mumbai-1": "bom", "ap-hyderabad-1": "hyd", "ap-singapore-1": "sin", "ap-sydney-1": "syd",
+    "ap-melbourne-1": "mel",
 }
 PLATFORM_IMAGE_NAME = "Oracle-Linux-8.9-2024.01.26-0"
 PROFILES = ("DEFAULT", "OTHER")
