@@ -212,6 +212,23 @@ class ImageSpec(BaseModel):
         """Keyword arguments for the driver's ``delete`` that this spec asks for (e.g. ``force``)."""
         return {}
 
+    def in_region(self, region: str) -> Self:
+        """This spec, built as it says, in ``region`` (see :mod:`imageops.fanout`).
+
+        Clouds whose spec names the region (ECS ``region``) return a copy naming ``region``; clouds
+        whose region is the connection's (OUTSCALE, OCI) return the spec unchanged.
+        """
+        return self
+
+    def copy_to(self, region: str, source: Image) -> Self:
+        """The spec of a copy of ``source`` (this spec's image, built in ``source.region``) in
+        ``region``: the same name, description and tags, with the cloud's copy source in place of
+        this spec's source. Raises :class:`NotImplementedError` where the cloud cannot copy images
+        between regions, :class:`SpecError` for an invalid region.
+        """
+        cloud = self.cloud or type(self).__name__
+        raise NotImplementedError(f"{cloud} images cannot be copied between regions")
+
     def retry_token(self, attempt: int = 0) -> str:
         """A deterministic idempotency token for the create call of this spec.
 

@@ -173,6 +173,10 @@ class CopyFrom(ImageSpec):
     )
 
 
+_KEPT_BY_COPY = ("image_name", "description", "resource_group_id", "tags", "force", "delete_auto_snapshot")
+"""What a CopyImage copy keeps of the spec it copies (the rest comes from the source image)."""
+
+
 class AlicloudImageSpec(ImageSpec):
     """Desired state of an ECS custom image: every argument of Terraform's ``alicloud_image``."""
 
@@ -286,6 +290,14 @@ class AlicloudImageSpec(ImageSpec):
         if len(devices) != len(set(devices)):
             problems.append(("disk_device_mapping", "device names must be unique"))
         return problems
+
+    def in_region(self, region: str) -> AlicloudImageSpec:
+        return type(self).parse({**self.given(), "region": region})
+
+    def copy_to(self, region: str, source: Image) -> AlicloudImageSpec:
+        kept = {name: value for name, value in self.given().items() if name in _KEPT_BY_COPY}
+        copy_from = {"source_image_id": source.id, "source_region_id": source.region}
+        return type(self).parse({**kept, "region": region, "copy_from": copy_from})
 
     def delete_options(self) -> dict[str, Any]:
         options = {"force": self.force, "delete_auto_snapshot": self.delete_auto_snapshot}

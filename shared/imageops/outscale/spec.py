@@ -160,6 +160,10 @@ class Tag(ImageSpec):
         return str(value) if isinstance(value, int | float) else value
 
 
+_KEPT_BY_COPY = ("image_name", "description", "tags", "permissions_to_launch", "product_codes")
+"""What a copied OMI keeps of the spec it copies (the rest comes from the source OMI)."""
+
+
 class OutscaleImageSpec(ImageSpec):
     """Desired state of an OMI: every argument of Terraform's ``outscale_image``."""
 
@@ -270,6 +274,11 @@ class OutscaleImageSpec(ImageSpec):
             if self.architecture is not None:
                 problems.append(("architecture", "only valid with block_device_mappings"))
         return problems
+
+    def copy_to(self, region: str, source: Image) -> OutscaleImageSpec:
+        # The copy is made by the connection of ``region``; CreateImage names where it comes from.
+        kept = {name: value for name, value in self.given().items() if name in _KEPT_BY_COPY}
+        return type(self).parse({**kept, "source_image_id": source.id, "source_region_name": source.region})
 
     def lookup_key(self) -> dict[str, str] | None:
         if self.image_name is None:
