@@ -15,6 +15,13 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
 def _rate(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
@@ -47,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--fault-rate", type=_rate, default=0.0,
                        help="fraction of requests that fail with 429/500/503 or a dropped connection")
     serve.add_argument("--seed", type=int, default=0, help="seed of the fault injection")
+    serve.add_argument("--slow-response", type=_positive_float, default=None, metavar="SECONDS",
+                       help="with --fault-rate, also answer some requests (after doing their work, writes "
+                            "included) only SECONDS later: set it past the client's timeout "
+                            "(IMAGEOPS_HTTP_TIMEOUT) to emulate answers that never come in time")
     serve.add_argument("--latency", type=_non_negative_float, default=0.0,
                        help="seconds added to every API call, as a real service's round trip (default 0)")
     serve.add_argument("--region", default="us-ashburn-1",
@@ -64,7 +75,8 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     options = ServeOptions(host=args.host, port=args.port, env_file=args.env_file, state_file=args.state_file,
                            data_dir=args.data_dir, time_scale=args.time_scale, fault_rate=args.fault_rate,
-                           seed=args.seed, region=args.region, latency=args.latency)
+                           seed=args.seed, region=args.region, latency=args.latency,
+                           slow_response=args.slow_response)
     try:
         serve(options)
     except KeyboardInterrupt:

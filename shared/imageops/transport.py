@@ -32,6 +32,7 @@ attempt number only: never headers, query values or bodies.
 from __future__ import annotations
 
 import email.utils
+import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from imageops.errors import TransportError
+from imageops.errors import ConfigError, TransportError
 from imageops.redact import get_logger, redact
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "RetryPolicy",
     "RetryingTransport",
     "build_client",
+    "default_timeout",
     "request_id_of",
 ]
 
@@ -66,6 +68,25 @@ REQUEST_ID_HEADERS: tuple[str, ...] = (
 """Response headers that carry the cloud's request id, first match wins."""
 
 DEFAULT_USER_AGENT = "imageops/0.1.0 (+httpx)"
+
+DEFAULT_TIMEOUT = 30.0
+TIMEOUT_ENV = "IMAGEOPS_HTTP_TIMEOUT"
+"""Seconds each HTTP call may take when no ``timeout`` is passed: an environment variable, so that
+the Ansible modules and the Pulumi provider (which take no such option) can be given one too."""
+
+
+def default_timeout() -> float:
+    """The HTTP timeout per call: ``IMAGEOPS_HTTP_TIMEOUT`` seconds if set, else 30."""
+    text = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"{TIMEOUT_ENV} must be a positive number of seconds, not {text!r}")
+    return value
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 # The request cannot have reached the server: safe to retry whatever the method.

@@ -16,7 +16,7 @@ from imageops.alicloud.driver import AlicloudDriver, normalise_state
 from imageops.alicloud.spec import AlicloudImageSpec, CopyFrom, DiskDeviceMapping, Features, ImportFrom
 from imageops.driver import PollPolicy
 from imageops.errors import ConfigError
-from imageops.transport import RetryPolicy, build_client
+from imageops.transport import RetryPolicy, build_client, default_timeout
 
 SPEC = AlicloudImageSpec
 
@@ -89,7 +89,7 @@ def driver_for(
     client = build_client(
         base_url=credentials.endpoint,
         auth=signer,
-        timeout=timeout if timeout is not None else 30.0,
+        timeout=timeout if timeout is not None else default_timeout(),
         retry=retry or RETRY,
     )
     return AlicloudDriver(EcsApi(client), region=credentials.region, poll=poll)

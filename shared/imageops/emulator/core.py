@@ -36,6 +36,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 SCOPE_KEY = "imageops.emulator"
 FAULT_KINDS = ("throttle", "internal", "unavailable", "drop")
+#: The extra fault kind of an emulator started with a slow-response delay: the request is handled
+#: (a write happens) but the answer comes only after the delay, past the client's timeout.
+SLOW = "slow"
 
 log = logging.getLogger("imageops.emulator")
 
@@ -106,10 +109,15 @@ class CallLog:
         self._seq = 0
 
     def add(self, *, cloud: str, account: str | None, method: str, path: str, action: str | None,
-            status: int) -> dict[str, Any]:
+            status: int, time: float | None = None, fault: str | None = None,
+            retry_after: str | None = None) -> dict[str, Any]:
+        """Log one call. ``time`` is when the request arrived, ``fault`` the injected fault (None for
+        a genuine answer) and ``retry_after`` the answer's Retry-After header, so that tests can
+        check from the log alone that clients waited as told and never retried a refusal."""
         self._seq += 1
         entry = {"seq": self._seq, "cloud": cloud, "account": account, "method": method, "path": path,
-                 "action": action, "status": status}
+                 "action": action, "status": status, "time": time, "fault": fault,
+                 "retry_after": retry_after}
         self.entries.append(entry)
         return entry
 
@@ -119,20 +127,26 @@ class CallLog:
 
 # ------------------------------------------------------------------------------------------ faults
 class FaultInjector:
-    """A seeded decision per logged request: ``None`` or one of :data:`FAULT_KINDS`, evenly."""
+    """A seeded decision per logged request: ``None`` or one of :data:`FAULT_KINDS`, evenly, plus
+    :data:`SLOW` when ``slow_response`` (seconds) is set."""
 
-    def __init__(self, rate: float = 0.0, seed: int = 0) -> None:
+    def __init__(self, rate: float = 0.0, seed: int = 0, slow_response: float | None = None) -> None:
         if not 0.0 <= rate <= 1.0:
             raise ValueError("fault rate must be between 0 and 1")
+        if slow_response is not None and slow_response <= 0:
+            raise ValueError("the slow-response delay must be positive")
         self.rate = rate
         self.rng = random.Random(seed)
+        self.slow_response = slow_response
+        # Without a delay the kinds (and so a seed's sequence of faults) are as they always were.
+        self.kinds = FAULT_KINDS + ((SLOW,) if slow_response else ())
 
     def decide(self) -> str | None:
         if self.rate <= 0:
             return None
         if self.rng.random() >= self.rate:
             return None
-        return FAULT_KINDS[self.rng.randrange(len(FAULT_KINDS))]
+        return self.kinds[self.rng.randrange(len(self.kinds))]
 
 
 class DroppedConnection(Exception):
@@ -207,7 +221,7 @@ class Emulator:
 
     def __init__(self, *, state_file: Path | None = None, data_dir: Path, time_scale: float = 0.01,
                  fault_rate: float = 0.0, seed: int = 0, region: str = "us-ashburn-1",
-                 latency: float = 0.0) -> None:
+                 latency: float = 0.0, slow_response: float | None = None) -> None:
         if time_scale < 0:
             raise ValueError("time scale must not be negative")
         if latency < 0:
@@ -216,7 +230,7 @@ class Emulator:
         self.data_dir = Path(data_dir)
         self.time_scale = time_scale
         self.calls = CallLog()
-        self.faults = FaultInjector(fault_rate, seed)
+        self.faults = FaultInjector(fault_rate, seed, slow_response)
         self.region = region
         self.latency = latency
         """Seconds added to every cloud API call (not ``/_emulator/*``), as a real service's round trip."""
@@ -286,6 +300,7 @@ class _EmulatorMiddleware:
             await self.internal(scope, receive, send)
             return
 
+        arrived = time.time()
         if self.emulator.latency:
             # Awaited, so concurrent calls overlap as they do against a real endpoint.
             await asyncio.sleep(self.emulator.latency)
@@ -300,7 +315,7 @@ class _EmulatorMiddleware:
         method, path = scope["method"], scope["path"]
         if info.action is None:
             response = self.plugin.route_error(self.emulator, 405 if partial else 404, info)
-            self._log(info, method, path, response.status_code)
+            self._log(info, method, path, response.status_code, arrived)
             await response(scope, receive, send)
             return
         fault = self.emulator.faults.decide()
@@ -308,7 +323,8 @@ class _EmulatorMiddleware:
         if fault in ("throttle", "internal", "unavailable"):
             info.account = self.plugin.account_hint(headers)
             response = self.plugin.fault_response(self.emulator, fault, info)
-            self._log(info, method, path, response.status_code)
+            self._log(info, method, path, response.status_code, arrived, fault,
+                      response.headers.get("retry-after"))
             await response(scope, receive, send)
             return
 
@@ -328,10 +344,14 @@ class _EmulatorMiddleware:
         start = next((m for m in messages if m["type"] == "http.response.start"), None)
         status = start["status"] if start else 500
         if fault == "drop" and start is not None:
-            self._log(info, method, path, 0)
+            self._log(info, method, path, 0, arrived, fault)
             await self._send_truncated(start, messages, send)
             raise DroppedConnection(f"{method} {path}")
-        self._log(info, method, path, status)
+        retry_after = next((v.decode("latin-1") for k, v in (start or {}).get("headers", [])
+                            if k.lower() == b"retry-after"), None)
+        self._log(info, method, path, status, arrived, fault if fault == SLOW else None, retry_after)
+        if fault == SLOW:  # the work is done; the answer arrives after the client stopped waiting
+            await asyncio.sleep(self.emulator.faults.slow_response or 0)
         for message in messages:
             await send(message)
 
@@ -343,9 +363,11 @@ class _EmulatorMiddleware:
         await send({"type": "http.response.start", "status": start["status"], "headers": headers})
         await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
 
-    def _log(self, info: CallInfo, method: str, path: str, status: int) -> None:
+    def _log(self, info: CallInfo, method: str, path: str, status: int, arrived: float,
+             fault: str | None = None, retry_after: str | None = None) -> None:
         self.emulator.calls.add(cloud=self.plugin.name, account=info.account, method=method, path=path,
-                                action=info.action, status=status)
+                                action=info.action, status=status, time=arrived, fault=fault,
+                                retry_after=retry_after)
 
 
 def make_app(emulator: Emulator, plugin: CloudPlugin) -> ASGIApp:

@@ -290,8 +290,10 @@ class OciPlugin:
 
     def fault_response(self, emulator: Emulator, kind: str, info: CallInfo) -> Response:
         if kind == "throttle":
+            # At least 50 ms whatever the time scale: a client that ignores Retry-After and comes
+            # back sooner shows in the call log's timestamps (tests/reliability checks them).
             return error_response(429, "TooManyRequests", "Too many requests for the tenancy", info,
-                                  {"retry-after": decimal_string(emulator.scaled(1.0))})
+                                  {"retry-after": decimal_string(max(emulator.scaled(1.0), 0.05))})
         if kind == "unavailable":
             return error_response(503, "ServiceUnavailable", "The service is temporarily unavailable", info)
         return error_response(500, "InternalServerError", "An internal error occurred", info)

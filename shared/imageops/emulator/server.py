@@ -68,6 +68,7 @@ class ServeOptions:
     seed: int = 0
     region: str = "us-ashburn-1"
     latency: float = 0.0
+    slow_response: float | None = None
 
 
 class _Server(uvicorn.Server):
@@ -167,7 +168,7 @@ def serve(options: ServeOptions, plugins: Sequence[CloudPlugin] | None = None) -
     with _data_dir(options) as data_dir:
         emulator = Emulator(state_file=options.state_file, data_dir=data_dir, time_scale=options.time_scale,
                             fault_rate=options.fault_rate, seed=options.seed, region=options.region,
-                           latency=options.latency)
+                           latency=options.latency, slow_response=options.slow_response)
         for plugin in plugins if plugins is not None else default_plugins():
             emulator.add(plugin)
         asyncio.run(serve_async(emulator, options))

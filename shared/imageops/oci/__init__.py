@@ -15,7 +15,7 @@ from imageops.oci.auth import OciSigner
 from imageops.oci.config import OciCredentials, load_credentials
 from imageops.oci.driver import OciDriver, normalise_state
 from imageops.oci.spec import ImageSourceDetails, LaunchOptions, OciImageSpec
-from imageops.transport import RetryPolicy, build_client
+from imageops.transport import RetryPolicy, build_client, default_timeout
 
 SPEC = OciImageSpec
 
@@ -88,7 +88,7 @@ def driver_for(
     client = build_client(
         base_url=credentials.endpoint,
         auth=signer,
-        timeout=timeout if timeout is not None else 30.0,
+        timeout=timeout if timeout is not None else default_timeout(),
         retry=retry,
     )
     return OciDriver(OciComputeApi(client), region=credentials.region, poll=poll)

@@ -15,7 +15,7 @@ from imageops.outscale.auth import OscSigner
 from imageops.outscale.config import OutscaleCredentials, load_credentials
 from imageops.outscale.driver import OutscaleDriver, normalise_state
 from imageops.outscale.spec import BlockDeviceMapping, Bsu, OutscaleImageSpec, PermissionsToLaunch, Tag
-from imageops.transport import RetryPolicy, build_client
+from imageops.transport import RetryPolicy, build_client, default_timeout
 
 SPEC = OutscaleImageSpec
 
@@ -79,7 +79,7 @@ def driver_for(
     client = build_client(
         base_url=credentials.endpoint + "/",
         auth=signer,
-        timeout=timeout if timeout is not None else 30.0,
+        timeout=timeout if timeout is not None else default_timeout(),
         retry=retry,
     )
     return OutscaleDriver(OutscaleApi(client), region=credentials.region, account_id=account_id, poll=poll)
