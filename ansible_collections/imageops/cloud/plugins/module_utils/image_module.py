@@ -162,8 +162,13 @@ class ImageModule(AnsibleModule):
         super().__init__(argument_spec=full_spec, **kwargs)
         if not HAS_IMAGEOPS:
             self.fail_json(msg=missing_required_lib("imageops"), exception=IMAGEOPS_IMPORT_ERROR)
+        self.cloud = self.chosen_cloud()
         self.spec_type = registry.spec_type(self.cloud)
         self._driver = None
+
+    def chosen_cloud(self):
+        """The cloud this run manages: the module's own (the neutral ``image`` module reads its option)."""
+        return self.auth.cloud
 
     # ---------------------------------------------------------------------------- inputs
     def spec_input(self):

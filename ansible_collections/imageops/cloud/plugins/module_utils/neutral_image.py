@@ -1,0 +1,167 @@
+# Copyright: imageops contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+"""The neutral ``image`` module: one set of options for every cloud, on the same module base.
+
+The cloud is an option, so the argument spec cannot hold one cloud's auth options: each cloud's
+options sit in their own block (``oci_auth``, ``outscale_auth``, ``alicloud_auth``) with exactly the
+names, aliases, environment fallbacks and ``no_log`` marks the cloud's own modules use (the same
+:class:`CloudAuth` objects), and only the block of the chosen cloud is read. ``endpoint`` and
+``region`` are top level, the two settings every cloud shares, so a ``module_defaults`` entry for
+``group/imageops.cloud.all`` reaches this module as it reaches the others.
+
+Validation, mapping and error paths are :mod:`imageops.neutral`'s; planning and applying are the
+base class's, unchanged: this class only turns the neutral options into the cloud's spec and the
+cloud's answers back into neutral names.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ansible_collections.imageops.cloud.plugins.module_utils.alicloud import ALICLOUD_AUTH
+from ansible_collections.imageops.cloud.plugins.module_utils.image_module import (
+    CloudAuth,
+    ImageModule,
+)
+from ansible_collections.imageops.cloud.plugins.module_utils.oci import OCI_AUTH
+from ansible_collections.imageops.cloud.plugins.module_utils.outscale import OUTSCALE_AUTH
+
+try:
+    from imageops import neutral
+    from imageops.errors import SpecError
+except ImportError:
+    pass  # ImageModule reports the missing core with missing_required_lib
+
+CLOUD_AUTHS = {auth.cloud: auth for auth in (OCI_AUTH, OUTSCALE_AUTH, ALICLOUD_AUTH)}
+# The neutral options; everything else (state, image_id, wait...) comes from the base class.
+NEUTRAL_OPTIONS = ("cloud", "name", "description", "source", "tags", "region", "cloud_options")
+
+
+def _auth_block(cloud):
+    return dict(type="dict", options=copy.deepcopy(CLOUD_AUTHS[cloud].argument_spec))
+
+
+CONNECTION = CloudAuth(
+    cloud=None,
+    argument_spec=dict(
+        endpoint=dict(type="str"),
+        **{f"{cloud}_auth": _auth_block(cloud) for cloud in CLOUD_AUTHS},
+    ),
+    settings={},
+)
+
+ARGUMENT_SPEC = dict(
+    cloud=dict(type="str", required=True, choices=list(CLOUD_AUTHS)),
+    name=dict(type="str"),
+    description=dict(type="str"),
+    source=dict(
+        type="dict",
+        options={
+            "instance": dict(type="dict", options=dict(id=dict(type="str", required=True))),
+            "snapshot": dict(type="dict", options=dict(id=dict(type="str", required=True))),
+            "import": dict(
+                type="dict",
+                options=dict(
+                    url=dict(type="str"),
+                    namespace=dict(type="str"),
+                    bucket=dict(type="str"),
+                    object=dict(type="str"),
+                    format=dict(type="str"),
+                ),
+            ),
+            "copy": dict(
+                type="dict",
+                options=dict(
+                    image_id=dict(type="str", required=True), region=dict(type="str", required=True)
+                ),
+            ),
+        },
+    ),
+    tags=dict(type="dict"),
+    region=dict(type="str"),
+    cloud_options=dict(type="dict", default={}),
+)
+
+
+class NeutralImageModule(ImageModule):
+    """:class:`ImageModule` for the cloud named by the ``cloud`` option, with neutral option names."""
+
+    def __init__(self, **kwargs):
+        self._mapped = None
+        super().__init__(CONNECTION, ARGUMENT_SPEC, **kwargs)
+
+    def chosen_cloud(self):
+        return self.params["cloud"]
+
+    # ---------------------------------------------------------------------------- inputs
+    def spec_input(self):
+        """The neutral fields the user set (``wait``/``wait_timeout`` are the base's options)."""
+        data = {}
+        for option in NEUTRAL_OPTIONS:
+            value = self.params.get(option)
+            if value is not None:
+                data[option] = _without_none(value)
+        return data
+
+    def _cloud_spec(self, create):
+        try:
+            image, spec = neutral.cloud_spec(self.spec_input(), create=create)
+        except SpecError as exc:
+            self.fail_spec(exc)
+        self._mapped = neutral.to_cloud(image)
+        return spec
+
+    def desired(self):
+        return self._cloud_spec(create=True)
+
+    def key_spec(self):
+        return self._cloud_spec(create=False)
+
+    def _options_spec(self):
+        """With an ``image_id`` the spec only carries delete options; what is missing is no error."""
+        try:
+            image, spec = neutral.cloud_spec(self.spec_input(), create=False)
+        except SpecError:
+            return None
+        self._mapped = neutral.to_cloud(image)
+        return spec
+
+    def _option_name(self, field):
+        """The neutral path of a cloud spec field (errors from the core already use neutral paths)."""
+        return self._mapped.neutral_path(field) if self._mapped is not None else field
+
+    def fail_spec(self, exc):
+        problems = [{"option": field, "rule": rule} for field, rule in exc.errors]
+        text = "; ".join(f"{p['option']}: {p['rule']}" for p in problems)
+        self.fail_json(msg=f"invalid options: {text}", errors=problems, changed=False)
+
+    def auth_settings(self):
+        """The chosen cloud's auth block, then the shared ``endpoint``, then the neutral region."""
+        auth = CLOUD_AUTHS[self.cloud]
+        block = self.params.get(f"{self.cloud}_auth") or {}
+        settings = {setting: block.get(option) for option, setting in auth.settings.items()}
+        if self.params.get("endpoint") is not None:
+            settings["endpoint"] = self.params["endpoint"]
+        if self.params.get("region") is not None:
+            settings["region"] = self.params["region"]
+        return settings
+
+    # ---------------------------------------------------------------------------- outputs
+    def image_result(self, image):
+        return neutral.view(image) if image is not None else {}
+
+    def _run(self):
+        result = super()._run()
+        diff = result.get("diff") or {}
+        result["diff"] = {side: self._neutral_keys(values) for side, values in diff.items()}
+        return result
+
+    def _neutral_keys(self, values):
+        return {self._option_name(key): value for key, value in (values or {}).items()}
+
+
+def _without_none(value):
+    """Ansible fills unset suboptions with None; in a spec, unset means "no opinion"."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    return value

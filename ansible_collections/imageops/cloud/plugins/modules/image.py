@@ -1,0 +1,603 @@
+#!/usr/bin/python
+# Copyright: imageops contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: image
+short_description: One machine image on any cloud (OCI, OUTSCALE, Alibaba Cloud) from neutral options
+version_added: 0.1.0
+description:
+  - Creates, updates and deletes a custom machine image on the cloud named by I(cloud), from the
+    options every cloud has in common - I(name), I(description), I(source) (exactly one of an
+    instance, a snapshot, an import from object storage or a copy from another region), I(tags) and
+    I(region). The same task, looped over the three clouds, manages the "same" image on each.
+  - Options only one cloud has (an OCI compartment, an ECS platform, OUTSCALE launch permissions)
+    go in I(cloud_options), under the names of that cloud's own module (M(imageops.cloud.oci_image),
+    M(imageops.cloud.outscale_image), M(imageops.cloud.alicloud_image)), and that cloud's rules
+    check them.
+  - The neutral options are translated to the cloud's module options and then handled exactly as
+    that module handles them - the same idempotency (the image is found again by I(image_id), else
+    by its name), the same in-place updates and replacements, the same single read when nothing
+    changes, the same retry tokens.
+  - Every option is checked before any API call, every problem reported at once under the name
+    written in the task (C(source.import.url), C(cloud_options.launch_mode)); a source a cloud
+    cannot build from (an OCI image from a snapshot) is refused the same way.
+author:
+  - imageops contributors (@imageops)
+requirements:
+  - python >= 3.11
+  - imageops (the provider core; C(pip install -r requirements.txt) from this collection)
+notes:
+  - Credentials load as each cloud's own module loads them. Give them in the block of the cloud
+    (I(oci_auth), I(outscale_auth), I(alicloud_auth)), or leave them to the environment and the
+    cloud's CLI configuration file.
+  - The module is in the C(all) action group only (C(group/imageops.cloud.all)), whose defaults
+    should set options every module has (I(endpoint)); the per-cloud groups set per-cloud option
+    names this module does not take.
+extends_documentation_fragment:
+  - imageops.cloud.wait
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.ACTIONGROUPS
+attributes:
+  check_mode:
+    support: full
+    details: The same single read as a real run; C(changed) is exactly what a real run would do.
+  diff_mode:
+    support: full
+    details: The diff names the neutral options (C(name), C(tags), C(cloud_options.launch_mode)).
+  platform:
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - imageops.cloud.all
+options:
+  cloud:
+    description:
+      - The cloud the image is in.
+    type: str
+    required: true
+    choices: [oci, outscale, alicloud]
+    version_added: 0.1.0
+  state:
+    description:
+      - C(present) makes the image if it does not exist and updates it if it differs.
+      - C(absent) deletes the image found by I(image_id), or by I(name).
+    type: str
+    choices: [present, absent]
+    default: present
+    version_added: 0.1.0
+  image_id:
+    description:
+      - Id of an existing image to manage. Without it, the image is found by I(name) (OCI - in
+        the compartment; OUTSCALE - in the account; Alibaba Cloud - in the region) and made when
+        there is none.
+    type: str
+    version_added: 0.1.0
+  name:
+    description:
+      - The image's name - OCI C(display_name), OUTSCALE and Alibaba Cloud C(image_name); each
+        cloud's naming rules apply.
+      - Changes in place on OCI and Alibaba Cloud; on OUTSCALE a new name needs a new image (see
+        I(allow_replace)).
+    type: str
+    version_added: 0.1.0
+  description:
+    description:
+      - A description (OUTSCALE and Alibaba Cloud C(description)), changed in place.
+      - OCI images have no description; with I(cloud=oci) it is refused.
+    type: str
+    version_added: 0.1.0
+  source:
+    description:
+      - Where the image comes from, exactly one of I(instance), I(snapshot), I(import), I(copy).
+        Required to create an image. A different source needs a new image.
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      instance:
+        description:
+          - Build the image from an instance (OCI C(instance_id), OUTSCALE C(vm_id), Alibaba Cloud
+            C(instance_id)).
+        type: dict
+        suboptions:
+          id:
+            description: The instance's id.
+            type: str
+            required: true
+      snapshot:
+        description:
+          - Build the image from a snapshot of a system disk - OUTSCALE C(block_device_mappings)
+            with this snapshot as C(/dev/sda1), Alibaba Cloud C(snapshot_id). OCI has none.
+        type: dict
+        suboptions:
+          id:
+            description: The snapshot's id.
+            type: str
+            required: true
+      import:
+        description:
+          - Import the image from object storage - OCI C(image_source_details) (I(url), or
+            I(namespace), I(bucket) and I(object)), OUTSCALE C(file_location) (I(url) of the
+            manifest), Alibaba Cloud C(import_from) (I(bucket) and I(object) in OSS).
+        type: dict
+        suboptions:
+          url:
+            description: URL of the image file (OCI) or pre-signed URL of the manifest (OUTSCALE).
+            type: str
+          namespace:
+            description: Object Storage namespace (OCI).
+            type: str
+          bucket:
+            description: Bucket of the image file (OCI, Alibaba Cloud).
+            type: str
+          object:
+            description: Object name of the image file (OCI, Alibaba Cloud).
+            type: str
+          format:
+            description:
+              - Format of the image file - OCI C(QCOW2) or C(VMDK); Alibaba Cloud C(RAW), C(VHD),
+                C(QCOW2) or C(VMDK). OUTSCALE reads it from the manifest.
+            type: str
+      copy:
+        description:
+          - Copy an image from another region into I(region) - OUTSCALE C(source_image_id) and
+            C(source_region_name), Alibaba Cloud C(copy_from); OCI where its module has C(copy_from).
+        type: dict
+        suboptions:
+          image_id:
+            description: Id of the image to copy.
+            type: str
+            required: true
+          region:
+            description: The region of the image to copy.
+            type: str
+            required: true
+  tags:
+    description:
+      - Tags as a map - OCI C(freeform_tags), OUTSCALE C(tags) (as key/value blocks), Alibaba Cloud
+        C(tags). Changed in place; see I(purge_tags).
+    type: dict
+    version_added: 0.1.0
+  purge_tags:
+    description:
+      - With C(true), I(tags) is the complete set of tags, and other tags are removed.
+      - With C(false), the given tags are added or changed, and other tags are kept.
+    type: bool
+    default: true
+    version_added: 0.1.0
+  region:
+    description:
+      - The region the image is in (for I(source.copy), the destination).
+      - Overrides the region of the cloud's auth block and configuration; not given, the
+        connection's region.
+    type: str
+    version_added: 0.1.0
+  cloud_options:
+    description:
+      - Options of the cloud's own module that have no neutral name, under that module's names,
+        for example C(compartment_id) (required for OCI) and C(launch_mode) for OCI, C(no_reboot)
+        or C(permissions_to_launch) for OUTSCALE, C(platform) or C(resource_group_id) for Alibaba
+        Cloud.
+      - Checked by the cloud's module rules; an option a neutral option already sets is refused.
+      - A block a neutral option fills is completed key by key (an OCI C(image_source_details)
+        with C(operating_system) beside I(source.import)).
+    type: dict
+    default: {}
+    version_added: 0.1.0
+  allow_replace:
+    description:
+      - What to do when an option that cannot change on an existing image differs from the image
+        found (the source, most cloud options, a new I(name) on OUTSCALE), or when the image is
+        in a failed state.
+      - With C(false) (the default) the task fails and names the options; nothing is changed.
+      - With C(true) the image is B(deleted) and made again with the new values; it gets a new id.
+    type: bool
+    default: false
+    version_added: 0.1.0
+  endpoint:
+    description:
+      - Base URL of the cloud's API, to reach a non-default endpoint such as the imageops emulator.
+      - Overrides the I(endpoint) of the cloud's auth block. Not given, the cloud's own variable
+        (C(IMAGEOPS_OCI_ENDPOINT), C(IMAGEOPS_OUTSCALE_ENDPOINT), C(IMAGEOPS_ALICLOUD_ENDPOINT))
+        or its regional endpoint.
+    type: str
+    version_added: 0.1.0
+  oci_auth:
+    description:
+      - How to reach Oracle Cloud Infrastructure when I(cloud=oci), with the options and environment
+        fallbacks of the C(imageops.cloud.oci_image) module. Read only when I(cloud=oci).
+      - Not given, credentials load as the Oracle Cloud Infrastructure CLI loads them, from the
+        environment, then the config file.
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      config_file_location:
+        description:
+          - Path to the OCI configuration file (the one the OCI CLI uses).
+          - If not set, the first of the C(IMAGEOPS_OCI_CONFIG_FILE) (written by the imageops emulator),
+            C(OCI_CONFIG_FILE) and C(OCI_CLI_CONFIG_FILE) environment variables is used, else
+            C(~/.oci/config).
+        type: str
+        version_added: 0.1.0
+      config_profile_name:
+        description:
+          - The profile to load from the configuration file.
+          - If not set, the C(OCI_CONFIG_PROFILE) or C(OCI_CLI_PROFILE) environment variable is used,
+            else C(DEFAULT). A profile inherits every key it does not set from C(DEFAULT).
+        type: str
+        version_added: 0.1.0
+      region:
+        description:
+          - The OCI region to use, for example C(us-ashburn-1).
+          - Overrides the region of the configuration file profile.
+        type: str
+        version_added: 0.1.0
+      tenancy:
+        description:
+          - OCID of the tenancy. Overrides the profile's C(tenancy).
+        type: str
+        version_added: 0.1.0
+      api_user:
+        description:
+          - OCID of the user calling the API. Overrides the profile's C(user).
+        type: str
+        version_added: 0.1.0
+      api_user_fingerprint:
+        description:
+          - Fingerprint of the API signing key of I(api_user). Overrides the profile's C(fingerprint).
+        type: str
+        version_added: 0.1.0
+      api_user_key_file:
+        description:
+          - Path to the PEM private key that signs the requests. Overrides the profile's C(key_file).
+        type: path
+        version_added: 0.1.0
+      api_user_key_pass_phrase:
+        description:
+          - Passphrase of the encrypted private key in I(api_user_key_file).
+          - Overrides the profile's C(pass_phrase). Never logged.
+        type: str
+        version_added: 0.1.0
+      endpoint:
+        description:
+          - Base URL of the Core Services API, to reach a non-default endpoint such as the imageops
+            emulator (for example C(http://127.0.0.1:8080)).
+          - If not set, the C(IMAGEOPS_OCI_ENDPOINT) environment variable is used, then the regional
+            endpoint C(https://iaas.<region>.oraclecloud.com).
+        type: str
+        version_added: 0.1.0
+  outscale_auth:
+    description:
+      - How to reach OUTSCALE when I(cloud=outscale), with the options and environment
+        fallbacks of the C(imageops.cloud.outscale_image) module. Read only when I(cloud=outscale).
+      - Not given, credentials load as the OUTSCALE CLI loads them, from the
+        environment, then the config file.
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      access_key:
+        description:
+          - The access key ID of the OUTSCALE account (or EIM user) calling the API.
+          - If not set, C(OSC_ACCESS_KEY), then the profile's C(access_key).
+        type: str
+        aliases: [access_key_id]
+        version_added: 0.1.0
+      secret_key:
+        description:
+          - The secret key of I(access_key). Never logged.
+          - If not set, C(OSC_SECRET_KEY), then the profile's C(secret_key).
+        type: str
+        aliases: [secret_access_key]
+        version_added: 0.1.0
+      region:
+        description:
+          - The OUTSCALE Region, for example C(eu-west-2).
+          - If not set, the C(OSC_REGION) environment variable, then the profile's C(region).
+          - The OMI lives in this Region; OMI names are unique per account and Region.
+        type: str
+        version_added: 0.1.0
+      profile:
+        description:
+          - The profile to load from the configuration file.
+          - If not set, the C(OSC_PROFILE) environment variable, else C(default).
+        type: str
+        version_added: 0.1.0
+      endpoint:
+        description:
+          - Base URL of the OUTSCALE API, to reach a non-default endpoint such as the imageops emulator
+            (for example C(http://127.0.0.1:8081)); requests go to C(<endpoint>/api/v1/<Action>).
+          - If not set, the C(OSC_ENDPOINT_API) environment variable, then C(IMAGEOPS_OUTSCALE_ENDPOINT),
+            then the profile's C(endpoints.api), else C(https://api.<region>.outscale.com/api/v1).
+        type: str
+        version_added: 0.1.0
+      config_file:
+        description:
+          - Path to the OUTSCALE CLI configuration file (JSON, one object per profile).
+          - If not set, the C(OSC_CONFIG_FILE) environment variable, else C(~/.osc/config.json).
+        type: path
+        version_added: 0.1.0
+  alicloud_auth:
+    description:
+      - How to reach Alibaba Cloud when I(cloud=alicloud), with the options and environment
+        fallbacks of the C(imageops.cloud.alicloud_image) module. Read only when I(cloud=alicloud).
+      - Not given, credentials load as the Alibaba Cloud CLI loads them, from the
+        environment, then the config file.
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      alicloud_access_key:
+        description:
+          - The Alibaba Cloud AccessKey ID.
+          - If not set, the first of the C(ALIBABA_CLOUD_ACCESS_KEY_ID), C(ALICLOUD_ACCESS_KEY) and
+            C(ALICLOUD_ACCESS_KEY_ID) environment variables is used, else the profile's.
+        type: str
+        aliases: [access_key, alicloud_access_key_id]
+        version_added: 0.1.0
+      alicloud_secret_key:
+        description:
+          - The Alibaba Cloud AccessKey secret. Never logged.
+          - If not set, the first of the C(ALIBABA_CLOUD_ACCESS_KEY_SECRET), C(ALICLOUD_SECRET_KEY) and
+            C(ALICLOUD_SECRET_ACCESS_KEY) environment variables is used, else the profile's.
+        type: str
+        aliases: [secret_key, alicloud_access_key_secret]
+        version_added: 0.1.0
+      alicloud_security_token:
+        description:
+          - The STS security token that goes with a temporary AccessKey. Never logged.
+          - If not set, the C(ALIBABA_CLOUD_SECURITY_TOKEN) or C(ALICLOUD_SECURITY_TOKEN) environment
+            variable is used, else the profile's (C(StsToken) mode).
+        type: str
+        aliases: [security_token]
+        version_added: 0.1.0
+      alicloud_region:
+        description:
+          - The region the image is in (for I(copy_from), the destination), for example C(cn-hangzhou).
+          - If not set, the first of the C(ALIBABA_CLOUD_REGION_ID), C(ALICLOUD_REGION) and
+            C(ALICLOUD_REGION_ID) environment variables is used, else the profile's C(region_id).
+        type: str
+        aliases: [region, region_id]
+        version_added: 0.1.0
+      profile:
+        description:
+          - The profile of the Alibaba Cloud CLI configuration file to load.
+          - If not set, the C(ALIBABA_CLOUD_PROFILE) or C(ALICLOUD_PROFILE) environment variable is
+            used, else the file's C(current) profile.
+        type: str
+        version_added: 0.1.0
+      config_file:
+        description:
+          - Path to the Alibaba Cloud CLI configuration file.
+          - If not set, the C(ALIBABA_CLOUD_CONFIG_FILE) or C(ALICLOUD_SHARED_CREDENTIALS_FILE)
+            environment variable is used, else C(~/.aliyun/config.json).
+        type: path
+        aliases: [shared_credentials_file]
+        version_added: 0.1.0
+      endpoint:
+        description:
+          - Base URL of the ECS API, to reach a non-default endpoint such as the imageops emulator
+            (for example C(http://127.0.0.1:8080)).
+          - If not set, the C(IMAGEOPS_ALICLOUD_ENDPOINT) environment variable is used, then the
+            regional endpoint C(https://ecs.<region>.aliyuncs.com).
+        type: str
+        version_added: 0.1.0
+seealso:
+  - module: imageops.cloud.oci_image
+  - module: imageops.cloud.outscale_image
+  - module: imageops.cloud.alicloud_image
+"""
+
+EXAMPLES = r"""
+# The ids are variables holding your own (oci_compartment_id, oci_instance_id, outscale_vm_id,
+# alicloud_instance_id, alicloud_snapshot_id, oci_image_url, manifest_url).
+- name: The same golden image on all three clouds
+  imageops.cloud.image:
+    cloud: "{{ item.cloud }}"
+    name: golden-web
+    source:
+      instance:
+        id: "{{ item.instance_id }}"
+    tags:
+      role: web
+      release: "2024.06"
+    cloud_options: "{{ item.cloud_options }}"
+  loop:
+    - cloud: oci
+      instance_id: "{{ oci_instance_id }}"
+      cloud_options:
+        compartment_id: "{{ oci_compartment_id }}"
+    - cloud: outscale
+      instance_id: "{{ outscale_vm_id }}"
+      cloud_options:
+        no_reboot: true
+    - cloud: alicloud
+      instance_id: "{{ alicloud_instance_id }}"
+      cloud_options: {}
+  register: golden
+
+- name: An Alibaba Cloud image from a system disk snapshot
+  imageops.cloud.image:
+    cloud: alicloud
+    name: from-snapshot
+    description: built from the system disk
+    source:
+      snapshot:
+        id: "{{ alicloud_snapshot_id }}"
+    cloud_options:
+      platform: Ubuntu
+
+- name: Import an image file into OCI
+  imageops.cloud.image:
+    cloud: oci
+    name: imported
+    source:
+      import:
+        url: "{{ oci_image_url }}"
+        format: QCOW2
+    cloud_options:
+      compartment_id: "{{ oci_compartment_id }}"
+      launch_mode: PARAVIRTUALIZED
+      image_source_details:
+        operating_system: Oracle Linux
+
+- name: Register an OUTSCALE image from a manifest, credentials from a profile of ~/.osc/config.json
+  imageops.cloud.image:
+    cloud: outscale
+    name: registered
+    source:
+      import:
+        url: "{{ manifest_url }}"
+    outscale_auth:
+      profile: default
+
+- name: Copy the Alibaba Cloud golden image to another region
+  imageops.cloud.image:
+    cloud: alicloud
+    name: golden-web
+    region: cn-shanghai
+    source:
+      copy:
+        image_id: "{{ golden.results[2].image.id }}"
+        region: cn-hangzhou
+
+- name: Add a tag to the OCI image and keep its others (check mode shows what would change)
+  imageops.cloud.image:
+    cloud: oci
+    name: golden-web
+    source:
+      instance:
+        id: "{{ oci_instance_id }}"
+    tags:
+      reviewed: "yes"
+    purge_tags: false
+    cloud_options:
+      compartment_id: "{{ oci_compartment_id }}"
+  check_mode: true
+
+- name: Delete the OUTSCALE image
+  imageops.cloud.image:
+    cloud: outscale
+    name: registered
+    state: absent
+"""
+
+RETURN = r"""
+changed:
+  description: Whether a write call was made (or, in check mode, would be).
+  returned: always
+  type: bool
+  sample: true
+action:
+  description:
+    - What the module did (or, in check mode, would do)
+    - C(noop), C(create), C(update), C(replace) or C(delete).
+  returned: success
+  type: str
+  sample: update
+diff:
+  description:
+    - The managed options before and after, as shown in diff mode (C(--diff)), under their neutral
+      names (C(name), C(tags), C(source.instance.id)); options of the cloud's own under
+      C(cloud_options.<name>).
+    - For a create, C(before) is empty; for a delete, C(after) is empty.
+  returned: success
+  type: dict
+  contains:
+    before:
+      description: The managed options as observed before the run.
+      type: dict
+      returned: success
+      sample: {"name": "golden-web", "tags": {"role": "web"}}
+    after:
+      description: The managed options as they are (or would be) after the run.
+      type: dict
+      returned: success
+      sample: {"name": "golden-web", "tags": {"role": "web", "reviewed": "yes"}}
+  sample: {"before": {"tags": {"role": "web"}}, "after": {"tags": {"role": "web", "reviewed": "yes"}}}
+image_id:
+  description: Id of the image that did not reach its final state in time (only on a wait timeout).
+  returned: when the wait timed out
+  type: str
+  sample: m-bp1g7004ksh0oeuco3xp
+last_state:
+  description: The state the image was last seen in, in the cloud's words (only on a wait timeout).
+  returned: when the wait timed out
+  type: str
+  sample: Creating
+errors:
+  description: Each invalid option with the rule it breaks, under the name written in the task.
+  returned: when options are invalid
+  type: list
+  elements: dict
+  sample: [{"option": "source.snapshot", "rule": "oci cannot build an image from a snapshot"}]
+image:
+  description:
+    - The image in the same shape on every cloud, with the cloud's own attributes in I(attributes).
+    - With I(state=absent), the image as it was before it was deleted (empty when there was none).
+    - In check mode, the image as found (empty when it would be created).
+  returned: success
+  type: dict
+  contains:
+    cloud:
+      description: The cloud the image is in.
+      returned: success
+      type: str
+      sample: alicloud
+    id:
+      description: The image's id (OCI OCID, OUTSCALE C(ami-...), Alibaba Cloud C(m-...)).
+      returned: success
+      type: str
+      sample: m-bp1g7004ksh0oeuco3xp
+    name:
+      description: The image's name.
+      returned: success
+      type: str
+      sample: golden-web
+    state:
+      description: The state in the same words on every cloud - C(pending), C(available), C(failed).
+      returned: success
+      type: str
+      sample: available
+    raw_state:
+      description: The state in the cloud's words (OCI C(AVAILABLE), OUTSCALE C(available), ECS C(Available)).
+      returned: success
+      type: str
+      sample: Available
+    region:
+      description: The region the image is in.
+      returned: success
+      type: str
+      sample: cn-hangzhou
+    tags:
+      description: The image's tags as a map (OUTSCALE's key/value blocks as a map too).
+      returned: success
+      type: dict
+      sample: {"role": "web"}
+    attributes:
+      description:
+        - Every attribute the cloud's own module returns in its I(image), under that module's
+          names (OCI C(compartment_id), C(launch_mode)...; OUTSCALE C(image_name),
+          C(block_device_mappings)...; Alibaba Cloud C(image_name), C(platform)...).
+      returned: success
+      type: dict
+      sample: {"image_name": "golden-web", "platform": "Others Linux", "status": "Available"}
+"""
+
+from ansible_collections.imageops.cloud.plugins.module_utils.neutral_image import (  # noqa: E402
+    NeutralImageModule,
+)
+
+
+def main():
+    module = NeutralImageModule(
+        required_if=[
+            ("state", "present", ("image_id", "name"), True),
+            ("state", "absent", ("image_id", "name"), True),
+        ],
+    )
+    module.run()
+
+
+if __name__ == "__main__":
+    main()
