@@ -37,6 +37,9 @@ __all__ = [
 
 log = get_logger("imageops.oci.driver")
 
+#: The largest ListImages page (``limit`` maximum): listing N images is ceil(N / 1000) calls.
+MAX_PAGE = 1000
+
 _STATES: dict[str, ImageState] = {
     "PROVISIONING": ImageState.PENDING,
     "IMPORTING": ImageState.PENDING,
@@ -256,7 +259,7 @@ class OciDriver(PollingDriver):
         return [
             item
             for item in self.api.iter_images(
-                compartment_id, display_name=display_name, lifecycle_state=lifecycle_state
+                compartment_id, display_name=display_name, lifecycle_state=lifecycle_state, limit=MAX_PAGE
             )
             if (lifecycle_state is not None or item.get("lifecycleState") != "DELETED")
             and (display_name is None or item.get("displayName") == display_name)

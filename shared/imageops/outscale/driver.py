@@ -64,6 +64,8 @@ _CREATE = {
     "product_codes": "ProductCodes",
 }
 CREATE_ATTEMPTS = 5
+#: The largest ReadImages page (``ResultsPerPage`` 1 to 1000): listing N OMIs is ceil(N / 1000) calls.
+MAX_PAGE = 1000
 NAME_ERROR_CODE = "9015"
 
 
@@ -234,7 +236,8 @@ class OutscaleDriver(PollingDriver):
         filters: dict[str, Any] = {"ImageNames": [name]}
         if self._account_id is not None:
             filters["AccountIds"] = [self._account_id]
-        return [i for i in self._own(self.api.read_images(filters)) if i.get("ImageName") == name]
+        items = self.api.read_images(filters, per_page=MAX_PAGE)
+        return [i for i in self._own(items) if i.get("ImageName") == name]
 
     def find(self, spec: ImageSpec) -> Image | None:
         spec = self._spec(spec)
@@ -253,7 +256,7 @@ class OutscaleDriver(PollingDriver):
             filters["ImageNames"] = [spec.image_name]
         if states:
             filters["States"] = list(states)
-        return [self._image(i) for i in self.api.read_images(filters)]
+        return [self._image(i) for i in self.api.read_images(filters, per_page=MAX_PAGE)]
 
     def create(self, spec: ImageSpec) -> Image:
         spec = self._spec(spec)
