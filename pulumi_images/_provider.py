@@ -56,6 +56,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
+from pydantic import BaseModel
 
 import imageops.reconcile as reconcile
 from imageops import registry
@@ -65,6 +66,7 @@ from imageops.redact import redact, register_secret
 from imageops.spec import ImageSpec, Update
 
 PROVIDER_KEY = "__provider"
+IMPORTED = "imported"  # output: read into the state by import, create-only sources unknown
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN, the wire sentinel
 CONFIG_NAMESPACE = "imageops"
 WAIT_TIMEOUT = "wait_timeout"
@@ -98,6 +100,9 @@ class Connection:
     """The output holding the cloud's own lifecycle word."""
     name_outputs: tuple[str, ...] = ("display_name",)
     """The outputs holding the image's name, first found wins."""
+    config_aliases: Mapping[str, str] = field(default_factory=dict)
+    """Further stack config keys for a driver setting (key -> setting), read when the main key is
+    unset: the names the project's issue tracker promised (``ociConfigProfile``) keep working."""
 
 
 CONNECTIONS: dict[str, Connection] = {
@@ -114,6 +119,7 @@ CONNECTIONS: dict[str, Connection] = {
             "key_file": "ociKeyFile",
         },
         secret_config={"key_content": "ociKeyContent", "pass_phrase": "ociPassPhrase"},
+        config_aliases={"ociConfigProfile": "profile"},
         replace=("region",),
         input_only=("instance_id", "image_source_details", "should_include_data_volumes"),
     ),
@@ -244,6 +250,10 @@ class ImageProvider(ResourceProvider):
                 values[setting] = _plain(value)
                 if setting in conn.secret_config:
                     register_secret(str(values[setting]))
+        for key, setting in conn.config_aliases.items():
+            value = req.config.get(f"{CONFIG_NAMESPACE}:{key}")
+            if setting not in values and value not in (None, ""):
+                values[setting] = _plain(value)
         _STACK_CONFIG[id(self)] = values
 
     def _settings(self, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -271,7 +281,8 @@ class ImageProvider(ResourceProvider):
     def _spec_input(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The spec's part of a property bag: no connection inputs, no ``__provider``, no nulls."""
         fields = self.spec_type.model_fields
-        skip = {PROVIDER_KEY, *CALL_SETTINGS, *(n for n in self.connection.inputs if n not in fields)}
+        connection_only = (n for n in self.connection.inputs if n not in fields)
+        skip = {PROVIDER_KEY, IMPORTED, *CALL_SETTINGS, *connection_only}
         return {k: _plain(v) for k, v in props.items() if k not in skip and v is not None}
 
     def _spec_fields_of(self, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -289,8 +300,11 @@ class ImageProvider(ResourceProvider):
         Only the ``input_only`` fields are kept: every other output is overlaid by what the cloud
         reports (a description ``""``, default launch permissions...), which is not what was given,
         and the plan compares those fields with the cloud anyway. Kept, they would read as "set
-        before, unset now" and make a change on every ``up``.
+        before, unset now" and make a change on every ``up``. An imported image has none: nothing
+        was given for it.
         """
+        if _plain(olds.get(IMPORTED)):
+            return None
         spec = self._previous_outputs(olds)
         if spec is None:
             return None
@@ -346,6 +360,8 @@ class ImageProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures: list[CheckFailure] = []
         unknown = {k for k, v in news.items() if is_unknown(v)}
+        # Inputs read by `pulumi import`: the cloud never reports the source an image was made from.
+        imported = news.get(IMPORTED) is True
         data = {k: v for k, v in self._spec_input(news).items() if k not in unknown}
         try:
             self.spec_type.parse(data)
@@ -353,7 +369,7 @@ class ImageProvider(ResourceProvider):
             for name, rule in exc.errors:
                 if name.split(".")[0] in unknown:
                     continue  # decided at apply time, once the value is known
-                if "is required" in rule and unknown & set(self.spec_type.model_fields):
+                if "is required" in rule and (imported or unknown & set(self.spec_type.model_fields)):
                     continue  # a required-one-of rule may be met by a value not yet known
                 failures.append(CheckFailure(name, redact(rule)))
         except Exception as exc:  # never raise from check: the engine wants failures
@@ -428,6 +444,7 @@ class ImageProvider(ResourceProvider):
                 known[name] = olds[name]
         desired = spec_cls.parse(self._spec_input(known))
         observed = self._image_from_outputs(id_, olds)
+        imported = bool(_plain(olds.get(IMPORTED)))
         previous = self._previous(olds)
         planned = self._without_computed(desired)
         the_plan = reconcile.plan(planned, observed, previous=previous, purge_tags=True)
@@ -442,6 +459,8 @@ class ImageProvider(ResourceProvider):
         for name in conn.input_only:
             if name in unknown:
                 continue
+            if imported and _plain(olds.get(name)) is None:
+                continue  # an imported image's source is not known: the program's is taken as given
             if _plain(olds.get(name)) != new_given.get(name):
                 (replaces if spec_cls.update_mode(name) is Update.REPLACE else changes).add(name)
 
@@ -555,9 +574,11 @@ class ImageProvider(ResourceProvider):
         get they are rebuilt from what the cloud reports.
 
         ``pulumi import`` and ``ResourceOptions(import_=...)`` send a Read with neither outputs nor
-        inputs, so the Python dynamic-provider server cannot find this provider (``__provider``) and
-        fails before any provider code runs: use ``Image.get`` for a read-only view, or declare the
-        resource with the image's ``compartment_id`` and ``display_name``, which adopts it on create.
+        inputs, hence no ``__provider``: the stock ``python -m pulumi.dynamic`` fails before any
+        provider code runs, ``python -m pulumi_images.dynamic`` supplies this provider for the cloud
+        of the resource type (see :mod:`pulumi_images.dynamic`). Such a read (and a get) marks the
+        outputs ``imported``: the cloud does not report an image's create-only source, so ``diff``
+        takes the program's as given instead of replacing the image.
         """
         with _guard("read"):
             driver = self._connect(props)
@@ -570,10 +591,13 @@ class ImageProvider(ResourceProvider):
             refresh = self._is_refresh(props)
             given = self._spec_fields_of(props) if refresh else self._observed_inputs(image)
             outs = self._outputs(props, given, image)
+            if not refresh or props.get(IMPORTED):
+                outs[IMPORTED] = True
             if refresh:
                 return ReadResult(image.id, outs)
             inputs = {k: v for k, v in props.items() if k != PROVIDER_KEY and v is not None}
             inputs.update(given)
+            inputs[IMPORTED] = True
             return ReadResult(image.id, outs, inputs)
 
     def _is_refresh(self, props: Mapping[str, Any]) -> bool:
@@ -582,17 +606,30 @@ class ImageProvider(ResourceProvider):
         return any(v is not None for k, v in props.items() if k not in settings)
 
     def _observed_inputs(self, image: Image) -> dict[str, Any]:
-        """The spec fields the cloud reports, as inputs for an image Pulumi did not create."""
+        """The spec fields the cloud reports, as inputs for an image Pulumi did not create: blocks cut
+        to their arguments, and any field the spec refuses (a reported value no input could take,
+        such as an OUTSCALE manifest path) left out. A missing source stays missing."""
         result: dict[str, Any] = {}
         for name, info in self.spec_type.model_fields.items():
             value = image.attributes.get(name)
             if value in (None, {}, []):
                 continue
-            nested = info.annotation
-            sub_fields = _nested_fields(nested)
+            sub_fields = _nested_fields(info.annotation)
             if sub_fields and isinstance(value, Mapping):
-                value = {k: v for k, v in value.items() if k in sub_fields and v is not None}
+                value = _cut(value, sub_fields)
+            elif sub_fields and isinstance(value, list):
+                value = [_cut(v, sub_fields) if isinstance(v, Mapping) else v for v in value]
             result[name] = value
+        for _ in range(len(result)):
+            try:
+                self.spec_type.parse(result)
+                break
+            except SpecError as exc:
+                bad = {f.split(".")[0] for f, rule in exc.errors if "is required" not in rule} & set(result)
+                if not bad:
+                    break
+                for name in bad:
+                    result.pop(name)
         return result
 
 
@@ -609,9 +646,14 @@ def covers(old: Any, new: Any) -> bool:
 
 
 def _nested_fields(annotation: Any) -> set[str]:
-    """Field names of the spec model inside ``annotation`` (``Model | None``), if any."""
-    candidates = [annotation, *getattr(annotation, "__args__", ())]
-    for candidate in candidates:
-        if isinstance(candidate, type) and issubclass(candidate, ImageSpec):
-            return set(candidate.model_fields)
+    """Field names of the spec model inside ``annotation`` (``Model | None``, ``list[Model] | None``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return set(annotation.model_fields)
+    for candidate in getattr(annotation, "__args__", ()):
+        if fields := _nested_fields(candidate):
+            return fields
     return set()
+
+
+def _cut(block: Mapping[str, Any], fields: set[str]) -> dict[str, Any]:
+    return {k: v for k, v in block.items() if k in fields and v is not None}

@@ -7,6 +7,8 @@ from typing import Any
 
 import pulumi
 
+from pulumi_images._provider import TIMEOUT_OPERATIONS
+
 
 def set_given(target: Any, values: Mapping[str, Any]) -> None:
     """``pulumi.set`` every argument that was given (the ``locals()`` of an ``__init__``)."""
@@ -23,12 +25,14 @@ def resource_props(
     output_names: Iterable[str],
     required: Iterable[str] = (),
     reading: bool = False,
+    opts: pulumi.ResourceOptions | None = None,
 ) -> dict[str, Any]:
     """The property bag of a resource from its ``*Args`` object and/or keyword arguments.
 
     Unknown keywords are a ``TypeError``, as in generated Pulumi SDKs; computed outputs are declared
     as ``None`` so the engine returns them. ``required`` is not enforced when ``reading`` an
-    existing resource by id.
+    existing resource by id. ``opts.custom_timeouts`` becomes the ``timeouts`` input when neither
+    ``timeouts`` nor ``wait_timeout`` is given (see :func:`timeouts_from_options`).
     """
     names = tuple(arg_names)
     unknown = set(kwargs) - set(names)
@@ -39,6 +43,10 @@ def resource_props(
         props.update({name: getattr(args, name) for name in names})
     props.update(kwargs)
     props = {k: v for k, v in props.items() if v is not None}
+    if "timeouts" in names and props.get("timeouts") is None and props.get("wait_timeout") is None:
+        block = timeouts_from_options(opts)
+        if block:
+            props["timeouts"] = block
     if not reading:
         for name in required:
             if name not in props:
@@ -46,6 +54,55 @@ def resource_props(
     for name in output_names:
         props.setdefault(name, None)
     return props
+
+
+def timeouts_from_options(opts: pulumi.ResourceOptions | None) -> dict[str, str]:
+    """``ResourceOptions(custom_timeouts=CustomTimeouts(create="30m", ...))`` as a ``timeouts`` block.
+
+    The engine sends ``CustomTimeouts`` in each Create/Update/Delete request, but the Python
+    dynamic-provider server (``python -m pulumi.dynamic``) never hands them to the provider; carried
+    as an input instead, they bound the provider's waits. Durations are Go's (``"30m"``, ``"1h30m"``).
+    """
+    custom = opts.custom_timeouts if opts is not None else None
+    if custom is None:
+        return {}
+    return {op: value for op in TIMEOUT_OPERATIONS if (value := getattr(custom, op, None))}
+
+
+@pulumi.input_type
+class TimeoutsArgs:
+    """Terraform's ``timeouts`` block: how long each operation may wait (Go durations, e.g. ``10m``).
+
+    Unset, it is taken from ``ResourceOptions(custom_timeouts=...)``; an entry left out falls back to
+    ``wait_timeout``, then to the cloud's default.
+    """
+
+    def __init__(
+        self,
+        *,
+        create: pulumi.Input[str] | None = None,
+        update: pulumi.Input[str] | None = None,
+        delete: pulumi.Input[str] | None = None,
+    ) -> None:
+        set_given(self, locals())
+
+    @property
+    @pulumi.getter
+    def create(self) -> pulumi.Input[str] | None:
+        """Bounds the waits of a create (or import, copy), e.g. ``"30m"``."""
+        return pulumi.get(self, "create")
+
+    @property
+    @pulumi.getter
+    def update(self) -> pulumi.Input[str] | None:
+        """Bounds the waits of an in-place update, e.g. ``"10m"``."""
+        return pulumi.get(self, "update")
+
+    @property
+    @pulumi.getter
+    def delete(self) -> pulumi.Input[str] | None:
+        """Bounds the wait for a deleted image to be gone, e.g. ``"10m"``."""
+        return pulumi.get(self, "delete")
 
 
 def read_options(id: pulumi.Input[str], opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:

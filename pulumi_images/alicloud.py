@@ -103,7 +103,7 @@ ARG_NAMES: tuple[str, ...] = (
 )
 
 #: Every output of :class:`Image`: the seed's attributes, then every argument as given.
-OUTPUT_NAMES: tuple[str, ...] = ("create_time", "status", *ARG_NAMES)
+OUTPUT_NAMES: tuple[str, ...] = ("create_time", "status", *ARG_NAMES, "imported")
 
 
 def _warn_name() -> None:
@@ -649,6 +649,9 @@ class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
     """The config file input, if set."""
     wait_timeout: pulumi.Output[float | None]
     """The wait timeout input, if set."""
+    imported: pulumi.Output[bool | None]
+    """True when the image was read into the state by import (``import_``, ``pulumi import``) rather
+    than created: its create-only sources (``instance_id``, ``snapshot_id``...) are unknown."""
 
     def __init__(
         self,
@@ -672,6 +675,7 @@ class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
             output_names=OUTPUT_NAMES,
             required=(),
             reading=bool(opts and opts.id),
+            opts=opts,
         )
         super().__init__(ImageProvider(CLOUD), resource_name, props, opts)
 

@@ -12,6 +12,10 @@ secret ever comes back.
 resource (check -> create; check -> diff -> update or replace; read; delete), with the engine's
 state kept in :class:`ResourceState`.
 
+``server=IMPORTING_SERVER`` starts ``python -m pulumi_images.dynamic`` instead (the stock server plus
+import by id, see :mod:`pulumi_images.dynamic`); ``server=[path]`` any plugin executable, e.g. the
+``pulumi-resource-pulumi-python`` script of ``pulumi_images/plugin/``.
+
 Used by ``tests/pulumi`` and by ``examples/pulumi/run_with_harness.py`` (``make demo`` without a
 ``pulumi`` CLI).
 """
@@ -23,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +43,8 @@ import pulumi_images
 from pulumi_images._provider import PROVIDER_KEY, ImageProvider
 
 __all__ = [
+    "IMPORTING_SERVER",
+    "STOCK_SERVER",
     "UNKNOWN",
     "CheckFailed",
     "Engine",
@@ -48,6 +55,10 @@ __all__ = [
 ]
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+STOCK_SERVER = (sys.executable, "-m", "pulumi.dynamic")
+"""The dynamic-provider server the pulumi CLI's ``pulumi-resource-pulumi-python`` starts."""
+IMPORTING_SERVER = (sys.executable, "-m", "pulumi_images.dynamic")
+"""The same server, able to serve a Read without ``__provider`` (``pulumi import``)."""
 
 
 def resource_type(cloud: str) -> str:
@@ -102,8 +113,10 @@ class ProviderHarness:
         config: dict[str, Any] | None = None,
         start_timeout: float = 30.0,
         call_timeout: float = 120.0,
+        server: Sequence[str] = STOCK_SERVER,
     ) -> None:
         self.cloud = cloud
+        self.server = tuple(server)
         self.env = dict(os.environ if env is None else env)
         self.config = dict(config or {})
         self.start_timeout = start_timeout
@@ -136,7 +149,7 @@ class ProviderHarness:
 
     def start(self) -> None:
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "pulumi.dynamic"],
+            list(self.server),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -259,6 +272,14 @@ class ProviderHarness:
         new_inputs = from_struct(response.inputs) if response.HasField("inputs") else None
         return response.id, from_struct(response.properties), new_inputs
 
+    def read_without_provider(
+        self, id_: str, urn: str
+    ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+        """The Read of ``pulumi import`` and ``import_``: the id alone, no outputs, no inputs."""
+        response = self._call("Read", provider_pb2.ReadRequest(id=id_, urn=urn))
+        new_inputs = from_struct(response.inputs) if response.HasField("inputs") else None
+        return response.id, from_struct(response.properties), new_inputs
+
     def update(
         self, id_: str, urn: str, olds: dict[str, Any], news: dict[str, Any], timeout: float = 0
     ) -> dict[str, Any]:
@@ -351,6 +372,37 @@ class Engine:
         if not got_id:
             return None
         return ResourceState(urn, got_id, new_inputs or {}, outs, ["read"])
+
+    def import_(
+        self, name: str, id_: str, inputs: dict[str, Any]
+    ) -> tuple[ResourceState, provider_pb2.DiffResponse]:
+        """``Image(name, ..., opts=ResourceOptions(import_=id_))``: Read (id only), then Check of the
+        program's inputs against the read inputs, then Diff against the read outputs. The engine
+        fails the import unless the diff is DIFF_NONE; the caller asserts it."""
+        h = self.harness
+        urn = self.urn(name)
+        got_id, outs, read_inputs = h.read_without_provider(id_, urn)
+        if not got_id:
+            raise ProviderCallError("Read", grpc.StatusCode.NOT_FOUND, f"resource '{id_}' does not exist")
+        provider_free = {k: v for k, v in (read_inputs or {}).items() if k != PROVIDER_KEY}
+        checked, failures = h.check(urn, provider_free, inputs)
+        if failures:
+            raise CheckFailed(failures)
+        diff = h.diff(got_id, urn, outs, checked)
+        return ResourceState(urn, got_id, checked, outs, ["import"]), diff
+
+    def pulumi_import(self, name: str, id_: str) -> ResourceState:
+        """``pulumi import <type> <name> <id>``: Read (id only), then Check of the read inputs."""
+        h = self.harness
+        urn = self.urn(name)
+        got_id, outs, read_inputs = h.read_without_provider(id_, urn)
+        if not got_id or read_inputs is None:
+            raise ProviderCallError("Read", grpc.StatusCode.NOT_FOUND, f"resource '{id_}' does not exist")
+        provider_free = {k: v for k, v in read_inputs.items() if k != PROVIDER_KEY}
+        checked, failures = h.check(urn, provider_free, provider_free)
+        if failures:
+            raise CheckFailed(failures)
+        return ResourceState(urn, got_id, checked, outs, ["import"])
 
     def destroy(self, state: ResourceState) -> None:
         self.harness.delete(state.id, state.urn, state.outputs)

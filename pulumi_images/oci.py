@@ -31,7 +31,7 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_images._provider import ImageProvider
-from pulumi_images._resource import given, read_options, resource_props, set_given
+from pulumi_images._resource import TimeoutsArgs, given, read_options, resource_props, set_given
 
 __all__ = [
     "Image",
@@ -40,7 +40,11 @@ __all__ = [
     "ImageImageSourceDetailsArgs",
     "ImageLaunchOptions",
     "ImageLaunchOptionsArgs",
+    "ImageTimeoutsArgs",
 ]
+
+ImageTimeoutsArgs = TimeoutsArgs
+"""The ``timeouts`` block (``create``/``update``/``delete`` durations); see :class:`TimeoutsArgs`."""
 
 CLOUD = "oci"
 
@@ -71,6 +75,8 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "region",
     "endpoint",
     "wait_timeout",
+    "timeouts",
+    "imported",
 )
 
 
@@ -236,6 +242,7 @@ class ImageArgs:
         region: pulumi.Input[str] | None = None,
         endpoint: pulumi.Input[str] | None = None,
         wait_timeout: pulumi.Input[float] | None = None,
+        timeouts: pulumi.Input[TimeoutsArgs | Mapping[str, str]] | None = None,
     ) -> None:
         pulumi.set(self, "compartment_id", compartment_id)
         for name, value in (
@@ -252,6 +259,7 @@ class ImageArgs:
             ("region", region),
             ("endpoint", endpoint),
             ("wait_timeout", wait_timeout),
+            ("timeouts", timeouts),
         ):
             if value is not None:
                 pulumi.set(self, name, value)
@@ -346,6 +354,13 @@ class ImageArgs:
         """Seconds to wait for the image to become AVAILABLE (or DELETED); default 1800. The Python
         dynamic-provider server does not pass ``CustomTimeouts`` to providers, hence this input."""
         return pulumi.get(self, "wait_timeout")
+
+    @property
+    @pulumi.getter
+    def timeouts(self) -> pulumi.Input[TimeoutsArgs | Mapping[str, str]] | None:
+        """Per-operation wait limits (``create``/``update``/``delete``, e.g. ``"30m"``); an entry wins
+        over ``wait_timeout``. Unset, taken from ``ResourceOptions(custom_timeouts=...)``."""
+        return pulumi.get(self, "timeouts")
 
 
 # --------------------------------------------------------------------------- output types
@@ -488,6 +503,11 @@ class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
     """The endpoint input, if set."""
     wait_timeout: pulumi.Output[float | None]
     """The wait timeout input, if set."""
+    timeouts: pulumi.Output[Mapping[str, str] | None]
+    """The timeouts block (given, or from ``custom_timeouts``), if set."""
+    imported: pulumi.Output[bool | None]
+    """True when the image was read into the state by import (``import_``, ``pulumi import``) rather
+    than created: its create-only sources (``instance_id``, ``image_source_details``) are unknown."""
 
     def __init__(
         self,
@@ -509,6 +529,7 @@ class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
             output_names=OUTPUT_NAMES,
             required=("compartment_id",),
             reading=bool(opts and opts.id),
+            opts=opts,
         )
         super().__init__(ImageProvider(CLOUD), resource_name, props, opts)
 
@@ -550,4 +571,5 @@ def _arg_names() -> tuple[str, ...]:
         "region",
         "endpoint",
         "wait_timeout",
+        "timeouts",
     )

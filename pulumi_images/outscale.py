@@ -38,7 +38,7 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_images._provider import ImageProvider
-from pulumi_images._resource import given, read_options, resource_props, set_given
+from pulumi_images._resource import TimeoutsArgs, given, read_options, resource_props, set_given
 
 __all__ = [
     "Image",
@@ -52,7 +52,11 @@ __all__ = [
     "ImageStateComment",
     "ImageTag",
     "ImageTagArgs",
+    "ImageTimeoutsArgs",
 ]
+
+ImageTimeoutsArgs = TimeoutsArgs
+"""The ``timeouts`` block (``create``/``update``/``delete`` durations); see :class:`TimeoutsArgs`."""
 
 CLOUD = "outscale"
 
@@ -78,6 +82,7 @@ ARG_NAMES: tuple[str, ...] = (
     "endpoint",
     "config_file",
     "wait_timeout",
+    "timeouts",
 )
 
 #: Every output of :class:`Image`: the seed's attributes, then the create-only inputs echoed back.
@@ -111,6 +116,8 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "endpoint",
     "config_file",
     "wait_timeout",
+    "timeouts",
+    "imported",
 )
 
 
@@ -272,6 +279,7 @@ class ImageArgs:
         endpoint: pulumi.Input[str] | None = None,
         config_file: pulumi.Input[str] | None = None,
         wait_timeout: pulumi.Input[float] | None = None,
+        timeouts: pulumi.Input[TimeoutsArgs | Mapping[str, str]] | None = None,
     ) -> None:
         set_given(self, locals())
 
@@ -399,6 +407,13 @@ class ImageArgs:
     def wait_timeout(self) -> pulumi.Input[float] | None:
         """Seconds to wait for the OMI to become available (or gone); default 1800."""
         return pulumi.get(self, "wait_timeout")
+
+    @property
+    @pulumi.getter
+    def timeouts(self) -> pulumi.Input[TimeoutsArgs | Mapping[str, str]] | None:
+        """Per-operation wait limits (``create``/``update``/``delete``, e.g. ``"30m"``); an entry wins
+        over ``wait_timeout``. Unset, taken from ``ResourceOptions(custom_timeouts=...)``."""
+        return pulumi.get(self, "timeouts")
 
 
 # --------------------------------------------------------------------------- output types
@@ -608,6 +623,11 @@ class Image(pulumi.dynamic.Resource, module="outscale", name="Image"):
     """The config file input, if set."""
     wait_timeout: pulumi.Output[float | None]
     """The wait timeout input, if set."""
+    timeouts: pulumi.Output[Mapping[str, str] | None]
+    """The timeouts block (given, or from ``custom_timeouts``), if set."""
+    imported: pulumi.Output[bool | None]
+    """True when the OMI was read into the state by import (``import_``, ``pulumi import``) rather
+    than created: its create-only sources (``vm_id``, ``source_image_id``...) are unknown."""
 
     def __init__(
         self,
@@ -629,6 +649,7 @@ class Image(pulumi.dynamic.Resource, module="outscale", name="Image"):
             output_names=OUTPUT_NAMES,
             required=(),
             reading=bool(opts and opts.id),
+            opts=opts,
         )
         super().__init__(ImageProvider(CLOUD), resource_name, props, opts)
 

@@ -289,9 +289,9 @@ def test_stack_config_selects_the_profile(emu_env):
 
 
 def test_pulumi_import_without_provider_blob_cannot_reach_the_provider(engine: Engine, base):
-    """``pulumi import`` sends a Read with neither outputs nor inputs: the Python dynamic-provider
-    server cannot unpickle a provider it was not given (documented; ``Image.get`` or adoption by
-    display_name are the ways in)."""
+    """``pulumi import`` sends a Read with neither outputs nor inputs: the stock Python
+    dynamic-provider server cannot unpickle a provider it was not given (``python -m
+    pulumi_images.dynamic`` can: see test_pulumi_import.py)."""
     request_props: dict = {}
     from pulumi.runtime.proto import provider_pb2
 
