@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from imageops import cli_wait
+
 
 def _non_negative_float(text: str) -> float:
     value = float(text)
@@ -62,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seconds added to every API call, as a real service's round trip (default 0)")
     serve.add_argument("--region", default="us-ashburn-1",
                        help="the emulated OCI region (default us-ashburn-1)")
+    cli_wait.add_parser(commands)
     return parser
 
 
@@ -91,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "emulator" and args.action == "serve":
         return _serve(args)
+    if args.command == "image" and args.action == "wait":
+        return cli_wait.run(args)
     return 2  # pragma: no cover - argparse enforces the sub-commands
 
 
