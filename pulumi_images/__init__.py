@@ -4,9 +4,34 @@
 ``Image`` uses the same generic :class:`pulumi_images.ImageProvider`; ``pulumi_images.outscale.Image``
 is the Terraform ``outscale_image`` through that same provider, and ``pulumi_images.alicloud.Image``
 the Terraform ``alicloud_image`` (with import from OSS and copy across regions).
+``pulumi_images.Image`` is one image on any of the three clouds, from the fields they share
+(:mod:`pulumi_images.neutral`).
 """
 
 from pulumi_images import alicloud, oci, outscale
 from pulumi_images._provider import CONNECTIONS, ImageProvider, ImageProviderError
+from pulumi_images.neutral import (
+    Image,
+    ImageArgs,
+    ImageSourceArgs,
+    ImageSourceCopyArgs,
+    ImageSourceImportArgs,
+    ImageSourceInstanceArgs,
+    ImageSourceSnapshotArgs,
+)
 
-__all__ = ["CONNECTIONS", "ImageProvider", "ImageProviderError", "alicloud", "oci", "outscale"]
+__all__ = [
+    "CONNECTIONS",
+    "Image",
+    "ImageArgs",
+    "ImageProvider",
+    "ImageProviderError",
+    "ImageSourceArgs",
+    "ImageSourceCopyArgs",
+    "ImageSourceImportArgs",
+    "ImageSourceInstanceArgs",
+    "ImageSourceSnapshotArgs",
+    "alicloud",
+    "oci",
+    "outscale",
+]

@@ -265,6 +265,8 @@ def _outscale(out: CloudInput, data: Mapping[str, Any], kind: str | None) -> Non
     tags = data.get("tags")
     if isinstance(tags, Mapping):
         out.set("tags", [{"key": k, "value": v} for k, v in sorted(tags.items())], "tags")
+    elif tags is not None:
+        out.set("tags", tags, "tags")  # not known yet (a Pulumi preview): passed on as it is
     source = _block(data, "source", kind) if kind else {}
     if kind == "instance":
         out.set("vm_id", source.get("id"), "source.instance.id")
