@@ -43,8 +43,9 @@ def test_every_seed_argument_is_a_field_with_an_update_mode():
         "display_name",
         "freeform_tags",
         "defined_tags",
+        "export_to",  # exports the image; changes nothing on it
     }
-    assert {"compartment_id", "instance_id", "image_source_details", "launch_mode"} <= set(
+    assert {"compartment_id", "instance_id", "image_source_details", "launch_mode", "copy_from"} <= set(
         OciImageSpec.fields_by_mode(Update.REPLACE)
     )
 

@@ -8,19 +8,23 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from imageops.driver import PollPolicy
 from imageops.oci.api import OciComputeApi
 from imageops.oci.auth import OciSigner
-from imageops.oci.config import OciCredentials, load_credentials
+from imageops.oci.config import OciCredentials, load_credentials, object_storage_endpoint, region_endpoint
 from imageops.oci.driver import OciDriver, normalise_state
-from imageops.oci.spec import ImageSourceDetails, LaunchOptions, OciImageSpec
+from imageops.oci.objectstorage import OciObjectStorageApi
+from imageops.oci.spec import CopyFrom, ExportTo, ImageSourceDetails, LaunchOptions, OciImageSpec
 from imageops.transport import RetryPolicy, build_client, default_timeout
 
 SPEC = OciImageSpec
 
 __all__ = [
     "SPEC",
+    "CopyFrom",
+    "ExportTo",
     "ImageSourceDetails",
     "LaunchOptions",
     "OciComputeApi",
@@ -28,6 +32,7 @@ __all__ = [
     "OciDriver",
     "OciImageSpec",
     "OciSigner",
+    "RegionConnections",
     "connect",
     "load_credentials",
     "normalise_state",
@@ -91,4 +96,48 @@ def driver_for(
         timeout=timeout if timeout is not None else default_timeout(),
         retry=retry,
     )
-    return OciDriver(OciComputeApi(client), region=credentials.region, poll=poll)
+    regions = RegionConnections(credentials, signer, timeout=timeout, retry=retry, poll=poll)
+    return OciDriver(OciComputeApi(client), region=credentials.region, poll=poll, regions=regions)
+
+
+class RegionConnections:
+    """Same-credential drivers and Object Storage APIs for any region, made on first use and closed
+    with the driver that owns them (a copy reads its source region, an export writes a bucket)."""
+
+    def __init__(
+        self,
+        credentials: OciCredentials,
+        signer: OciSigner,
+        *,
+        timeout: float | None,
+        retry: RetryPolicy | None,
+        poll: PollPolicy | None,
+    ) -> None:
+        self._credentials = credentials
+        self._signer = signer
+        self._timeout = timeout
+        self._retry = retry
+        self._poll = poll
+        self._open: dict[str, tuple[OciDriver, OciObjectStorageApi]] = {}
+
+    def __repr__(self) -> str:
+        return f"RegionConnections(home={self._credentials.region!r}, open={sorted(self._open)!r})"
+
+    def _client(self, base_url: str) -> Any:
+        timeout = self._timeout if self._timeout is not None else default_timeout()
+        return build_client(base_url=base_url, auth=self._signer, timeout=timeout, retry=self._retry)
+
+    def __call__(self, region: str) -> tuple[OciDriver, OciObjectStorageApi]:
+        if region not in self._open:
+            endpoint = region_endpoint(region, known=(self._credentials.region, self._credentials.endpoint))
+            compute = OciComputeApi(self._client(endpoint))
+            driver = OciDriver(compute, region=region, poll=self._poll, regions=self)
+            storage = OciObjectStorageApi(self._client(object_storage_endpoint(endpoint)))
+            self._open[region] = (driver, storage)
+        return self._open[region]
+
+    def close(self) -> None:
+        opened, self._open = self._open, {}
+        for driver, storage in opened.values():
+            driver.api.close()
+            storage.close()

@@ -27,7 +27,7 @@ from imageops.errors import (
 from imageops.redact import get_logger, redact
 from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient
 
-__all__ = ["API_VERSION", "OciComputeApi", "error_from_response"]
+__all__ = ["API_VERSION", "OciApiClient", "OciComputeApi", "error_from_response"]
 
 API_VERSION = "20160918"
 
@@ -72,8 +72,10 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-class OciComputeApi(ApiClient):
-    """CreateImage, GetImage, ListImages, UpdateImage, DeleteImage over a signing, retrying client."""
+class OciApiClient(ApiClient):
+    """One OCI service over a signing, retrying client; paths are relative to ``base_path``."""
+
+    base_path = ""
 
     def _call(
         self,
@@ -94,7 +96,7 @@ class OciComputeApi(ApiClient):
         extensions = {IDEMPOTENT_EXTENSION: True} if idempotent else {}
         request = self._client.build_request(
             method,
-            f"/{API_VERSION}{path}",
+            f"{self.base_path}{path}",
             params={k: v for k, v in (params or {}).items() if v is not None} or None,
             content=content,
             headers=all_headers,
@@ -113,6 +115,26 @@ class OciComputeApi(ApiClient):
         if not response.content:
             return None
         return response.json()
+
+
+
+class OciComputeApi(OciApiClient):
+    """CreateImage, GetImage, ListImages, UpdateImage, DeleteImage, ExportImage."""
+
+    base_path = f"/{API_VERSION}"
+
+    def export_image(self, image_id: str, body: Json, retry_token: str) -> tuple[Json, httpx.Headers]:
+        """ExportImage (``ExportImageViaObjectStorageTupleDetails`` / ``...UriDetails`` body); the
+        image turns EXPORTING until the object is written. Retryable through ``opc-retry-token``."""
+        response = self._call(
+            "ExportImage",
+            "POST",
+            f"/images/{_segment(image_id)}/actions/export",
+            body=body,
+            headers={"opc-retry-token": retry_token},
+            idempotent=True,
+        )
+        return self._json(response), response.headers
 
     def create_image(self, body: Json, retry_token: str) -> tuple[Json, httpx.Headers]:
         """CreateImage. ``retry_token`` goes in ``opc-retry-token``; that is what makes it retryable."""

@@ -16,8 +16,10 @@ The profile is the ``profile`` argument, else ``IMAGEOPS_OCI_PROFILE`` (emulator
 CLI, a profile inherits every key it does not set from ``[DEFAULT]``. ``~`` is expanded in
 ``key_file``. ``key_content`` is refused in a file (as the SDK does): pass it explicitly.
 
-The endpoint is the ``endpoint`` argument, else ``IMAGEOPS_OCI_ENDPOINT``, else
-``https://iaas.{region}.oraclecloud.com``.
+The endpoint is the ``endpoint`` argument, else :func:`region_endpoint` of the region: the
+emulator's ``IMAGEOPS_OCI_ENDPOINT_<REGION>`` (``EU_FRANKFURT_1``) or ``IMAGEOPS_OCI_ENDPOINT_TEMPLATE``
+(``http://127.0.0.1:PORT/r/{region}``) for a region other than its home ``IMAGEOPS_OCI_REGION``,
+else ``IMAGEOPS_OCI_ENDPOINT``, else ``https://iaas.{region}.oraclecloud.com``.
 
 Key material and passphrases are registered with :mod:`imageops.redact` as soon as they are read,
 never appear in a repr, and never in an error message: errors name the missing key, the profile and
@@ -35,7 +37,15 @@ from pathlib import Path
 from imageops.errors import ConfigError
 from imageops.redact import register_secret
 
-__all__ = ["DEFAULT_CONFIG_FILE", "DEFAULT_PROFILE", "OciCredentials", "default_endpoint", "load_credentials"]
+__all__ = [
+    "DEFAULT_CONFIG_FILE",
+    "DEFAULT_PROFILE",
+    "OciCredentials",
+    "default_endpoint",
+    "load_credentials",
+    "object_storage_endpoint",
+    "region_endpoint",
+]
 
 DEFAULT_CONFIG_FILE = "~/.oci/config"
 DEFAULT_PROFILE = "DEFAULT"
@@ -51,6 +61,9 @@ _ENV = {
 _CONFIG_FILE_ENV = ("IMAGEOPS_OCI_CONFIG_FILE", "OCI_CONFIG_FILE", "OCI_CLI_CONFIG_FILE")
 _PROFILE_ENV = ("IMAGEOPS_OCI_PROFILE", "OCI_CLI_PROFILE")
 _ENDPOINT_ENV = "IMAGEOPS_OCI_ENDPOINT"
+_TEMPLATE_ENV = "IMAGEOPS_OCI_ENDPOINT_TEMPLATE"
+_HOME_REGION_ENV = "IMAGEOPS_OCI_REGION"
+_LOOPBACK_HOSTS = ("127.", "localhost", "[::1]")
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,51 @@ class OciCredentials:
 
 def default_endpoint(region: str) -> str:
     return f"https://iaas.{region}.oraclecloud.com"
+
+
+def region_endpoint(
+    region: str,
+    *,
+    environ: Mapping[str, str] | None = None,
+    known: tuple[str, str] | None = None,
+) -> str:
+    """The Core Services endpoint of ``region``.
+
+    ``known`` is ``(region, endpoint)`` of a connection already made (an explicit endpoint): another
+    region's endpoint is derived from it — the OCI host name with the region swapped, or, for the
+    emulator on loopback, its ``/r/<region>`` prefix — so that a copy never leaves the endpoint family
+    the user chose.
+    """
+    env = os.environ if environ is None else environ
+    per_region = env.get(f"{_ENDPOINT_ENV}_{region.upper().replace('-', '_')}")
+    if per_region:
+        return per_region.rstrip("/")
+    if known is not None:
+        known_region, known_url = known
+        if region == known_region:
+            return known_url.rstrip("/")
+        if f".{known_region}." in known_url:
+            return known_url.replace(f".{known_region}.", f".{region}.").rstrip("/")
+        host = known_url.split("://", 1)[-1]
+        if host.startswith(_LOOPBACK_HOSTS):
+            root = known_url.rstrip("/")
+            root = root.split("/r/", 1)[0]
+            return root if region == env.get(_HOME_REGION_ENV) else f"{root}/r/{region}"
+    template = env.get(_TEMPLATE_ENV)
+    if template and region != env.get(_HOME_REGION_ENV):
+        return template.replace("{region}", region).rstrip("/")
+    home = env.get(_ENDPOINT_ENV)
+    if home and (region == env.get(_HOME_REGION_ENV) or not env.get(_HOME_REGION_ENV)):
+        return home.rstrip("/")
+    if home and not template:
+        return home.rstrip("/")
+    return default_endpoint(region)
+
+
+def object_storage_endpoint(compute_endpoint: str) -> str:
+    """Object Storage's endpoint beside a Core Services one: ``objectstorage.<region>`` for OCI's
+    own hosts; any other endpoint (the emulator) serves both."""
+    return compute_endpoint.replace("://iaas.", "://objectstorage.", 1)
 
 
 def _first_env(environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
@@ -206,7 +264,7 @@ def load_credentials(
 
     region_name = resolve("region")
     assert region_name is not None
-    url = endpoint or env.get(_ENDPOINT_ENV) or default_endpoint(region_name)
+    url = endpoint or region_endpoint(region_name, environ=env)
     return OciCredentials(
         tenancy=resolve("tenancy") or "",
         user=resolve("user") or "",

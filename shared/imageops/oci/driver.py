@@ -9,6 +9,11 @@ Reads: ``get`` is exactly one GetImage, ``find`` one ListImages (more only if th
 Creates always carry ``opc-retry-token = spec.retry_token(attempt)``: a create whose answer was lost
 is answered again with the same image. When the cloud replays a token whose image has since been
 deleted, the driver moves to the next attempt's token (at most ``max_token_attempts`` times).
+
+``copy_from`` and ``export_to`` go through Object Storage (:mod:`imageops.oci.copy`) and need
+``regions``, the factory of same-credential drivers for other regions that :func:`imageops.oci.connect`
+passes. Both run to the end inside ``create``/``update`` (an export or import of a large image takes
+a while) within ``transfer_timeout`` seconds.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ from datetime import datetime
 from typing import Any
 
 from imageops.driver import PollingDriver, PollPolicy
-from imageops.errors import AmbiguousImageError, ConflictError, NotFoundError
+from imageops.errors import AmbiguousImageError, ConfigError, ConflictError, NotFoundError
 from imageops.model import Image, ImageState
+from imageops.oci import copy as transfer
 from imageops.oci.api import OciComputeApi
-from imageops.oci.spec import OciImageSpec
+from imageops.oci.spec import ExportTo, OciImageSpec
 from imageops.redact import get_logger
 from imageops.spec import ImageSpec
 
@@ -228,9 +234,13 @@ class OciDriver(PollingDriver):
         poll: PollPolicy | None = None,
         max_token_attempts: int = 10,
         sleep: Callable[[float], None] | None = None,
+        regions: transfer.RegionFactory | None = None,
+        transfer_timeout: float = 7200.0,
     ) -> None:
         super().__init__(api, poll=poll, max_token_attempts=max_token_attempts, sleep=sleep)
         self.region = region
+        self.regions = regions
+        self.transfer_timeout = transfer_timeout
 
     def __repr__(self) -> str:
         return f"OciDriver(region={self.region!r})"
@@ -282,11 +292,37 @@ class OciDriver(PollingDriver):
         items = self._in_compartment(spec.compartment_id, spec.display_name, lifecycle_state)
         return [self._image(item) for item in items]
 
+    def _regions(self) -> transfer.RegionFactory:
+        if self.regions is None:
+            raise ConfigError("copy_from and export_to need a driver made by imageops.oci.connect")
+        return self.regions
+
     def create(self, spec: ImageSpec) -> Image:
         spec = self._spec(spec)
-        body = create_body(spec)
+        if spec.copy_from is not None:
+            image = transfer.copy_image(self, spec, self._regions(), timeout=self.transfer_timeout)
+        else:
+            image = self.create_from_body(create_body(spec), spec.retry_token)
+        if spec.export_to is not None:
+            image = self.wait_for(image.id, ImageState.AVAILABLE, self.transfer_timeout)
+            self.export(image.id, spec.export_to)
+        return image
+
+    def export(self, image_id: str, export: ExportTo) -> bool:
+        """Export the image as ``export`` says unless the object is there; True if it exported."""
+        storage, ref, body = transfer.export_target(self, self._regions(), export)
+        return transfer.ensure_exported(
+            self, storage, image_id, ref, body, timeout=self.transfer_timeout, field="image_id"
+        )
+
+    def export_needed(self, export: ExportTo) -> bool:
+        """Whether :meth:`export` would export (one HeadObject; for check mode)."""
+        return transfer.export_needed(self, self._regions(), export)
+
+    def create_from_body(self, body: dict[str, Any], token_for: Callable[[int], str]) -> Image:
+        """CreateImage with ``token_for(attempt)`` as retry token, moving on past deleted replays."""
         for attempt in range(self.max_token_attempts):
-            data, _ = self.api.create_image(body, spec.retry_token(attempt))
+            data, _ = self.api.create_image(body, token_for(attempt))
             image = self._image(data)
             if image.state is not ImageState.DELETED:
                 return image
@@ -302,11 +338,21 @@ class OciDriver(PollingDriver):
         )
 
     def update(self, image: Image, spec: ImageSpec, values: dict[str, Any]) -> Image:
-        self._spec(spec)
+        spec = self._spec(spec)
+        values = dict(values)
+        wants_export = values.pop("export_to", None) is not None and spec.export_to is not None
+        if wants_export and self.export(image.id, spec.export_to):
+            image = self.get(image.id) or image  # AVAILABLE again, as the export left it
         if not values:
             return image
         data, _ = self.api.update_image(image.id, update_body(values))
         return self._image(data)
+
+    def close(self) -> None:
+        super().close()
+        closer = getattr(self.regions, "close", None)
+        if closer is not None:
+            closer()
 
     def delete(self, image_id: str) -> None:
         """DeleteImage; an image already gone (404, or 409 because it is DELETED) is a success."""

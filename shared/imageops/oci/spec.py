@@ -5,6 +5,11 @@ Update modes follow the seed: ``display_name``, ``freeform_tags`` and ``defined_
 and forces a new image: ``compartment_id`` (moving an image is a separate ChangeImageCompartment
 operation the seed does not expose), ``instance_id`` and ``image_source_details`` (the source an
 image was built from cannot change), ``launch_mode`` and ``launch_options`` (fixed at creation).
+
+Beyond the seed: ``copy_from`` (a copy from another region, through ExportImage and an import, see
+:mod:`imageops.oci.copy`) is a source like ``instance_id`` and forces a new image; ``export_to``
+(export the image to Object Storage) changes nothing on the image and is applied in place: an
+object already there is not exported again.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ def _check_ocid(value: str) -> str:
 Ocid = Annotated[str, AfterValidator(_check_ocid)]
 Name255 = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 
+RegionName = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}-[a-z]+-[0-9]+$")]
+BucketName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,256}$")]
+ExportFormat = Literal["OCI", "QCOW2", "VMDK", "VHD", "VDI"]
 LaunchMode = Literal["NATIVE", "EMULATED", "PARAVIRTUALIZED", "VDPA", "CUSTOM"]
 VolumeType = Literal["ISCSI", "SCSI", "IDE", "VFIO", "PARAVIRTUALIZED", "NVME"]
 _DEFINED_TAG_KEY = re.compile(r"^[^.\s]{1,100}\.[^.\s]{1,100}$")
@@ -98,6 +106,53 @@ class LaunchOptions(ImageSpec):
     )
 
 
+class CopyFrom(ImageSpec):
+    """Copy an image of this tenancy from another region (ExportImage there, then an import here)."""
+
+    source_image_id: Ocid = replace(..., description="OCID of the image to copy.")
+    source_region: RegionName = replace(..., description="Region the source image is in, e.g. us-phoenix-1.")
+    bucket_name: BucketName | None = replace(
+        description="Bucket in the source region for the intermediate object; default "
+        "imageops-transfer-<source_region>, created in compartment_id when missing."
+    )
+    delete_intermediate: bool | None = replace(
+        description="Delete the intermediate object once the import has finished (default false: "
+        "copies of the same source to other regions reuse it)."
+    )
+
+
+class ExportTo(ImageSpec):
+    """Export the image to Object Storage (ExportImage); an object already there is kept as is."""
+
+    bucket_name: BucketName | None = in_place(description="Bucket to export into (this region).")
+    namespace_name: Name255 | None = in_place(
+        description="Object Storage namespace of the bucket; default: the tenancy's."
+    )
+    object_name: Annotated[str, StringConstraints(min_length=1, max_length=1024)] | None = in_place(
+        description="Name of the object to write."
+    )
+    destination_uri: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = in_place(
+        description="Object Storage URL (or a pre-authenticated request URL with write access) to "
+        "export to, instead of bucket_name and object_name."
+    )
+    export_format: ExportFormat | None = in_place(
+        description="OCI (default; keeps the launch settings), QCOW2, VMDK, VHD or VDI."
+    )
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> ExportTo:
+        tuple_given = [f for f in ("bucket_name", "object_name") if getattr(self, f) is not None]
+        if self.destination_uri is not None:
+            if tuple_given or self.namespace_name is not None:
+                raise ValueError("give either destination_uri or bucket_name and object_name, not both")
+            from imageops.oci.copy import object_ref_from_uri
+
+            object_ref_from_uri(self.destination_uri, "")
+        elif len(tuple_given) != 2:
+            raise ValueError("bucket_name and object_name are required (or destination_uri)")
+        return self
+
+
 class OciImageSpec(ImageSpec):
     """Desired state of an OCI custom image: every argument of Terraform's ``oci_core_image``."""
 
@@ -122,6 +177,13 @@ class OciImageSpec(ImageSpec):
     )
     launch_options: LaunchOptions | None = replace(
         description="Launch options overriding the defaults (used with launch_mode CUSTOM)."
+    )
+    copy_from: CopyFrom | None = replace(
+        description="Copy an image from another region instead (exclusive with instance_id and "
+        "image_source_details); the destination is the connection's region."
+    )
+    export_to: ExportTo | None = in_place(
+        description="Also export the image to Object Storage; skipped when the object exists."
     )
     should_include_data_volumes: bool | None = replace(
         description="Include the instance's attached data volumes in the image (instance_id only)."
@@ -148,12 +210,16 @@ class OciImageSpec(ImageSpec):
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         problems = []
-        if self.instance_id is not None and self.image_source_details is not None:
+        sources = [f for f in ("instance_id", "image_source_details", "copy_from") if getattr(self, f)]
+        if len(sources) > 1:
+            others = " and ".join(sources[1:])
+            problems.append((sources[0], f"mutually exclusive with {others}: give exactly one source"))
+        if not sources:
             problems.append(
-                ("instance_id", "mutually exclusive with image_source_details: give exactly one source")
+                ("instance_id", "one of instance_id, image_source_details or copy_from is required")
             )
-        if self.instance_id is None and self.image_source_details is None:
-            problems.append(("instance_id", "one of instance_id or image_source_details is required"))
+        if self.copy_from is not None and self.display_name is None:
+            problems.append(("display_name", "required with copy_from: a re-run finds the copy by it"))
         if self.should_include_data_volumes is not None and self.instance_id is None:
             problems.append(("should_include_data_volumes", "only valid with instance_id"))
         if self.launch_options is not None and self.launch_mode not in (None, "CUSTOM"):
