@@ -47,13 +47,16 @@ def load_private_key(pem: bytes | str, pass_phrase: str | bytes | None = None) -
     data = pem.encode("ascii", "replace") if isinstance(pem, str) else bytes(pem)
     data = data.strip()
     password = pass_phrase.encode("utf-8") if isinstance(pass_phrase, str) else pass_phrase
+    # The key is the user's own signing key, not input from a peer: skipping the RSA consistency
+    # check (~25 ms, a third of an Ansible task's set-up) is safe; a bad key only fails to sign.
+    trusted = {"unsafe_skip_rsa_key_validation": True}
     try:
-        key = serialization.load_pem_private_key(data, password or None)
+        key = serialization.load_pem_private_key(data, password or None, **trusted)
     except TypeError:
         if not password:
             raise ConfigError("the private key is encrypted: a pass_phrase is required") from None
         try:
-            key = serialization.load_pem_private_key(data, None)
+            key = serialization.load_pem_private_key(data, None, **trusted)
         except (TypeError, ValueError, UnsupportedAlgorithm):
             raise ConfigError("the private key could not be loaded") from None
     except (ValueError, UnsupportedAlgorithm):

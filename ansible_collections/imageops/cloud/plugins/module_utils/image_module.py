@@ -22,9 +22,15 @@ the module files; this class does not change.
 from __future__ import annotations
 
 import contextlib
+import sys
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+# httpx imports its command-line client, and with it rich, pygments and click (~30 ms of every
+# task), whenever those happen to be installed; a module never runs that client. A None entry makes
+# httpx's own ``from ._main import main`` fall back to its stub.
+sys.modules.setdefault("httpx._main", None)
 
 try:
     from imageops import reconcile, registry
