@@ -26,6 +26,7 @@ import sys
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.validation import check_type_dict
 
 # httpx imports its command-line client, and with it rich, pygments and click (~30 ms of every
 # task), whenever those happen to be installed; a module never runs that client. A None entry makes
@@ -139,6 +140,46 @@ def _strip_unset(value, argspec):
     }
 
 
+def _as_block(value):
+    """``value`` as Ansible would read a block of suboptions given as a string, else None."""
+    try:
+        converted = check_type_dict(value)
+    except (TypeError, ValueError):
+        return None
+    return converted if isinstance(converted, dict) else None
+
+
+def _take_misshapen_blocks(params, argument_spec, prefix=""):
+    """Remove the option blocks whose value is no dictionary (or list of them, for list options).
+
+    ansible-core handles such values badly: ``launch_options: true`` or ``block_device_mappings: [1]``
+    ends the module with a TypeError traceback, and ``launch_options: junk`` makes it skip its
+    no_log masking, so the failure echoes secret options in ``invocation``. Such values are taken
+    out before Ansible validates, and reported as ``(option, rule)`` problems once it has.
+    """
+    problems = []
+    for name, spec in argument_spec.items():
+        if not spec.get("options") or not isinstance(params, dict):
+            continue
+        is_list = spec.get("type") == "list"
+        for key in (name, *spec.get("aliases", ())):
+            value = params.get(key)
+            if value is None:
+                continue
+            if isinstance(value, str) and not is_list and _as_block(value) is not None:
+                value = params[key] = _as_block(value)  # "k=v" or JSON: what Ansible would have made
+            items = value if is_list and isinstance(value, list) else [value]
+            if (is_list and not isinstance(value, list)) or not all(isinstance(i, dict) for i in items):
+                del params[key]
+                rule = "must be a list of dictionaries" if is_list else "must be a dictionary of suboptions"
+                problems.append((prefix + key, rule))
+                continue
+            for index, item in enumerate(items):
+                where = f"{prefix}{key}[{index}]." if is_list else f"{prefix}{key}."
+                problems += _take_misshapen_blocks(item, spec["options"], where)
+    return problems
+
+
 class ImageModule(AnsibleModule):
     """An AnsibleModule that manages (or reads) one cloud's images through the imageops core.
 
@@ -165,12 +206,28 @@ class ImageModule(AnsibleModule):
             full_spec.update(image_argument_spec())
         full_spec.update(argument_spec)
         kwargs.setdefault("supports_check_mode", True)
+        self._misshapen = []
         super().__init__(argument_spec=full_spec, **kwargs)
+        if self._misshapen:
+            text = "; ".join(f"{option}: {rule}" for option, rule in self._misshapen)
+            errors = [{"option": option, "rule": rule} for option, rule in self._misshapen]
+            self.fail_json(msg=f"invalid options: {text}", errors=errors, changed=False)
         if not HAS_IMAGEOPS:
             self.fail_json(msg=missing_required_lib("imageops"), exception=IMAGEOPS_IMPORT_ERROR)
         self.cloud = self.chosen_cloud()
         self.spec_type = registry.spec_type(self.cloud)
         self._driver = None
+
+    def _load_params(self):
+        super()._load_params()
+        # Ansible collects no_log values while it validates, and a malformed option can stop it
+        # before it does: mask the secret options' values from the start.
+        for name, spec in self.argument_spec.items():
+            for key in (name, *spec.get("aliases", ())) if spec.get("no_log") else ():
+                value = self.params.get(key)
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
+                    self.no_log_values.add(str(value))
+        self._misshapen = _take_misshapen_blocks(self.params, self.argument_spec)
 
     def chosen_cloud(self):
         """The cloud this run manages: the module's own (the neutral ``image`` module reads its option)."""
