@@ -100,3 +100,75 @@ def image_reads(emulator: Any, since: int, cloud: str) -> list[dict]:
 
 def image_writes(emulator: Any, since: int, cloud: str) -> list[dict]:
     return [c for c in api_calls(emulator, since, cloud) if not is_read(c)]
+
+
+def source_inputs(cloud: str, mode: str, env: dict[str, str], name: str, base_id: str = "") -> dict[str, Any]:
+    """Inputs of an image named ``name`` from each source mode of each cloud (``base_id``: the image a
+    copy is made from)."""
+    if cloud == "oci":
+        compartment = {"compartment_id": env["IMAGEOPS_OCI_COMPARTMENT_ID"], "display_name": name}
+        tuple_source = {
+            "source_type": "objectStorageTuple",
+            "namespace_name": env["IMAGEOPS_OCI_NAMESPACE"],
+            "bucket_name": env["IMAGEOPS_OCI_BUCKET"],
+            "object_name": env["IMAGEOPS_OCI_OBJECT"],
+            "source_image_type": "QCOW2",
+        }
+        uri_source = {"source_type": "objectStorageUri", "source_uri": env["IMAGEOPS_OCI_OBJECT_URI"]}
+        return {
+            "instance": {**compartment, "instance_id": env["IMAGEOPS_OCI_INSTANCE_ID"]},
+            "tuple": {**compartment, "image_source_details": tuple_source},
+            "uri": {**compartment, "image_source_details": uri_source},
+        }[mode]
+    if cloud == "outscale":
+        bsu = {"snapshot_id": env["IMAGEOPS_OUTSCALE_SNAPSHOT_ID"], "volume_size": 120, "volume_type": "gp2"}
+        return {
+            "vm": {"image_name": name, "vm_id": env["IMAGEOPS_OUTSCALE_VM_ID"], "no_reboot": True},
+            "manifest": {"image_name": name, "file_location": env["IMAGEOPS_OUTSCALE_MANIFEST_URL"]},
+            "copy": {
+                "image_name": name,
+                "source_image_id": base_id,
+                "source_region_name": env["IMAGEOPS_OUTSCALE_REGION"],
+            },
+            "bsu": {
+                "image_name": name,
+                "root_device_name": "/dev/sda1",
+                "block_device_mappings": [{"device_name": "/dev/sda1", "bsu": bsu}],
+            },
+        }[mode]
+    disks = [{"snapshot_id": env["IMAGEOPS_ALICLOUD_SNAPSHOT_ID"], "disk_type": "system"}]
+    return {
+        "instance": {"image_name": name, "instance_id": env["IMAGEOPS_ALICLOUD_INSTANCE_ID"]},
+        "snapshot": {"image_name": name, "snapshot_id": env["IMAGEOPS_ALICLOUD_SNAPSHOT_ID"]},
+        "disks": {"image_name": name, "disk_device_mapping": disks},
+        "oss": {
+            "image_name": name,
+            "platform": "Ubuntu",
+            "import_from": {
+                "oss_bucket": env["IMAGEOPS_ALICLOUD_OSS_BUCKET"],
+                "oss_object": env["IMAGEOPS_ALICLOUD_OSS_OBJECT"],
+                "format": "QCOW2",
+            },
+        },
+        "copy": {
+            "image_name": name,
+            "region": env["IMAGEOPS_ALICLOUD_OTHER_REGION"],
+            "copy_from": {"source_image_id": base_id, "source_region_id": env["IMAGEOPS_ALICLOUD_REGION"]},
+        },
+    }[mode]
+
+
+SOURCE_MODES = {
+    "oci": ("instance", "tuple", "uri"),
+    "outscale": ("vm", "manifest", "copy", "bsu"),
+    "alicloud": ("instance", "snapshot", "disks", "oss", "copy"),
+}
+#: Per cloud: a field whose change replaces the image, and two values for it.
+REPLACE_FIELD = {
+    "oci": ("launch_mode", "EMULATED", "NATIVE"),
+    "outscale": ("tpm_mandatory", True, False),
+    "alicloud": ("architecture", "arm64", "i386"),
+}
+NAME_FIELD = {"oci": "display_name", "outscale": "image_name", "alicloud": "image_name"}
+DESCRIPTION_FIELD = {"oci": "display_name", "outscale": "description", "alicloud": "description"}
+SOURCE_FIELD = {"oci": "instance_id", "outscale": "vm_id", "alicloud": "instance_id"}
