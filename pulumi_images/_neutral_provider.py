@@ -132,6 +132,8 @@ class NeutralImageProvider(ImageProvider):
             if _plain(olds.get("cloud")) != _plain(news.get("cloud")):
                 return DiffResult(changes=True, replaces=["cloud"], stables=[], delete_before_replace=False)
             mapped = self._mapped(news)
+            # a cloud field the new inputs no longer set (the old source) is named by the old inputs
+            mapped.paths = {**self._mapped(olds).paths, **mapped.paths}
             inner = super()._diff(id_, self._cloud_outputs(olds), self._cloud_props(news))
             return DiffResult(
                 changes=inner.changes,

@@ -264,7 +264,12 @@ def _outscale(out: CloudInput, data: Mapping[str, Any], kind: str | None) -> Non
     _common(out, data, name="image_name", description="description")
     tags = data.get("tags")
     if isinstance(tags, Mapping):
-        out.set("tags", [{"key": k, "value": v} for k, v in sorted(tags.items())], "tags")
+        blocks = [{"key": k, "value": v} for k, v in sorted(tags.items())]
+        # a problem with block N is a problem with the tag the user wrote under its key
+        by_index = {
+            f"{i}{part}": f"tags.{b['key']}" for i, b in enumerate(blocks) for part in ("", ".key", ".value")
+        }
+        out.set("tags", blocks, "tags", **by_index)
     elif tags is not None:
         out.set("tags", tags, "tags")  # not known yet (a Pulumi preview): passed on as it is
     source = _block(data, "source", kind) if kind else {}
