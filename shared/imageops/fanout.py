@@ -36,6 +36,7 @@ __all__ = [
     "check_regions",
     "connector",
     "fan_out",
+    "remove",
 ]
 
 DEFAULT_MAX_PARALLEL = 20
@@ -114,7 +115,9 @@ class FanOutResult:
         )
 
 
-def check_regions(spec: ImageSpec, regions: Sequence[str], max_parallel: int) -> list[str]:
+def check_regions(
+    spec: ImageSpec, regions: Sequence[str], max_parallel: int, *, copies: bool = True
+) -> list[str]:
     """The regions as given, or a :class:`SpecError` naming ``regions``/``max_parallel`` and the
     rule, before any API call. ``spec.in_region`` validates each name where the spec has a region."""
     problems: list[tuple[str, str]] = []
@@ -126,7 +129,7 @@ def check_regions(spec: ImageSpec, regions: Sequence[str], max_parallel: int) ->
     elif len(set(names)) != len(names):
         repeated = sorted({name for name in names if names.count(name) > 1})
         problems.append(("regions", f"each region may appear once; repeated: {', '.join(repeated)}"))
-    if len(names) > 1 and type(spec).copy_to is ImageSpec.copy_to:
+    if copies and len(names) > 1 and type(spec).copy_to is ImageSpec.copy_to:
         problems.append(("regions", f"{spec.cloud} images cannot be copied between regions yet: give one"))
     if not isinstance(max_parallel, int) or max_parallel < 1:
         problems.append(("max_parallel", "must be a whole number of at least 1"))
@@ -155,11 +158,27 @@ def _error_text(exc: BaseException) -> tuple[str, str | None]:
     return redact(f"{type(exc).__name__}: {exc}"), None
 
 
+class _WriteTracking:
+    """Delegates to a driver and notes whether a write call was made, so that a region failing
+    after its write still reports ``changed`` (and one failing before it does not)."""
+
+    def __init__(self, driver: ImageDriver) -> None:
+        self._driver = driver
+        self.wrote = False
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._driver, name)
+        if name in ("create", "update", "delete"):
+            self.wrote = True
+        return attr
+
+
 def _reconcile_region(
     outcome: RegionOutcome,
-    desired: ImageSpec,
+    desired: ImageSpec | None,
     connect: Connect,
     *,
+    key: ImageSpec | None = None,
     check_mode: bool,
     wait: bool,
     timeout: float,
@@ -167,22 +186,35 @@ def _reconcile_region(
     allow_replace: bool,
     listener: Listener | None,
 ) -> None:
-    """Plan and apply one region, recording everything in ``outcome``; never raises."""
+    """Plan and apply one region, recording everything in ``outcome``; never raises.
+
+    ``desired`` None deletes the image ``key`` finds (with ``key``'s delete options).
+    """
     started = time.monotonic()
     tracker = ProgressTracker(listener, region=outcome.region)
-    driver: ImageDriver | None = None
+    driver: Any = None
     try:
-        driver = connect(outcome.region)
-        observed = reconcile.lookup(driver, desired, None)
+        driver = _WriteTracking(connect(outcome.region))
+        observed = reconcile.lookup(driver, desired if desired is not None else key, None)
         the_plan = reconcile.plan(desired, observed, purge_tags=purge_tags)
         outcome.action, outcome.changed, outcome.image = the_plan.action.value, the_plan.changed, observed
         if the_plan.action is Action.REPLACE and not allow_replace:
             fields = ", ".join(the_plan.replace_fields)
             raise SpecError([(fields, "cannot change on an existing image; allow replace to rebuild it")])
         if not check_mode:
-            outcome.image = reconcile.apply(the_plan, driver, wait=wait, timeout=timeout, on_progress=tracker)
+            delete_options = key.delete_options() if key is not None else None
+            image = reconcile.apply(
+                the_plan,
+                driver,
+                wait=wait,
+                timeout=timeout,
+                on_progress=tracker,
+                delete_options=delete_options,
+            )
+            outcome.image = image if desired is not None else observed
     except Exception as exc:  # one region's failure, whatever it is, must not stop the others
         outcome.error, outcome.error_code = _error_text(exc)
+        outcome.changed = bool(driver is not None and driver.wrote) or (check_mode and outcome.changed)
     finally:
         outcome.progress = list(tracker.events)
         outcome.seconds = time.monotonic() - started
@@ -245,4 +277,36 @@ def fan_out(
         workers = min(max_parallel, len(others))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="imageops-fanout") as pool:
             list(pool.map(copy, others))
+    return FanOutResult(outcomes)
+
+
+def remove(
+    spec: ImageSpec,
+    regions: Sequence[str],
+    connect: Connect,
+    *,
+    max_parallel: int = DEFAULT_MAX_PARALLEL,
+    check_mode: bool = False,
+    wait: bool = True,
+    timeout: float = 1800.0,
+    on_progress: Listener | None = None,
+) -> FanOutResult:
+    """Delete the image ``spec`` finds (by its key) in every region of ``regions``, in parallel.
+
+    ``spec`` only needs what finds the image (:meth:`ImageSpec.parse_key`). Regions without the
+    image are no-ops; a region that fails is reported and the others still go.
+    """
+    names = check_regions(spec, regions, max_parallel, copies=False)
+    outcomes = {name: RegionOutcome(region=name) for name in names}
+
+    def delete(name: str) -> None:
+        _reconcile_region(
+            outcomes[name], None, connect, key=spec.in_region(name), check_mode=check_mode, wait=wait,
+            timeout=timeout, purge_tags=True, allow_replace=False, listener=on_progress,
+        )  # fmt: skip
+
+    with ThreadPoolExecutor(
+        max_workers=min(max_parallel, len(names)), thread_name_prefix="imageops-fanout"
+    ) as pool:
+        list(pool.map(delete, names))
     return FanOutResult(outcomes)

@@ -11,7 +11,7 @@ import pytest
 
 from imageops.alicloud import AlicloudImageSpec
 from imageops.errors import CloudError, SpecError
-from imageops.fanout import fan_out
+from imageops.fanout import fan_out, remove
 from imageops.model import Image, ImageState
 from imageops.outscale import OutscaleImageSpec
 from imageops.spec import ImageSpec
@@ -217,3 +217,32 @@ def test_copy_specs_keep_the_name_and_tags_and_point_at_the_source() -> None:
     # each region's copy carries its own ClientToken
     tokens = {spec().copy_to(region, source).retry_token() for region in REGIONS[1:]}
     assert len(tokens) == len(REGIONS) - 1
+
+
+def test_remove_deletes_in_every_region_and_a_rerun_does_nothing() -> None:
+    world = World()
+    fan_out(spec(), REGIONS[:4], lambda region: FakeDriver(world, region))
+    deleted: list[str] = []
+
+    class Deleting(FakeDriver):
+        def delete(self, image_id: str, **options: Any) -> None:
+            assert options == {"force": True}
+            deleted.append(self.region)
+            del self.world.images[self.region][image_id]
+
+        def wait_for(
+            self, image_id: str, wanted: ImageState, timeout: float, on_progress: Any = None
+        ) -> Image:
+            assert wanted is ImageState.DELETED and self.get(image_id) is None
+            return Image(cloud="alicloud", id=image_id, state=wanted, raw_state="NOT_FOUND")
+
+    key = AlicloudImageSpec.parse_key({"image_name": "golden", "force": True})
+    checked = remove(key, REGIONS, lambda region: Deleting(world, region), check_mode=True)
+    assert deleted == [] and [r for r, o in checked.regions.items() if o.changed] == REGIONS[:4]
+    result = remove(key, REGIONS, lambda region: Deleting(world, region))
+    assert sorted(deleted) == sorted(REGIONS[:4]) and result.failed == []
+    assert {r: o.action for r, o in result.regions.items()} == {
+        **dict.fromkeys(REGIONS[:4], "delete"), **dict.fromkeys(REGIONS[4:], "noop")
+    }  # fmt: skip
+    again = remove(key, REGIONS, lambda region: Deleting(world, region))
+    assert not again.changed and sorted(deleted) == sorted(REGIONS[:4])

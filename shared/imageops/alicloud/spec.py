@@ -292,7 +292,9 @@ class AlicloudImageSpec(ImageSpec):
         return problems
 
     def in_region(self, region: str) -> AlicloudImageSpec:
-        return type(self).parse({**self.given(), "region": region})
+        data = {**self.given(), "region": region}
+        # a spec that only finds the image (for a delete) has no source to check
+        return type(self).parse(data) if self.sources() else type(self).parse_key(data)
 
     def copy_to(self, region: str, source: Image) -> AlicloudImageSpec:
         kept = {name: value for name, value in self.given().items() if name in _KEPT_BY_COPY}
