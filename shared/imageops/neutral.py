@@ -367,8 +367,13 @@ def to_cloud(data: Mapping[str, Any] | NeutralImage) -> CloudInput:
         raise SpecError([("cloud", f"must be one of {', '.join(_MAPPERS)}")])
     out = CloudInput(cloud)
     _MAPPERS[cloud](out, values, _source_kind(values))
+    tag_fields = registry.spec_type(cloud).tag_fields
     for key, value in (values.get(CLOUD_OPTIONS) or {}).items():
-        if key in out.fields:
+        if key in out.fields and key in tag_fields:  # two tag maps merged would hide which one wins
+            out.refuse(
+                f"{CLOUD_OPTIONS}.{key}", f"already set by {out.neutral_path(key)}; give it there only"
+            )
+        elif key in out.fields:
             out.fields[key] = _merge(out, out.fields[key], value, key)
         else:
             out.fields[key] = value
