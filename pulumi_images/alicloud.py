@@ -291,7 +291,6 @@ class ImageTimeoutsArgs:
 
 
 DiskInputs = pulumi.Input[Sequence[pulumi.Input[ImageDiskDeviceMappingArgs | Mapping[str, Any]]]]
-BlockInput = pulumi.Input[Any | Mapping[str, Any]]
 
 
 @pulumi.input_type

@@ -267,7 +267,8 @@ def test_connection_only_changes_update_outputs_without_a_write(engine: Engine, 
         engine.destroy(state)
 
 
-def test_stack_config_selects_the_profile(emu_env):
+@pytest.mark.parametrize("key", ["imageops:ociProfile", "imageops:ociConfigProfile"])
+def test_stack_config_selects_the_profile(emu_env, key):
     from tests_pulumi_support import provider_env
 
     from pulumi_images.harness import ProviderHarness
@@ -280,7 +281,7 @@ def test_stack_config_selects_the_profile(emu_env):
     # DEFAULT cannot see OTHER's instance
     with ProviderHarness("oci", env=env) as harness, pytest.raises(ProviderCallError):
         Engine(harness).up("other", inputs)
-    with ProviderHarness("oci", env=env, config={"imageops:ociProfile": "OTHER"}) as harness:
+    with ProviderHarness("oci", env=env, config={key: "OTHER"}) as harness:
         engine = Engine(harness)
         state, _ = engine.up("other", inputs)
         assert state.outputs["compartment_id"] == inputs["compartment_id"]
