@@ -27,7 +27,9 @@ CLOUDS = {
     "outscale": "OUTSCALE",
     "alicloud": "Alibaba Cloud ECS",
 }
-MODULES = [m for cloud in CLOUDS for m in (f"{cloud}_image", f"{cloud}_image_info")]
+# modules of every cloud (the neutral image), in a section of their own after the clouds'
+NEUTRAL_MODULES = ["image"]
+MODULES = [m for cloud in CLOUDS for m in (f"{cloud}_image", f"{cloud}_image_info")] + NEUTRAL_MODULES
 
 # Ansible's documentation markup -> Markdown. O(), V(), RV() and E() are all "code" in plain text.
 _MARKUP = [
@@ -159,6 +161,11 @@ def render_index(all_docs: dict[str, dict]) -> str:
             summary = all_docs[module]["doc"]["short_description"]
             lines.append(f"- [{COLLECTION}.{module}]({module}.md) — {summary}")
         lines.append("")
+    lines += ["## Every cloud", ""]
+    for module in NEUTRAL_MODULES:
+        summary = all_docs[module]["doc"]["short_description"]
+        lines.append(f"- [{COLLECTION}.{module}]({module}.md) — {summary}")
+    lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -16,6 +16,8 @@ CLOUD_GROUPS = {
     "outscale": ["outscale_image", "outscale_image_info"],
     "alicloud": ["alicloud_image", "alicloud_image_info"],
 }
+# modules of every cloud: in the `all` group only (the per-cloud groups' defaults are per-cloud names)
+NEUTRAL_MODULES = ["image"]
 
 # What a run of the tests, Molecule or antsibull-changelog leaves in the collection's tree.
 LEFTOVERS = (
@@ -50,9 +52,9 @@ def test_runtime_groups_and_requires_ansible():
     groups = runtime["action_groups"]
     for cloud, modules in CLOUD_GROUPS.items():
         assert groups[cloud] == modules
-    assert groups["all"] == [{"metadata": {"extend_group": list(CLOUD_GROUPS)}}]
+    assert groups["all"] == [{"metadata": {"extend_group": list(CLOUD_GROUPS)}}, *NEUTRAL_MODULES]
     on_disk = {p.stem for p in (COLLECTION / "plugins" / "modules").glob("*.py")}
-    assert on_disk == {m for modules in CLOUD_GROUPS.values() for m in modules}
+    assert on_disk == {m for modules in CLOUD_GROUPS.values() for m in modules} | set(NEUTRAL_MODULES)
 
 
 def test_artifact_leaves_out_tests_caches_and_runtime_dirs(tmp_path, ansible_env):
@@ -85,7 +87,7 @@ def test_changelog_lints():
     )
     assert lint.returncode == 0 and not lint.stdout.strip(), lint.stdout + lint.stderr
     fragments = "".join(p.read_text() for p in (COLLECTION / "changelogs" / "fragments").glob("*.yml"))
-    for modules in CLOUD_GROUPS.values():
+    for modules in [*CLOUD_GROUPS.values(), NEUTRAL_MODULES]:
         for module in modules:
             assert f"{module} - new module" in fragments, module
 
@@ -115,6 +117,13 @@ def test_module_defaults_group_all_reaches_every_module(play, emulator, ansible_
         for cloud, modules in CLOUD_GROUPS.items()
         for module in modules
     ]
+    # the neutral module is in `all` only: its endpoint, too, comes from the group's defaults
+    neutral_args = {
+        "cloud": "alicloud",
+        "name": "all",
+        "source": {"instance": {"id": env["IMAGEOPS_ALICLOUD_INSTANCE_ID"]}},
+    }
+    tasks.append({"name": "image", "vars": {"cloud": "alicloud"}, "imageops.cloud.image": neutral_args})
     playbook = {
         "hosts": "localhost",
         "gather_facts": False,
@@ -142,3 +151,10 @@ def test_module_defaults_group_all_reaches_every_module(play, emulator, ansible_
         assert run.result(image_module)["changed"] is True, cloud
         assert run.result(image_module)["invocation"]["module_args"]["endpoint"] == endpoints[cloud]
         assert len(run.result(info_module)["images"]) == 1, cloud
+    # the same image as alicloud_image's: found by its name, adopted, nothing written
+    neutral = run.result("image")
+    assert neutral["invocation"]["module_args"]["endpoint"] == endpoints["alicloud"]
+    assert (neutral["changed"], neutral["image"]["id"]) == (
+        False,
+        run.result("alicloud_image")["image"]["id"],
+    )

@@ -27,6 +27,7 @@ MODULES = {
     "oci": ("oci_image", "oci_image_info"),
     "outscale": ("outscale_image", "outscale_image_info"),
     "alicloud": ("alicloud_image", "alicloud_image_info"),
+    "image": ("image",),  # the neutral module: every cloud
 }
 # variable of the EXAMPLES -> the emulator's env variable holding the seeded id
 EXAMPLE_VARS = {
@@ -53,12 +54,25 @@ EXAMPLE_VARS = {
         "oss_bucket": "IMAGEOPS_ALICLOUD_OSS_BUCKET",
         "oss_object": "IMAGEOPS_ALICLOUD_OSS_OBJECT",
     },
+    "image": {
+        "oci_compartment_id": "IMAGEOPS_OCI_COMPARTMENT_ID",
+        "oci_instance_id": "IMAGEOPS_OCI_INSTANCE_ID",
+        "oci_image_url": "IMAGEOPS_OCI_OBJECT_URI",
+        "outscale_vm_id": "IMAGEOPS_OUTSCALE_VM_ID",
+        "manifest_url": "IMAGEOPS_OUTSCALE_MANIFEST_URL",
+        "alicloud_instance_id": "IMAGEOPS_ALICLOUD_INSTANCE_ID",
+        "alicloud_snapshot_id": "IMAGEOPS_ALICLOUD_SNAPSHOT_ID",
+    },
 }
 # every way a cloud makes an image: the option that selects it must appear in the module's EXAMPLES
 SOURCE_OPTIONS = {
-    "oci_image": ("instance_id", "source_type: objectStorageTuple", "source_type: objectStorageUri"),
+    "oci_image": (
+        "instance_id", "source_type: objectStorageTuple", "source_type: objectStorageUri",
+        "copy_from", "export_to",
+    ),
     "outscale_image": ("vm_id", "file_location", "source_image_id", "block_device_mappings"),
     "alicloud_image": ("instance_id", "snapshot_id", "disk_device_mapping", "import_from", "copy_from"),
+    "image": ("instance", "snapshot", "import", "copy"),
 }
 # credential variables that would win over the config files of $HOME
 CLI_VARIABLES = (

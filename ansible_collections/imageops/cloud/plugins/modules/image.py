@@ -531,6 +531,58 @@ errors:
   type: list
   elements: dict
   sample: [{"option": "source.snapshot", "rule": "oci cannot build an image from a snapshot"}]
+progress:
+  description:
+    - The state changes seen while the module waited (for the image to be built, updated or deleted),
+      oldest first - one entry per change of state, percent or status message, not one per poll.
+      With I(regions), the entries of every region, each naming its region.
+    - Run C(ansible-playbook -v) to have each entry printed as a line under the task, once the task
+      is done (a module cannot write to the play's output while it runs).
+    - Empty in check mode, and when nothing was waited for.
+  returned: success, and on a failed or timed-out wait
+  type: list
+  elements: dict
+  contains:
+    image_id:
+      description: The image the entry is about.
+      returned: always
+      type: str
+      sample: m-bp1g7004ksh0oeuc2xx
+    state:
+      description: Its state, in the cloud's words.
+      returned: always
+      type: str
+      sample: Creating
+    status:
+      description: Its state, normalised - C(pending), C(available), C(failed) or C(deleted).
+      returned: always
+      type: str
+      sample: pending
+    percent:
+      description: How far along the cloud says it is, 0 to 100, where the cloud reports it.
+      returned: when the cloud reports it
+      type: int
+      sample: 45
+    message:
+      description: The cloud's own words about the state, where it gives some.
+      returned: when the cloud gives some
+      type: str
+      sample: null
+    elapsed:
+      description: Seconds since the module started waiting.
+      returned: always
+      type: float
+      sample: 12.5
+    at:
+      description: When the change was seen (UTC, ISO 8601).
+      returned: always
+      type: str
+      sample: "2024-06-01T08:00:12.500000Z"
+    region:
+      description: The region of the image.
+      returned: when known
+      type: str
+      sample: cn-hangzhou
 image:
   description:
     - The image in the same shape on every cloud, with the cloud's own attributes in I(attributes).
