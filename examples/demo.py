@@ -71,7 +71,7 @@ def run_pulumi(env: dict[str, str]) -> None:
     say(f"pulumi CLI found at {pulumi}: `pulumi up` / `pulumi destroy` with a local file backend")
     with tempfile.TemporaryDirectory(prefix="imageops-pulumi-") as backend:
         penv = {**env, "PULUMI_BACKEND_URL": f"file://{backend}", "PULUMI_CONFIG_PASSPHRASE": "demo"}
-        for program in (PULUMI_DIR, PULUMI_DIR / "outscale", PULUMI_DIR / "alicloud"):
+        for program in (PULUMI_DIR, *(PULUMI_DIR / name for name in ("outscale", "alicloud", "multicloud"))):
             for args in (
                 ["stack", "init", "demo"],
                 ["up", "--yes", "--skip-preview"],

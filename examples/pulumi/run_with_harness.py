@@ -1,9 +1,9 @@
 """Run the example Pulumi programs without a Pulumi CLI (what `make demo` does when none exists).
 
-The programs are this directory's (OCI) and those of its ``outscale/`` and ``alicloud/`` folders,
-or the directories given as arguments. Each program runs under ``pulumi.runtime.set_mocks`` with
-mocks that *are* the engine: every ``Image`` the program registers is sent to the real
-dynamic-provider server (``python -m pulumi.dynamic``) over gRPC, exactly as the engine would, and
+The programs are this directory's (OCI) and those of its ``outscale/``, ``alicloud/`` and
+``multicloud/`` folders, or the directories given as arguments. Each program runs under
+``pulumi.runtime.set_mocks`` with mocks that *are* the engine: every ``Image`` the program
+registers is sent to the real dynamic-provider server over gRPC, exactly as the engine would, and
 the program sees the real outputs (so one image can be built from another's id). For each program:
 
 1. ``pulumi up``: Check + Create of every image;
@@ -13,6 +13,10 @@ the program sees the real outputs (so one image can be built from another's id).
 It talks to the endpoints in the environment (``IMAGEOPS_OCI_ENDPOINT``... and the emulator's
 ``IMAGEOPS_*`` ids); without them it starts the imageops emulator itself. Exits non-zero on any
 failure.
+
+The provider server is the one the engine would start: the ``pulumi-resource-pulumi-python`` plugin
+named by the program's ``Pulumi.yaml`` (``plugins: providers:``, with the project's virtualenv), else
+``python -m pulumi.dynamic`` as the CLI's bundled plugin runs it.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ if str(REPO) not in sys.path:  # run from a checkout: use its pulumi_images and 
     sys.path.insert(0, str(REPO))
     sys.path.insert(1, str(REPO / "shared"))
 IMAGE_TYPE = re.compile(r"^pulumi-python:dynamic/(?P<cloud>[a-z]+):Image$")
-PROGRAMS = (HERE, HERE / "outscale", HERE / "alicloud")
+PROGRAMS = (HERE, HERE / "outscale", HERE / "alicloud", HERE / "multicloud")
+PLUGIN = "pulumi-resource-pulumi-python"
 
 
 def say(text: str) -> None:
@@ -44,9 +49,10 @@ def say(text: str) -> None:
 class HarnessEngine:
     """Plays the engine for the programs it runs: one provider server per cloud, one state per image."""
 
-    def __init__(self, env: dict[str, str], log: Any = say) -> None:
+    def __init__(self, env: dict[str, str], log: Any = say, server: list[str] | None = None) -> None:
         self.env = env
         self.log = log
+        self.server = server
         self.states: dict[str, Any] = {}
         self.clouds: dict[str, str] = {}
         self._stack = contextlib.ExitStack()
@@ -62,7 +68,8 @@ class HarnessEngine:
         from pulumi_images.harness import Engine, ProviderHarness
 
         if cloud not in self._engines:
-            harness = self._stack.enter_context(ProviderHarness(cloud, env=self.env))
+            options = {"server": self.server} if self.server else {}
+            harness = self._stack.enter_context(ProviderHarness(cloud, env=self.env, **options))
             self._engines[cloud] = Engine(harness, log=self.log)
         return self._engines[cloud]
 
@@ -95,6 +102,24 @@ class HarnessEngine:
             if isinstance(value, pulumi.CustomResource):
                 pulumi.runtime.sync_await._sync_await(value.id.future())
         return actions
+
+    def refresh(self) -> bool:
+        """``pulumi refresh``: every image read back unchanged (and still there)."""
+        for name, state in self.states.items():
+            refreshed = self.engine(self.clouds[name]).refresh(state)
+            if refreshed is None or refreshed.outputs != state.outputs:
+                say(f"FAILED: refresh of {name} found {'nothing' if refreshed is None else 'a change'}")
+                return False
+        return True
+
+    def import_by_id(self) -> bool:
+        """``pulumi import <type> <name> <id>`` of every image: a Read with the id only."""
+        for name, state in self.states.items():
+            imported = self.engine(self.clouds[name]).pulumi_import(f"{name}-imported", state.id)
+            if imported.id != state.id or imported.outputs.get("imported") is not True:
+                say(f"FAILED: import of {name} ({state.id}) read {imported.id}")
+                return False
+        return True
 
     def destroy(self) -> None:
         for name, state in reversed(list(self.states.items())):
@@ -130,9 +155,35 @@ def cloud_environment() -> Iterator[dict[str, str]]:
         yield {**os.environ, **emulator.env, **cli_environment(emulator.env)}
 
 
+def plugin_server(program: Path, env: dict[str, str]) -> tuple[list[str] | None, dict[str, str]]:
+    """The plugin ``Pulumi.yaml`` names for ``pulumi-python`` and the environment the engine gives it
+    (``PULUMI_RUNTIME_VIRTUALENV`` from the runtime's ``virtualenv`` option); (None, env) if none."""
+    import yaml
+
+    project = yaml.safe_load((program / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
+    providers = (project.get("plugins") or {}).get("providers") or []
+    path = next((p.get("path") for p in providers if p.get("name") == "pulumi-python"), None)
+    if not path:
+        return None, env
+    plugin = (program / path / PLUGIN).resolve()
+    if not os.access(plugin, os.X_OK):
+        raise RuntimeError(f"{program / 'Pulumi.yaml'} names {plugin}, which is not an executable")
+    runtime = project.get("runtime") if isinstance(project.get("runtime"), dict) else {}
+    venv = (runtime.get("options") or {}).get("virtualenv")
+    plugin_env = dict(env)
+    if venv and (program / venv / "bin" / "python").exists():
+        plugin_env["PULUMI_RUNTIME_VIRTUALENV"] = str((program / venv).resolve())
+    else:
+        plugin_env["PULUMI_PYTHON_CMD"] = sys.executable
+    return [str(plugin)], plugin_env
+
+
 def run_program(program: Path, env: dict[str, str]) -> bool:
     label = program.relative_to(REPO) if program.is_relative_to(REPO) else program
-    with HarnessEngine(env) as engine:
+    server, env = plugin_server(program, env)
+    if server:
+        say(f"{label}: provider plugin from Pulumi.yaml: {Path(server[0]).relative_to(REPO)}")
+    with HarnessEngine(env, server=server) as engine:
         try:
             say(f"{label}: pulumi up (first): Check + Create for each image")
             created = engine.up(program)
@@ -151,6 +202,20 @@ def run_program(program: Path, env: dict[str, str]) -> bool:
                 say(f"  no-op diff: {len(calls)} API call(s)")
                 if calls:
                     say("FAILED: the second up called the cloud")
+                    return False
+            say(f"{label}: pulumi refresh: one read per image, nothing changed")
+            mark = last_seq(env)
+            if not engine.refresh():
+                return False
+            calls = emulator_calls(env, mark)
+            if calls is not None:
+                say(f"  refresh: {len(calls)} API call(s) for {len(created)} image(s)")
+                if len(calls) != len(created):
+                    say("FAILED: refresh did not read each image exactly once")
+                    return False
+            if server:
+                say(f"{label}: pulumi import by id (no __provider in the Read), through that plugin")
+                if not engine.import_by_id():
                     return False
         finally:
             say(f"{label}: pulumi destroy: Delete for each image (twice: already gone is a success)")

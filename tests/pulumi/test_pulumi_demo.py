@@ -29,7 +29,28 @@ def test_run_with_harness_creates_finds_nothing_to_change_and_deletes(emu_env, t
     out = result.stdout
     assert "program declares 2 image(s)" in out
     assert "no-op diff: 0 API call(s)" in out
+    assert "refresh: 2 API call(s) for 2 image(s)" in out
     assert out.count("create ") == 2 and "OK: create, no-op diff, delete" in out
+
+
+def test_run_with_harness_runs_the_multicloud_program_through_its_plugin(emu_env, tmp_path):
+    """All three clouds in one program; its Pulumi.yaml names the pulumi_images plugin, which the
+    harness starts as the engine would, and which imports each image by id without __provider."""
+    program = SCRIPT.parent / "multicloud"
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), str(program)],
+        env=provider_env(emu_env),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=100,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "provider plugin from Pulumi.yaml: pulumi_images/plugin/pulumi-resource-pulumi-python" in out
+    assert "program declares 3 image(s): alicloud-golden, oci-golden, outscale-golden" in out
+    assert "no-op diff: 0 API call(s)" in out and "refresh: 3 API call(s) for 3 image(s)" in out
+    assert "pulumi import by id" in out and "OK: create, no-op diff, delete" in out
 
 
 def test_run_with_harness_exits_non_zero_on_failure(emu_env, tmp_path):
