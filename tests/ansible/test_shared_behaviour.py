@@ -186,7 +186,9 @@ def test_vvvv_never_shows_a_secret(run, cloud, emulator):
     assert secret not in everything and "Planted-Wrong-Secret-0042" not in everything
 
 
-PAGE = 100  # the page limit of each emulated list call (the clouds' own defaults)
+PAGE = 100  # ECS's largest DescribeImages page; 101 images span two of them
+#: The largest page each driver asks for (OCI ListImages and OUTSCALE ReadImages allow 1000).
+LARGEST_PAGE = {"oci": 1000, "outscale": 1000, "alicloud": PAGE}
 
 
 def test_info_filters_by_id_name_and_tags_across_pages(run, cloud, emulator, monkeypatch):
@@ -204,7 +206,10 @@ def test_info_filters_by_id_name_and_tags_across_pages(run, cloud, emulator, mon
     )
     listed = [call for call in cloud.calls(emulator, mark)[0] if "Image" in str(call.get("action"))]
     assert sorted(i["id"] for i in done.result("all tagged")["images"]) == sorted(made)
-    assert len(listed) > 6  # the listings went past the first page
+    if LARGEST_PAGE[cloud.name] <= PAGE:
+        assert len(listed) > 6  # the listings went past the first page
+    else:  # one page each: the driver asks for the largest page (bench/listing.py pages past 1000)
+        assert len(listed) == 6
     assert [i["id"] for i in done.result("one tag value")["images"]] == [made[100]]
     any_value = done.result("any value")["images"]  # (other tests' images may carry "number" too)
     assert {i["id"] for i in any_value} >= set(made)

@@ -249,11 +249,18 @@ class OutscaleDriver(PollingDriver):
         return self._image(matches[0]) if matches else None
 
     def list(self, spec: ImageSpec, *, states: list[str] | None = None) -> list[Image]:
-        """This account's OMIs (named ``image_name`` when the spec has one)."""
+        """This account's OMIs (named ``image_name`` when the spec has one).
+
+        By name it is one ReadImages, as :meth:`find`. Without a name, ReadImages would also list
+        every public OMI, and it has no "mine" filter: the account id (ReadAccounts, once) goes in
+        ``AccountIds``.
+        """
         spec = self._spec(spec)
-        filters: dict[str, Any] = {"AccountIds": [self.account_id()]}
         if spec.image_name is not None:
-            filters["ImageNames"] = [spec.image_name]
+            items = self._named(spec.image_name)
+            wanted = set(states or ())
+            return [self._image(i) for i in items if not wanted or i.get("State") in wanted]
+        filters: dict[str, Any] = {"AccountIds": [self.account_id()]}
         if states:
             filters["States"] = list(states)
         return [self._image(i) for i in self.api.read_images(filters, per_page=MAX_PAGE)]

@@ -371,6 +371,91 @@ last_state:
   returned: when the wait timed out
   type: str
   sample: IMPORTING
+progress:
+  description:
+    - The state changes seen while the module waited (for the image to be built, updated or deleted),
+      oldest first - one entry per change of state, percent or status message, not one per poll.
+      With I(regions), the entries of every region, each naming its region.
+    - Run C(ansible-playbook -v) to have each entry printed as a line under the task, once the task
+      is done (a module cannot write to the play's output while it runs).
+    - Empty in check mode, and when nothing was waited for.
+  returned: success, and on a failed or timed-out wait
+  type: list
+  elements: dict
+  contains:
+    image_id:
+      description: The image the entry is about.
+      returned: always
+      type: str
+      sample: ocid1.image.oc1.iad.aaaaaaaaexample
+    state:
+      description: Its state, in the cloud's words.
+      returned: always
+      type: str
+      sample: PROVISIONING
+    status:
+      description: Its state, normalised - C(pending), C(available), C(failed) or C(deleted).
+      returned: always
+      type: str
+      sample: pending
+    percent:
+      description: How far along the cloud says it is, 0 to 100, where the cloud reports it.
+      returned: when the cloud reports it
+      type: int
+      sample: 45
+    message:
+      description: The cloud's own words about the state, where it gives some.
+      returned: when the cloud gives some
+      type: str
+      sample: null
+    elapsed:
+      description: Seconds since the module started waiting.
+      returned: always
+      type: float
+      sample: 12.5
+    at:
+      description: When the change was seen (UTC, ISO 8601).
+      returned: always
+      type: str
+      sample: "2024-06-01T08:00:12.500000Z"
+    region:
+      description: The region of the image.
+      returned: when known
+      type: str
+      sample: us-ashburn-1
+exported:
+  description:
+    - Whether I(export_to) exported the image in this run (or, in check mode, would). C(false) when the
+      object was already there.
+  returned: when I(export_to) is given
+  type: bool
+  sample: true
+export_object:
+  description: Where I(export_to) put the image.
+  returned: when I(export_to) is given
+  type: dict
+  contains:
+    region:
+      description: Region of the bucket.
+      returned: always
+      type: str
+      sample: us-ashburn-1
+    namespace_name:
+      description: Object Storage namespace.
+      returned: always
+      type: str
+      sample: mynamespace
+    bucket_name:
+      description: Bucket.
+      returned: always
+      type: str
+      sample: images
+    object_name:
+      description: Object name.
+      returned: always
+      type: str
+      sample: web-2024-06.oci
+  sample: {"region": "us-ashburn-1", "namespace_name": "ns", "bucket_name": "b", "object_name": "web.oci"}
 image:
   description:
     - The image, with every attribute of Terraform's C(oci_core_image).
