@@ -105,6 +105,34 @@ class TimeoutsArgs:
         return pulumi.get(self, "delete")
 
 
+@pulumi.output_type
+class ImageTimeouts(dict):
+    """The ``timeouts`` block as applied: per-operation wait limits (Go durations)."""
+
+    def __init__(
+        __self__, *, create: str | None = None, update: str | None = None, delete: str | None = None
+    ) -> None:
+        set_given(__self__, locals())
+
+    @property
+    @pulumi.getter
+    def create(self) -> str | None:
+        """The limit of a create's waits, e.g. ``"30m"``."""
+        return pulumi.get(self, "create")
+
+    @property
+    @pulumi.getter
+    def update(self) -> str | None:
+        """The limit of an update's waits."""
+        return pulumi.get(self, "update")
+
+    @property
+    @pulumi.getter
+    def delete(self) -> str | None:
+        """The limit of a delete's wait."""
+        return pulumi.get(self, "delete")
+
+
 def read_options(id: pulumi.Input[str], opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
     """Resource options that make the engine read the resource ``id`` instead of creating it."""
     return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))

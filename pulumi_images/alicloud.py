@@ -51,17 +51,20 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_images._provider import ImageProvider
-from pulumi_images._resource import given, read_options, resource_props, set_given
+from pulumi_images._resource import ImageTimeouts, given, read_options, resource_props, set_given
 
 __all__ = [
     "Image",
     "ImageArgs",
+    "ImageCopyFrom",
     "ImageCopyFromArgs",
     "ImageDiskDeviceMapping",
     "ImageDiskDeviceMappingArgs",
     "ImageFeatures",
     "ImageFeaturesArgs",
+    "ImageImportFrom",
     "ImageImportFromArgs",
+    "ImageTimeouts",
     "ImageTimeoutsArgs",
 ]
 
@@ -580,6 +583,98 @@ class ImageFeatures(dict):
         return pulumi.get(self, "nvme_support")
 
 
+@pulumi.output_type
+class ImageImportFrom(dict):
+    """The OSS image file the image was imported from, as given."""
+
+    def __init__(
+        __self__,
+        *,
+        oss_bucket: str,
+        oss_object: str,
+        format: str | None = None,
+        disk_image_size: int | None = None,
+        device: str | None = None,
+        os_type: str | None = None,
+    ) -> None:
+        set_given(__self__, locals())
+
+    @property
+    @pulumi.getter(name="oss_bucket")
+    def oss_bucket(self) -> str:
+        """The OSS bucket holding the image file."""
+        return pulumi.get(self, "oss_bucket")
+
+    @property
+    @pulumi.getter(name="oss_object")
+    def oss_object(self) -> str:
+        """The OSS object (file name) of the image file."""
+        return pulumi.get(self, "oss_object")
+
+    @property
+    @pulumi.getter
+    def format(self) -> str | None:
+        """The file format: ``RAW``, ``VHD``, ``QCOW2`` or ``VMDK``."""
+        return pulumi.get(self, "format")
+
+    @property
+    @pulumi.getter(name="disk_image_size")
+    def disk_image_size(self) -> int | None:
+        """Size in GiB of the system disk made from the file."""
+        return pulumi.get(self, "disk_image_size")
+
+    @property
+    @pulumi.getter
+    def device(self) -> str | None:
+        """Device name of the imported system disk."""
+        return pulumi.get(self, "device")
+
+    @property
+    @pulumi.getter(name="os_type")
+    def os_type(self) -> str | None:
+        """Operating system type of the file: ``linux`` or ``windows``."""
+        return pulumi.get(self, "os_type")
+
+
+@pulumi.output_type
+class ImageCopyFrom(dict):
+    """The image this one was copied from, as given."""
+
+    def __init__(
+        __self__,
+        *,
+        source_image_id: str,
+        source_region_id: str,
+        encrypted: bool | None = None,
+        kms_key_id: str | None = None,
+    ) -> None:
+        set_given(__self__, locals())
+
+    @property
+    @pulumi.getter(name="source_image_id")
+    def source_image_id(self) -> str:
+        """The ID of the copied image."""
+        return pulumi.get(self, "source_image_id")
+
+    @property
+    @pulumi.getter(name="source_region_id")
+    def source_region_id(self) -> str:
+        """The region the copied image is in."""
+        return pulumi.get(self, "source_region_id")
+
+    @property
+    @pulumi.getter
+    def encrypted(self) -> bool | None:
+        """Whether the copy's snapshots are encrypted."""
+        return pulumi.get(self, "encrypted")
+
+    @property
+    @pulumi.getter(name="kms_key_id")
+    def kms_key_id(self) -> str | None:
+        """The KMS key that encrypts the copy."""
+        return pulumi.get(self, "kms_key_id")
+
+
 # --------------------------------------------------------------------------- the resource
 class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
     """An Alibaba Cloud ECS custom image: from an instance, snapshots, an OSS file or another region.
@@ -632,11 +727,11 @@ class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
     """The tags of the image."""
     name: pulumi.Output[str | None]
     """Deprecated since provider v1.227.0: the ``name`` input, as given; read ``image_name``."""
-    import_from: pulumi.Output[Mapping[str, Any] | None]
+    import_from: pulumi.Output[ImageImportFrom | None]
     """The OSS file the image was imported from, as given."""
-    copy_from: pulumi.Output[Mapping[str, Any] | None]
+    copy_from: pulumi.Output[ImageCopyFrom | None]
     """The image this one was copied from, as given."""
-    timeouts: pulumi.Output[Mapping[str, str] | None]
+    timeouts: pulumi.Output[ImageTimeouts | None]
     """The timeouts block, as given."""
     region: pulumi.Output[str | None]
     """The region of the image (the region input, if set)."""

@@ -31,15 +31,24 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_images._provider import ImageProvider
-from pulumi_images._resource import TimeoutsArgs, given, read_options, resource_props, set_given
+from pulumi_images._resource import (
+    ImageTimeouts,
+    TimeoutsArgs,
+    given,
+    read_options,
+    resource_props,
+    set_given,
+)
 
 __all__ = [
     "Image",
     "ImageAgentFeatures",
     "ImageArgs",
+    "ImageImageSourceDetails",
     "ImageImageSourceDetailsArgs",
     "ImageLaunchOptions",
     "ImageLaunchOptionsArgs",
+    "ImageTimeouts",
     "ImageTimeoutsArgs",
 ]
 
@@ -420,6 +429,73 @@ class ImageLaunchOptions(dict):
 
 
 @pulumi.output_type
+class ImageImageSourceDetails(dict):
+    """The Object Storage source the image was imported from, as given."""
+
+    def __init__(
+        __self__,
+        *,
+        source_type: str,
+        bucket_name: str | None = None,
+        namespace_name: str | None = None,
+        object_name: str | None = None,
+        source_uri: str | None = None,
+        source_image_type: str | None = None,
+        operating_system: str | None = None,
+        operating_system_version: str | None = None,
+    ) -> None:
+        set_given(__self__, locals())
+
+    @property
+    @pulumi.getter
+    def source_type(self) -> str:
+        """``objectStorageTuple`` or ``objectStorageUri``."""
+        return pulumi.get(self, "source_type")
+
+    @property
+    @pulumi.getter
+    def bucket_name(self) -> str | None:
+        """The Object Storage bucket (objectStorageTuple)."""
+        return pulumi.get(self, "bucket_name")
+
+    @property
+    @pulumi.getter
+    def namespace_name(self) -> str | None:
+        """The Object Storage namespace (objectStorageTuple)."""
+        return pulumi.get(self, "namespace_name")
+
+    @property
+    @pulumi.getter
+    def object_name(self) -> str | None:
+        """The Object Storage object (objectStorageTuple)."""
+        return pulumi.get(self, "object_name")
+
+    @property
+    @pulumi.getter
+    def source_uri(self) -> str | None:
+        """The Object Storage URL (objectStorageUri)."""
+        return pulumi.get(self, "source_uri")
+
+    @property
+    @pulumi.getter
+    def source_image_type(self) -> str | None:
+        """The format of the imported file: ``QCOW2`` or ``VMDK``."""
+        return pulumi.get(self, "source_image_type")
+
+    @property
+    @pulumi.getter
+    def operating_system(self) -> str | None:
+        """The operating system given for the import."""
+        return pulumi.get(self, "operating_system")
+
+    @property
+    @pulumi.getter
+    def operating_system_version(self) -> str | None:
+        """The operating system version given for the import."""
+        return pulumi.get(self, "operating_system_version")
+
+
+@pulumi.output_type
 class ImageAgentFeatures(dict):
     """Oracle Cloud Agent features the image supports (GetImage ``agentFeatures``)."""
 
@@ -489,7 +565,7 @@ class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
     """Data volumes included in the image (GetImage extra)."""
     instance_id: pulumi.Output[str | None]
     """The instance the image was built from, as given."""
-    image_source_details: pulumi.Output[Mapping[str, Any] | None]
+    image_source_details: pulumi.Output[ImageImageSourceDetails | None]
     """The Object Storage source the image was imported from, as given."""
     should_include_data_volumes: pulumi.Output[bool | None]
     """Whether data volumes were included, as given."""
@@ -503,7 +579,7 @@ class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
     """The endpoint input, if set."""
     wait_timeout: pulumi.Output[float | None]
     """The wait timeout input, if set."""
-    timeouts: pulumi.Output[Mapping[str, str] | None]
+    timeouts: pulumi.Output[ImageTimeouts | None]
     """The timeouts block (given, or from ``custom_timeouts``), if set."""
     imported: pulumi.Output[bool | None]
     """True when the image was read into the state by import (``import_``, ``pulumi import``) rather

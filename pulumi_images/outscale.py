@@ -38,7 +38,14 @@ import pulumi
 import pulumi.dynamic
 
 from pulumi_images._provider import ImageProvider
-from pulumi_images._resource import TimeoutsArgs, given, read_options, resource_props, set_given
+from pulumi_images._resource import (
+    ImageTimeouts,
+    TimeoutsArgs,
+    given,
+    read_options,
+    resource_props,
+    set_given,
+)
 
 __all__ = [
     "Image",
@@ -52,6 +59,7 @@ __all__ = [
     "ImageStateComment",
     "ImageTag",
     "ImageTagArgs",
+    "ImageTimeouts",
     "ImageTimeoutsArgs",
 ]
 
@@ -623,7 +631,7 @@ class Image(pulumi.dynamic.Resource, module="outscale", name="Image"):
     """The config file input, if set."""
     wait_timeout: pulumi.Output[float | None]
     """The wait timeout input, if set."""
-    timeouts: pulumi.Output[Mapping[str, str] | None]
+    timeouts: pulumi.Output[ImageTimeouts | None]
     """The timeouts block (given, or from ``custom_timeouts``), if set."""
     imported: pulumi.Output[bool | None]
     """True when the OMI was read into the state by import (``import_``, ``pulumi import``) rather

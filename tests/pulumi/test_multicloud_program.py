@@ -10,6 +10,8 @@ import pulumi
 import pytest
 import yaml
 
+import pulumi_images as images
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "pulumi" / "multicloud"
 IDS = {
     "IMAGEOPS_OCI_COMPARTMENT_ID": "ocid1.compartment.oc1..aaaaaaaaenv",
@@ -85,6 +87,8 @@ def test_program_declares_one_image_per_cloud_with_the_same_name_tags_and_timeou
     for inputs in (oci, osc, ali):
         assert inputs["timeouts"] == {"create": "30m", "delete": "15m"}
     assert resolved(namespace["oci_image"].state) == "AVAILABLE"
+    timeouts = resolved(namespace["outscale_image"].timeouts)  # the typed output class, as read back
+    assert isinstance(timeouts, images.outscale.ImageTimeouts) and timeouts.create == "30m"
     assert resolved(namespace["alicloud_image"].status) == "Available"
 
 

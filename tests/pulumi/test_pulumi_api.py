@@ -103,6 +103,22 @@ def test_every_output_is_typed_and_documented(cloud):
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
+def test_nested_input_blocks_come_back_as_output_types(cloud):
+    """An input given as a nested ``*Args`` block is read back as a typed output class, as official
+    providers' ``Image.launch_options`` is an ``ImageLaunchOptions``."""
+    module = cloud_module(cloud)
+    outputs = {m.name: m.type for m in _reference.output_members(module.Image)}
+    output_types = {c.__name__ for c in _reference.output_classes(module)}
+    checked = 0
+    for member in _reference.input_members(module.ImageArgs):
+        if nested_input_classes(member.type, module) and member.name in outputs:
+            named = set(re.findall(r"[A-Za-z_]\w*", outputs[member.name])) & output_types
+            assert named, (member.name, outputs[member.name])
+            checked += 1
+    assert checked >= 2
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
 def test_get_is_a_static_method_as_in_official_providers(cloud):
     resource = cloud_module(cloud).Image
     assert isinstance(inspect.getattr_static(resource, "get"), staticmethod)
