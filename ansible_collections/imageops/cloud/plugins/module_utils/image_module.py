@@ -28,6 +28,8 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.validation import check_type_dict
 
+from ansible_collections.imageops.cloud.plugins.module_utils.regions import regions_argument_spec, run_regions
+
 # httpx imports its command-line client, and with it rich, pygments and click (~30 ms of every
 # task), whenever those happen to be installed; a module never runs that client. A None entry makes
 # httpx's own ``from ._main import main`` fall back to its stub.
@@ -42,6 +44,7 @@ try:
         SpecError,
         WaitTimeoutError,
     )
+    from imageops.progress import ProgressTracker
     from imageops.reconcile import Action
     from imageops.redact import redact
 except ImportError:
@@ -191,8 +194,9 @@ class ImageModule(AnsibleModule):
     :param spec_names: option name -> spec field name, for options whose names differ.
     """
 
-    def __init__(self, auth, argument_spec, *, info=False, spec_names=None, **kwargs):
+    def __init__(self, auth, argument_spec, *, info=False, spec_names=None, regions=False, **kwargs):
         self.auth = auth
+        self.supports_regions = regions
         self.cloud = auth.cloud
         self.is_info = info
         if info:  # every info module filters by tags the same way (see run_info)
@@ -204,6 +208,8 @@ class ImageModule(AnsibleModule):
         full_spec = dict(auth.argument_spec)
         if not info:
             full_spec.update(image_argument_spec())
+        if regions:  # the module's cloud copies images between regions: it can fan out
+            full_spec.update(regions_argument_spec())
         full_spec.update(argument_spec)
         kwargs.setdefault("supports_check_mode", True)
         self._misshapen = []
@@ -217,6 +223,9 @@ class ImageModule(AnsibleModule):
         self.cloud = self.chosen_cloud()
         self.spec_type = registry.spec_type(self.cloud)
         self._driver = None
+        # The state changes of every wait, returned as ``progress`` (the action plugin of the same
+        # name prints them at -v: a module cannot write to the play's output while it runs).
+        self.progress = ProgressTracker()
 
     def _load_params(self):
         super()._load_params()
@@ -300,6 +309,8 @@ class ImageModule(AnsibleModule):
     def fail_error(self, exc, **extra):
         """Fail with what went wrong: the cloud's code, message and request id, never a secret."""
         result = dict(changed=self.wrote)
+        if self.progress.events:  # how far a wait got before it failed or timed out
+            result["progress"] = self.progress.as_list()
         result.update(extra)
         if isinstance(exc, SpecError):
             self.fail_spec(exc)
@@ -356,6 +367,8 @@ class ImageModule(AnsibleModule):
 
     def _run(self):
         p = self.params
+        if self.supports_regions and p.get("regions"):
+            return run_regions(self)
         image_id = p.get("image_id")
         key = None
         if p["state"] == "absent":
@@ -385,6 +398,7 @@ class ImageModule(AnsibleModule):
         result = dict(changed=the_plan.changed, action=the_plan.action.value, diff=the_plan.diff())
         if self.check_mode:
             result["image"] = self.image_result(observed)
+            result["progress"] = []
             return result
         image = reconcile.apply(
             the_plan,
@@ -392,7 +406,9 @@ class ImageModule(AnsibleModule):
             wait=p["wait"],
             timeout=self.wait_timeout(the_plan.action),
             delete_options=key.delete_options() if key is not None else None,
+            on_progress=self.progress,
         )
+        result["progress"] = self.progress.as_list()
         if desired is None:
             image = observed  # what was deleted (or nothing)
         result["image"] = self.image_result(image)

@@ -27,6 +27,7 @@ author:
 extends_documentation_fragment:
   - imageops.cloud.alicloud
   - imageops.cloud.wait
+  - imageops.cloud.regions
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:
@@ -435,6 +436,74 @@ last_state:
   returned: when the wait timed out
   type: str
   sample: Creating
+progress:
+  description:
+    - The state changes seen while the module waited (for the image to be built, updated or deleted),
+      oldest first - one entry per change of state, percent or status message, not one per poll.
+      With I(regions), the entries of every region, each naming its region.
+    - Run C(ansible-playbook -v) to have each entry printed as a line under the task, once the task
+      is done (a module cannot write to the play's output while it runs).
+    - Empty in check mode, and when nothing was waited for.
+  returned: success, and on a failed or timed-out wait
+  type: list
+  elements: dict
+  contains:
+    image_id:
+      description: The image the entry is about.
+      returned: always
+      type: str
+      sample: m-bp1g7004ksh0oeuc2xx
+    state:
+      description: Its state, in the cloud's words.
+      returned: always
+      type: str
+      sample: Creating
+    status:
+      description: Its state, normalised - C(pending), C(available), C(failed) or C(deleted).
+      returned: always
+      type: str
+      sample: pending
+    percent:
+      description: How far along the cloud says it is, 0 to 100, where the cloud reports it.
+      returned: when the cloud reports it
+      type: int
+      sample: 45
+    message:
+      description: The cloud's own words about the state, where it gives some.
+      returned: when the cloud gives some
+      type: str
+      sample: null
+    elapsed:
+      description: Seconds since the module started waiting.
+      returned: always
+      type: float
+      sample: 12.5
+    at:
+      description: When the change was seen (UTC, ISO 8601).
+      returned: always
+      type: str
+      sample: "2024-06-01T08:00:12.500000Z"
+    region:
+      description: The region of the image.
+      returned: when known
+      type: str
+      sample: cn-hangzhou
+regions:
+  description:
+    - With I(regions), what happened in each region, by region name, in the order given (the first is
+      the source).
+    - Also returned when the task fails because some regions failed - the other regions' images are
+      kept, and listed here.
+  returned: when I(regions) is given
+  type: dict
+  sample: {"cn-hangzhou": {"image_id": "m-bp1g7004ksh0oeuc2xx", "state": "Available", "action": "create",
+           "changed": true, "source": true, "error": null, "error_code": null, "seconds": 61.2}}
+failed_regions:
+  description: The regions that failed, when some did (the task then fails; the others are kept).
+  returned: when some regions failed
+  type: list
+  elements: str
+  sample: ["cn-beijing"]
 image:
   description:
     - The image, with every attribute of Terraform's C(alicloud_image).
@@ -651,6 +720,7 @@ def main():
     module = ImageModule(
         ALICLOUD_AUTH,
         ARGUMENT_SPEC,
+        regions=True,
         # the region is part of the desired state: it scopes the name, and is the copy's destination
         spec_names=dict(alicloud_region="region", timeouts=None),
         required_if=[

@@ -27,6 +27,7 @@ author:
 extends_documentation_fragment:
   - imageops.cloud.outscale
   - imageops.cloud.wait
+  - imageops.cloud.regions
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:
@@ -374,6 +375,74 @@ last_state:
   returned: when the wait timed out
   type: str
   sample: pending
+progress:
+  description:
+    - The state changes seen while the module waited (for the image to be built, updated or deleted),
+      oldest first - one entry per change of state, percent or status message, not one per poll.
+      With I(regions), the entries of every region, each naming its region.
+    - Run C(ansible-playbook -v) to have each entry printed as a line under the task, once the task
+      is done (a module cannot write to the play's output while it runs).
+    - Empty in check mode, and when nothing was waited for.
+  returned: success, and on a failed or timed-out wait
+  type: list
+  elements: dict
+  contains:
+    image_id:
+      description: The image the entry is about.
+      returned: always
+      type: str
+      sample: ami-12345678
+    state:
+      description: Its state, in the cloud's words.
+      returned: always
+      type: str
+      sample: pending
+    status:
+      description: Its state, normalised - C(pending), C(available), C(failed) or C(deleted).
+      returned: always
+      type: str
+      sample: pending
+    percent:
+      description: How far along the cloud says it is, 0 to 100, where the cloud reports it.
+      returned: when the cloud reports it
+      type: int
+      sample: 45
+    message:
+      description: The cloud's own words about the state, where it gives some.
+      returned: when the cloud gives some
+      type: str
+      sample: null
+    elapsed:
+      description: Seconds since the module started waiting.
+      returned: always
+      type: float
+      sample: 12.5
+    at:
+      description: When the change was seen (UTC, ISO 8601).
+      returned: always
+      type: str
+      sample: "2024-06-01T08:00:12.500000Z"
+    region:
+      description: The region of the image.
+      returned: when known
+      type: str
+      sample: eu-west-2
+regions:
+  description:
+    - With I(regions), what happened in each region, by region name, in the order given (the first is
+      the source).
+    - Also returned when the task fails because some regions failed - the other regions' images are
+      kept, and listed here.
+  returned: when I(regions) is given
+  type: dict
+  sample: {"eu-west-2": {"image_id": "ami-12345678", "state": "available", "action": "create",
+           "changed": true, "source": true, "error": null, "error_code": null, "seconds": 61.2}}
+failed_regions:
+  description: The regions that failed, when some did (the task then fails; the others are kept).
+  returned: when some regions failed
+  type: list
+  elements: str
+  sample: ["us-east-2"]
 image:
   description:
     - The OMI, with every attribute of Terraform's C(outscale_image).
@@ -626,6 +695,7 @@ def main():
     module = ImageModule(
         OUTSCALE_AUTH,
         ARGUMENT_SPEC,
+        regions=True,
         required_if=[
             ("state", "present", ("image_id", "image_name"), True),
             ("state", "absent", ("image_id", "image_name"), True),
