@@ -160,6 +160,40 @@ CLOUDS: dict[str, Cloud] = {
 }
 
 
+def second_account_environment(cloud: str, env: dict[str, str]) -> dict[str, str | None]:
+    """Overrides for :func:`tool_environment` that make a tool authenticate as the second account
+    (the way each cloud's CLI would find it), with no trace of the first account's credentials."""
+    if cloud == "oci":
+        return {"IMAGEOPS_OCI_PROFILE": env["IMAGEOPS_OCI_OTHER_PROFILE"], "OCI_CLI_PROFILE": None}
+    if cloud == "outscale":
+        return {
+            "OSC_ACCESS_KEY": env["IMAGEOPS_OUTSCALE_OTHER_ACCESS_KEY"],
+            "OSC_SECRET_KEY": env["IMAGEOPS_OUTSCALE_OTHER_SECRET_KEY"],
+            "IMAGEOPS_OUTSCALE_ACCESS_KEY": None,
+            "IMAGEOPS_OUTSCALE_SECRET_KEY": None,
+        }
+    return {
+        "IMAGEOPS_ALICLOUD_ACCESS_KEY_ID": env["IMAGEOPS_ALICLOUD_OTHER_ACCESS_KEY_ID"],
+        "IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET": env["IMAGEOPS_ALICLOUD_OTHER_ACCESS_KEY_SECRET"],
+        "IMAGEOPS_ALICLOUD_SECURITY_TOKEN": None,
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": env["IMAGEOPS_ALICLOUD_OTHER_ACCESS_KEY_ID"],
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": env["IMAGEOPS_ALICLOUD_OTHER_ACCESS_KEY_SECRET"],
+    }
+
+
+def copy_args(cloud: str, env: dict[str, str], source_id: str, name: str) -> dict[str, Any] | None:
+    """Spec fields of a copy of ``source_id`` named ``name`` (None: the cloud's image resource has
+    no copy, as OCI's ``oci_core_image``)."""
+    if cloud == "outscale":
+        return {"image_name": name, "source_image_id": source_id,
+                "source_region_name": env["IMAGEOPS_OUTSCALE_REGION"]}
+    if cloud == "alicloud":
+        source = {"source_image_id": source_id, "source_region_id": env["IMAGEOPS_ALICLOUD_REGION"]}
+        # ECS copies across regions: the copy is made in another one
+        return {"image_name": name, "copy_from": source, "region": env["IMAGEOPS_ALICLOUD_OTHER_REGION"]}
+    return None
+
+
 def tool_environment(env: dict[str, str], **overrides: str | None) -> dict[str, str]:
     """The environment of an ``ansible-playbook`` or provider-server child: ours without any cloud
     settings, plus the emulator's variables and its first account as each cloud's CLI finds it."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 import tempfile
@@ -167,17 +168,20 @@ def ansible_playbook(cloud: Cloud, env: dict[str, str], names: list[tuple[int, s
     return [{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]
 
 
+def ansible_command(playbook: Path, start_at: str | None = None) -> list[str]:
+    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local",
+           str(playbook)]
+    return [*cmd, "--start-at-task", start_at] if start_at else cmd
+
+
 def run_ansible(playbook: Path, env: dict[str, str], start_at: str | None = None,
                 timeout: float = 900) -> dict:
     """One ``ansible-playbook`` run -> every task result and the stats (the tests' results callback)."""
     results = playbook.with_suffix(".results.json")
     results.unlink(missing_ok=True)
-    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local",
-           str(playbook)]
-    if start_at:
-        cmd += ["--start-at-task", start_at]
     env = {**env, "IMAGEOPS_RESULTS_FILE": str(results)}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=playbook.parent)
+    proc = subprocess.run(ansible_command(playbook, start_at), capture_output=True, text=True, env=env,
+                          timeout=timeout, cwd=playbook.parent)
     if not results.exists():
         raise Retry(f"ansible-playbook rc={proc.returncode}: {proc.stdout[-500:]} {proc.stderr[-500:]}",
                     unhandled=True)
@@ -186,9 +190,11 @@ def run_ansible(playbook: Path, env: dict[str, str], start_at: str | None = None
     return report
 
 
-def ansible_env(emu: Emulator, workdir: Path) -> dict[str, str]:
+def ansible_env(env: dict[str, str], workdir: Path, **overrides: str | None) -> dict[str, str]:
+    """An ``ansible-playbook`` run's environment: the emulator's first account (``overrides`` may
+    change that), the collection from this tree, the tests' results callback."""
     return tool_environment(
-        emu.env,
+        env,
         IMAGEOPS_HTTP_TIMEOUT=str(CLIENT_TIMEOUT),
         ANSIBLE_COLLECTIONS_PATH=str(REPO),
         ANSIBLE_PYTHON_INTERPRETER=sys.executable,
@@ -200,6 +206,7 @@ def ansible_env(emu: Emulator, workdir: Path) -> dict[str, str]:
         ANSIBLE_RETRY_FILES_ENABLED="false",
         ANSIBLE_LOCAL_TEMP=str(workdir / "ansible-tmp"),
         ANSIBLE_HOME=str(workdir / "ansible-home"),
+        **overrides,
     )
 
 
@@ -211,7 +218,7 @@ def ansible_batch(cloud: Cloud, emu: Emulator, runs: Runs, names: list[tuple[int
                   workdir: Path) -> None:
     playbook = workdir / f"cycles-{names[0][1]}.json"
     playbook.write_text(json.dumps(ansible_playbook(cloud, emu.env, names)))
-    env = ansible_env(emu, workdir)
+    env = ansible_env(emu.env, workdir)
     resume: list[str | None] = [None]
 
     def one_run() -> None:
@@ -236,6 +243,17 @@ def ansible_batch(cloud: Cloud, emu: Emulator, runs: Runs, names: list[tuple[int
 
 
 # ------------------------------------------------------------------------------------------- Pulumi
+_PROVIDER_ERROR = re.compile(r"ImageProviderError: \w+(?: failed: (\w+):|: invalid inputs:)")
+
+
+def provider_error_is_ours(details: str) -> bool:
+    """Whether a failed provider call ended in one of imageops' own errors (the server sends the
+    traceback; its last line is the provider's ``ImageProviderError: <action> failed: <Kind>: ...``)."""
+    last = [line for line in details.strip().splitlines() if "ImageProviderError: " in line][-1:]
+    match = _PROVIDER_ERROR.search(last[0]) if last else None
+    return match is not None and (match.group(1) is None or match.group(1) in OWN_ERRORS)
+
+
 def pulumi_batch(cloud: Cloud, emu: Emulator, runs: Runs, names: list[tuple[int, str]]) -> None:
     from pulumi_images.harness import Engine, ProviderCallError, ProviderHarness
 
@@ -244,9 +262,7 @@ def pulumi_batch(cloud: Cloud, emu: Emulator, runs: Runs, names: list[tuple[int,
             try:
                 return step()
             except ProviderCallError as exc:
-                kind = exc.details.split(" failed: ", 1)[-1].split(":", 1)[0]
-                own = " failed: " in exc.details and kind in OWN_ERRORS
-                raise Retry(exc.details[:300], unhandled=not own) from None
+                raise Retry(exc.details[-500:], unhandled=not provider_error_is_ours(exc.details)) from None
         return call
 
     env = tool_environment(emu.env, IMAGEOPS_HTTP_TIMEOUT=str(CLIENT_TIMEOUT))
