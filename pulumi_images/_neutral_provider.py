@@ -110,6 +110,8 @@ class NeutralImageProvider(ImageProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures: list[CheckFailure] = []
         data = self._neutral_input(news)
+        if news.get("wait_timeout") is not None:
+            data["wait_timeout"] = _plain(news["wait_timeout"])  # a neutral field too: checked there
         unknown = _unknown_paths(data)
         try:
             neutral.cloud_spec(data)

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from neutral_support import CLOUDS, NeutralHarness, api_calls
 
+import pulumi_images as images
 from pulumi_images.harness import Engine
 
 pytestmark = pytest.mark.timeout(180)
@@ -66,16 +67,16 @@ def test_project_file_declares_a_python_program():
 
 
 def test_the_program_declares_one_neutral_image_per_cloud(registered):
-    images = {name: args for name, args in registered.items() if args.typ == IMAGE_TYPE}
-    assert sorted(images) == sorted(f"golden-{cloud}" for cloud in CLOUDS)
+    declared = {name: args for name, args in registered.items() if args.typ == IMAGE_TYPE}
+    assert sorted(declared) == sorted(f"golden-{cloud}" for cloud in CLOUDS)
     neutral = {
         name: {k: args.inputs.get(k) for k in ("name", "tags")} | {"kind": sorted(args.inputs["source"])}
-        for name, args in images.items()
+        for name, args in declared.items()
     }
     # the same name, tags and kind of source everywhere; only the cloud and its ids differ
     assert len({repr(v) for v in neutral.values()}) == 1, neutral
-    assert {args.inputs["cloud"] for args in images.values()} == set(CLOUDS)
-    assert images["golden-oci"].inputs["cloud_options"]["compartment_id"].startswith("ocid1.compartment")
+    assert {args.inputs["cloud"] for args in declared.values()} == set(CLOUDS)
+    assert declared["golden-oci"].inputs["cloud_options"]["compartment_id"].startswith("ocid1.compartment")
 
 
 def test_up_twice_makes_three_images_then_changes_nothing(registered, emulator, emu_env):
@@ -105,3 +106,15 @@ def test_up_twice_makes_three_images_then_changes_nothing(registered, emulator, 
     assert seen["oci"]["attributes"]["display_name"] == "golden-web"
     assert seen["outscale"]["attributes"]["image_name"] == "golden-web"
     assert seen["alicloud"]["attributes"]["image_name"] == "golden-web"
+
+
+def test_get_reads_by_id_and_bad_arguments_are_refused(registered):
+    existing = images.Image.get("existing", "ami-12345678", cloud="outscale", region="eu-west-2")
+    assert pulumi.runtime.sync_await._sync_await(existing.id.future()) == "ami-12345678"
+    read = registered["existing"]  # a read of that id, with what the provider needs to reach it
+    assert (read.typ, read.resource_id) == (IMAGE_TYPE, "ami-12345678")
+    assert (read.inputs["cloud"], read.inputs["region"]) == ("outscale", "eu-west-2")
+    with pytest.raises(TypeError, match="secret_key"):
+        images.Image("x", cloud="outscale", secret_key="nope")
+    with pytest.raises(TypeError, match="plain string"):
+        images.Image("y", cloud=pulumi.Output.from_input("oci"))

@@ -147,4 +147,7 @@ def test_bad_inputs_fail_in_check_under_neutral_names_with_no_api_call(engine: E
     with pytest.raises(CheckFailed) as failed:
         engine.up("neutral-bad", {**good, "source": {}})
     assert [p for p, _ in failed.value.failures] == ["source"]
+    with pytest.raises(CheckFailed) as failed:
+        engine.up("neutral-bad", {**good, "wait_timeout": -5})
+    assert [p for p, _ in failed.value.failures] == ["wait_timeout"]
     assert api_calls(emulator, mark) == []
