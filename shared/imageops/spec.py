@@ -220,6 +220,16 @@ class ImageSpec(BaseModel):
         """
         return self
 
+    copy_keeps: ClassVar[tuple[str, ...]] = ()
+    """The fields a copy in another region keeps from the spec it copies (name, description, tags...);
+    the rest comes from the source image."""
+
+    @classmethod
+    def copy_source(cls, source_image_id: Any, source_region: Any) -> dict[str, Any]:
+        """The fields that make a spec a copy of ``source_image_id`` in ``source_region`` (values may be
+        Pulumi outputs: nothing is validated here)."""
+        raise NotImplementedError(f"{cls.cloud or cls.__name__} images cannot be copied between regions")
+
     def copy_to(self, region: str, source: Image) -> Self:
         """The spec of a copy of ``source`` (this spec's image, built in ``source.region``) in
         ``region``: the same name, description and tags, with the cloud's copy source in place of

@@ -173,10 +173,6 @@ class CopyFrom(ImageSpec):
     )
 
 
-_KEPT_BY_COPY = ("image_name", "description", "resource_group_id", "tags", "force", "delete_auto_snapshot")
-"""What a CopyImage copy keeps of the spec it copies (the rest comes from the source image)."""
-
-
 class AlicloudImageSpec(ImageSpec):
     """Desired state of an ECS custom image: every argument of Terraform's ``alicloud_image``."""
 
@@ -296,10 +292,17 @@ class AlicloudImageSpec(ImageSpec):
         # a spec that only finds the image (for a delete) has no source to check
         return type(self).parse(data) if self.sources() else type(self).parse_key(data)
 
+    copy_keeps: ClassVar[tuple[str, ...]] = (
+        "image_name", "description", "resource_group_id", "tags", "force", "delete_auto_snapshot",
+    )  # fmt: skip
+
+    @classmethod
+    def copy_source(cls, source_image_id: Any, source_region: Any) -> dict[str, Any]:
+        return {"copy_from": {"source_image_id": source_image_id, "source_region_id": source_region}}
+
     def copy_to(self, region: str, source: Image) -> AlicloudImageSpec:
-        kept = {name: value for name, value in self.given().items() if name in _KEPT_BY_COPY}
-        copy_from = {"source_image_id": source.id, "source_region_id": source.region}
-        return type(self).parse({**kept, "region": region, "copy_from": copy_from})
+        kept = {name: value for name, value in self.given().items() if name in self.copy_keeps}
+        return type(self).parse({**kept, "region": region, **self.copy_source(source.id, source.region)})
 
     def delete_options(self) -> dict[str, Any]:
         options = {"force": self.force, "delete_auto_snapshot": self.delete_auto_snapshot}

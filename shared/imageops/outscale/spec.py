@@ -14,7 +14,7 @@ Sources: exactly one of ``vm_id`` (create from a VM), ``source_image_id`` + ``so
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, StringConstraints, field_validator
 
@@ -160,10 +160,6 @@ class Tag(ImageSpec):
         return str(value) if isinstance(value, int | float) else value
 
 
-_KEPT_BY_COPY = ("image_name", "description", "tags", "permissions_to_launch", "product_codes")
-"""What a copied OMI keeps of the spec it copies (the rest comes from the source OMI)."""
-
-
 class OutscaleImageSpec(ImageSpec):
     """Desired state of an OMI: every argument of Terraform's ``outscale_image``."""
 
@@ -275,10 +271,18 @@ class OutscaleImageSpec(ImageSpec):
                 problems.append(("architecture", "only valid with block_device_mappings"))
         return problems
 
+    copy_keeps: ClassVar[tuple[str, ...]] = (
+        "image_name", "description", "tags", "permissions_to_launch", "product_codes",
+    )  # fmt: skip
+
+    @classmethod
+    def copy_source(cls, source_image_id: Any, source_region: Any) -> dict[str, Any]:
+        return {"source_image_id": source_image_id, "source_region_name": source_region}
+
     def copy_to(self, region: str, source: Image) -> OutscaleImageSpec:
         # The copy is made by the connection of ``region``; CreateImage names where it comes from.
-        kept = {name: value for name, value in self.given().items() if name in _KEPT_BY_COPY}
-        return type(self).parse({**kept, "source_image_id": source.id, "source_region_name": source.region})
+        kept = {name: value for name, value in self.given().items() if name in self.copy_keeps}
+        return type(self).parse({**kept, **self.copy_source(source.id, source.region)})
 
     def lookup_key(self) -> dict[str, str] | None:
         if self.image_name is None:
