@@ -113,13 +113,17 @@ def _export_token(image_id: str, where: str, export_format: str, attempt: int) -
     return "imageops-export-" + digest[:40]
 
 
+SOURCE_NOT_FOUND = "SourceImageNotFound"
+"""The code of the error a copy raises, before writing anything, for a source it cannot see."""
+
+
 def _source_image(source: OciDriver, image_id: str, field: str) -> Image:
     image = source.get(image_id)
     if image is None or not image.is_live:
         raise NotFoundError(
             f"{field} {image_id} was not found in region {source.region}: it does not exist there, "
             "or this tenancy cannot see it (copies and exports are of this tenancy's own images)",
-            code="NotAuthorizedOrNotFound",
+            code=SOURCE_NOT_FOUND,
             status=404,
             operation="GetImage",
         )

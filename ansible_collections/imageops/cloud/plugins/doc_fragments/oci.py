@@ -67,8 +67,10 @@ options:
     description:
       - Base URL of the Core Services API, to reach a non-default endpoint such as the imageops
         emulator (for example C(http://127.0.0.1:8080)).
-      - If not set, the C(IMAGEOPS_OCI_ENDPOINT) environment variable is used, then the regional
-        endpoint C(https://iaas.<region>.oraclecloud.com).
+      - If not set, the emulator's endpoint of I(region) (C(IMAGEOPS_OCI_ENDPOINT_<REGION>), or
+        C(IMAGEOPS_OCI_ENDPOINT_TEMPLATE) for a region other than C(IMAGEOPS_OCI_REGION)), then the
+        C(IMAGEOPS_OCI_ENDPOINT) environment variable, then the regional endpoint
+        C(https://iaas.<region>.oraclecloud.com).
     type: str
     version_added: 0.1.0
 """

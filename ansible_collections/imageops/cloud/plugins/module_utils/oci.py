@@ -19,7 +19,9 @@ OCI_AUTH = CloudAuth(
         api_user_fingerprint=dict(type="str"),
         api_user_key_file=dict(type="path"),
         api_user_key_pass_phrase=dict(type="str", no_log=True),
-        endpoint=dict(type="str", fallback=(env_fallback, ["IMAGEOPS_OCI_ENDPOINT"])),
+        # No env fallback here: the core picks IMAGEOPS_OCI_ENDPOINT or the emulator's endpoint of
+        # the task's region (IMAGEOPS_OCI_ENDPOINT_TEMPLATE), which a fallback would override.
+        endpoint=dict(type="str"),
     ),
     settings=dict(
         config_file_location="config_file",

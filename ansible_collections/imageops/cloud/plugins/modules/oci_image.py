@@ -18,6 +18,9 @@ description:
     other argument is fixed when the image is created; see I(allow_replace).
   - Creates carry a deterministic C(opc-retry-token), so a retried or interrupted run never makes a
     second image.
+  - I(copy_from) copies an image from another region (OCI has no copy call - ExportImage there, then an
+    import here) and resumes after an interruption without exporting twice; I(export_to) exports the
+    image to Object Storage unless the object is already there.
 author:
   - imageops contributors (@imageops)
 extends_documentation_fragment:
@@ -190,6 +193,81 @@ options:
         I(instance_id). Create-only.
     type: bool
     version_added: 0.1.0
+  copy_from:
+    description:
+      - Copy an image of this tenancy from another region into I(region) (the connection's region),
+        instead of I(instance_id) or I(image_source_details). Requires I(display_name), by which a re-run
+        finds the copy.
+      - OCI has no copy call, so this is OCI's documented procedure - ExportImage in the source region
+        into a bucket there (format C(OCI), which keeps the launch mode and options), a read-only
+        pre-authenticated request on the object, and an import by URL in this region. The task waits
+        for the whole copy, whatever I(wait) says.
+      - The intermediate object's name derives from the source image (C(imageops-copy/<hash>.oci)). A
+        re-run after an interruption finds the object, or the export still writing it (the source image
+        is C(EXPORTING)), and never exports twice; copies of one source to other regions reuse it.
+      - An image of another tenancy is refused (not found) before anything is written.
+      - Create-only; a change is not detected on an existing image (OCI does not report it back).
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      source_image_id:
+        description: OCID of the image to copy.
+        type: str
+        required: true
+        version_added: 0.1.0
+      source_region:
+        description: Region the source image is in, for example C(us-ashburn-1).
+        type: str
+        required: true
+        version_added: 0.1.0
+      bucket_name:
+        description:
+          - Bucket in the source region that holds the intermediate object.
+          - Default C(imageops-transfer-<source_region>), created in I(compartment_id) when missing.
+        type: str
+        version_added: 0.1.0
+      delete_intermediate:
+        description:
+          - Delete the intermediate object once the import has finished.
+          - Leave it C(false) while other regions copy the same source at the same time (they read it).
+        type: bool
+        default: false
+        version_added: 0.1.0
+  export_to:
+    description:
+      - Also export the image to Object Storage (ExportImage), by bucket and object name or by URL. The
+        image is C(EXPORTING) meanwhile; the task waits for the export to end.
+      - Skipped (C(changed=false)) when the object already exists, so a re-run never exports again;
+        this costs one HeadObject call per run (and a GetNamespace one without I(namespace_name)).
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      bucket_name:
+        description: Bucket (in the image's region) to export into. Required without I(destination_uri).
+        type: str
+        version_added: 0.1.0
+      namespace_name:
+        description: Object Storage namespace of the bucket. Default the tenancy's.
+        type: str
+        version_added: 0.1.0
+      object_name:
+        description: Name of the object to write. Required without I(destination_uri).
+        type: str
+        version_added: 0.1.0
+      destination_uri:
+        description:
+          - Object Storage URL to export to instead of I(bucket_name) and I(object_name), for example a
+            pre-authenticated request with write access to another region's or tenancy's bucket.
+          - Whether the object exists is checked with this tenancy's credentials, so a re-run exports
+            again when the object is not readable by them.
+        type: str
+        version_added: 0.1.0
+      export_format:
+        description: Format of the exported image. C(OCI) keeps the launch mode and options.
+        type: str
+        choices: [OCI, QCOW2, VMDK, VHD, VDI]
+        default: OCI
+        version_added: 0.1.0
   freeform_tags:
     description:
       - Free-form tags for the image, each a simple key-value pair with no predefined name, type
@@ -303,6 +381,25 @@ EXAMPLES = r"""
     instance_id: "{{ instance_id }}"
     display_name: web-2024-06-final
     freeform_tags: {}
+
+- name: Export the image to Object Storage (skipped on a re-run, as the object is there)
+  imageops.cloud.oci_image:
+    compartment_id: "{{ compartment_id }}"
+    instance_id: "{{ instance_id }}"
+    display_name: web-2024-06
+    export_to:
+      bucket_name: "{{ bucket }}"
+      object_name: web-2024-06.oci
+
+- name: Copy the image to another region (the connection's region is the destination)
+  imageops.cloud.oci_image:
+    region: eu-frankfurt-1
+    compartment_id: "{{ compartment_id }}"
+    display_name: web-2024-06
+    copy_from:
+      source_image_id: "{{ web_image.image.id }}"
+      source_region: us-ashburn-1
+      delete_intermediate: true
 
 - name: Delete an image by name
   imageops.cloud.oci_image:
@@ -626,13 +723,68 @@ ARGUMENT_SPEC = dict(
         ),
     ),
     should_include_data_volumes=dict(type="bool"),
+    copy_from=dict(
+        type="dict",
+        options=dict(
+            source_image_id=dict(type="str", required=True),
+            source_region=dict(type="str", required=True),
+            bucket_name=dict(type="str"),
+            delete_intermediate=dict(type="bool", default=False),
+        ),
+    ),
+    export_to=dict(
+        type="dict",
+        options=dict(
+            bucket_name=dict(type="str"),
+            namespace_name=dict(type="str"),
+            object_name=dict(type="str"),
+            destination_uri=dict(type="str"),
+            export_format=dict(type="str", choices=["OCI", "QCOW2", "VMDK", "VHD", "VDI"], default="OCI"),
+        ),
+    ),
     freeform_tags=dict(type="dict"),
     defined_tags=dict(type="dict"),
 )
 
 
+class OciImageModule(ImageModule):
+    """``export_to`` on top of the shared behaviour: not a property of the image the reconciler
+    compares, but an action whose need is one HeadObject away (so check mode is exact too)."""
+
+    def _run(self):
+        export = self.params.get("export_to")
+        if self.params["state"] != "present" or not export or self.params.get("regions"):
+            return super()._run()
+        from imageops.oci import copy as transfer  # imageops is importable: ImageModule checked
+
+        desired = self.desired()
+        driver = self.driver
+        storage, ref, body = transfer.export_target(driver, driver.regions, desired.export_to)
+        needed = storage.head_object(ref.namespace, ref.bucket, ref.name) is None
+        result = super()._run()
+        image_id = (result.get("image") or {}).get("id")
+        if needed and image_id and not self.check_mode:
+            # after a create the export is done (this only looks); an existing image is exported here
+            timeout = float(self.params.get("wait_timeout") or driver.transfer_timeout)
+            transfer.ensure_exported(driver, storage, image_id, ref, body, timeout=timeout, field="image_id")
+            result["image"] = self.image_result(driver.get(image_id))
+        result.update(
+            changed=result["changed"] or needed,
+            exported=needed,
+            export_object=dict(
+                region=ref.region, namespace_name=ref.namespace, bucket_name=ref.bucket, object_name=ref.name
+            ),
+        )
+        return result
+
+    def fail_error(self, exc, **extra):
+        if getattr(exc, "code", None) == "SourceImageNotFound" and self._driver is not None:
+            self._driver.wrote = False  # a copy checks its source before it writes anything
+        super().fail_error(exc, **extra)
+
+
 def main():
-    module = ImageModule(
+    module = OciImageModule(
         OCI_AUTH,
         ARGUMENT_SPEC,
         required_if=[
