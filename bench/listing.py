@@ -102,10 +102,11 @@ def seeded_emulator(images: int) -> Iterator[EmulatorHandle]:
 
 def api_total(cloud: str, driver: Any, env: dict[str, str]) -> int:
     """How many images the listing call returns in the listing's scope, all pages followed."""
+    page = MAX_PAGE[cloud]
     if cloud == "oci":
-        return sum(1 for _ in driver.api.iter_images(env["IMAGEOPS_OCI_COMPARTMENT_ID"], limit=MAX_PAGE[cloud]))
+        return sum(1 for _ in driver.api.iter_images(env["IMAGEOPS_OCI_COMPARTMENT_ID"], limit=page))
     if cloud == "outscale":
-        return len(driver.api.read_images({"AccountIds": [driver.account_id()]}, per_page=MAX_PAGE[cloud]))
+        return len(driver.api.read_images({"AccountIds": [driver.account_id()]}, per_page=page))
     return sum(1 for _ in driver.api.iter_images(env["IMAGEOPS_ALICLOUD_REGION"]))
 
 
@@ -124,33 +125,43 @@ def list_calls(emu: EmulatorHandle, mark: int, cloud: str) -> tuple[int, int]:
     return listed, len(calls) - listed
 
 
+#: Calls a full listing makes besides the list calls: ReadImages has no "mine" filter (without
+#: ``AccountIds`` it lists every public OMI too), so OUTSCALE reads the account id first.
+FULL_LISTING_EXTRA = {"oci": 0, "outscale": 1, "alicloud": 0}
+
+
 def measure(emu: EmulatorHandle, cloud: str, images: int) -> list[dict[str, Any]]:
     env = tool_env(emu.env)
     name = f"bench-list-{images // 2:05d}"
     rows = []
 
-    def row(what: str, expected: int, run: Any) -> None:
+    def row(what: str, expected: int, expected_other: int, run: Any) -> None:
         mark = emu.mark()
         started = time.perf_counter()
         found = run()
         seconds = time.perf_counter() - started
         listed, other = list_calls(emu, mark, cloud)
-        rows.append({"what": what, "expected": expected, "listed": listed, "other": other, "found": found,
-                     "seconds": seconds})
+        rows.append({"what": what, "expected": expected, "expected_other": expected_other, "listed": listed,
+                     "other": other, "found": found, "seconds": seconds})
 
-    with connect(cloud, env) as driver:
-        total = api_total(cloud, driver, env)
-        key = registry.spec_type(cloud).parse_key(key_fields(cloud, env))
-        full = pages(total, MAX_PAGE[cloud])
-        row(f"core: `find` of {name}", 1, lambda: int(driver.find(spec(cloud, env, name)) is not None))
-        row("core: `list` of every image", full, lambda: len(driver.list(key)))
+    def core(call: Any) -> Any:
+        with connect(cloud, env) as driver:  # a fresh driver each time: nothing known in advance
+            return call(driver)
+
+    total = core(lambda driver: api_total(cloud, driver, env))
+    key = registry.spec_type(cloud).parse_key(key_fields(cloud, env))
+    full = pages(total, MAX_PAGE[cloud])
+    wanted = spec(cloud, env, name)
+    row(f"core: `find` of {name}", 1, 0, lambda: core(lambda d: int(d.find(wanted) is not None)))
+    row("core: `list` of every image", full, FULL_LISTING_EXTRA[cloud],
+        lambda: core(lambda d: len(d.list(key))))
     image_task = {f"imageops.cloud.{cloud}_image": module_args(cloud, env, TEMPLATE)}
-    row(f"Ansible: converged `{cloud}_image` ({TEMPLATE})", 1,
+    row(f"Ansible: converged `{cloud}_image` ({TEMPLATE})", 1, 0,
         lambda: int("changed=0" in run_playbook(play([image_task]), env).stdout))
     info = f"imageops.cloud.{cloud}_image_info"
-    row(f"Ansible: `{cloud}_image_info` name={name}", 1,
+    row(f"Ansible: `{cloud}_image_info` name={name}", 1, 0,
         lambda: int("ok=1" in run_playbook(play([{info: info_args(cloud, env, name)}]), env).stdout))
-    row(f"Ansible: `{cloud}_image_info`, every image", full,
+    row(f"Ansible: `{cloud}_image_info`, every image", full, FULL_LISTING_EXTRA[cloud],
         lambda: int("ok=1" in run_playbook(play([{info: info_args(cloud, env, None)}]), env).stdout))
     for r in rows:
         r["total"] = total
@@ -169,16 +180,20 @@ def main(argv: list[str] | None = None) -> int:
         "`displayName`, OUTSCALE ReadImages `Filters.ImageNames`, ECS DescribeImages `ImageName`): one "
         "call. A full listing must ask for the API's largest page (OCI `limit` 1000, OUTSCALE "
         "`ResultsPerPage` 1000, ECS `PageSize` 100): ceil(N / page) calls, where N is what the list call "
-        "returns in that scope (OCI's also holds the region's platform images). No other call is allowed.",
+        "returns in that scope (OCI's also holds the region's platform images). No other call is allowed, "
+        "but one: OUTSCALE's ReadImages has no \"mine\" filter (without `AccountIds` it lists every public "
+        "OMI too), so a full OUTSCALE listing reads the account id first (ReadAccounts, once per run).",
     )
     table = []
     with seeded_emulator(args.images) as emu:
         for cloud in CLOUDS:
             for r in measure(emu, cloud, args.images):
-                ok = r["listed"] == r["expected"] and r["other"] == 0 and r["found"] > 0
+                ok = r["listed"] == r["expected"] and r["other"] == r["expected_other"] and r["found"] > 0
+                target = f"{r['expected']} {LIST_ACTIONS[cloud]}"
+                if r["expected_other"]:
+                    target += " + 1 ReadAccounts"
                 verdict = section.goal(f"{cloud}: {r['what']}", ok,
-                                       f"{r['listed']} {LIST_ACTIONS[cloud]} + {r['other']} other calls",
-                                       f"{r['expected']}")
+                                       f"{r['listed']} {LIST_ACTIONS[cloud]} + {r['other']} other", target)
                 table.append([CLOUD_TITLES[cloud], r["what"], f"{r['total']:,}", f"{r['listed']}",
                               f"{r['other']}", f"{r['seconds']:.1f}", verdict])
     section.table(["cloud", "what", "N listed in scope", "list calls", "other calls", "wall (s)", "goal"],

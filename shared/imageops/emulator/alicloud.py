@@ -147,7 +147,8 @@ class EcsApi:
                     "Specified api is not found, please check your url and method.",
                 )
             result = handler(self, key.account, params)
-            self.emu.save()
+            if not action.startswith("Describe"):  # reads change nothing: no state file rewrite
+                self.emu.save()
         except (AuthFailure, EcsError) as exc:
             return error_response(exc.status, exc.code, exc.message, info)
         return JSONResponse(

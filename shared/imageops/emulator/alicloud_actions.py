@@ -342,15 +342,19 @@ def describe_images(api: EcsApi, account: str, params: Params) -> dict[str, Any]
     region = _region(params)
     number, size = _page(params)
     found = [
-        render(api.emu, img)
+        img
         for img in api.state["images"].values()
         if img["_account"] == account
         and img["RegionId"] == region
         and not img.get("_deleted")
         and images.matches(api.emu, img, params)
     ]
-    found.sort(key=lambda i: (i["CreationTime"], i["ImageId"]), reverse=True)
-    return _paged(found, number, size, region, "Images", "Image")
+    # Newest first, by the CreationTime ECS shows; only the page asked for is rendered (an account
+    # with 10,000 images would otherwise render them all for each page).
+    found.sort(key=lambda img: (images.utc(img["_created"]), img["ImageId"]), reverse=True)
+    answer = _paged(found, number, size, region, "Images", "Image")
+    answer["Images"]["Image"] = [render(api.emu, img) for img in answer["Images"]["Image"]]
+    return answer
 
 
 def modify_image_attribute(api: EcsApi, account: str, params: Params) -> dict[str, Any]:
