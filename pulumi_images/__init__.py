@@ -5,11 +5,13 @@
 is the Terraform ``outscale_image`` through that same provider, and ``pulumi_images.alicloud.Image``
 the Terraform ``alicloud_image`` (with import from OSS and copy across regions).
 ``pulumi_images.Image`` is one image on any of the three clouds, from the fields they share
-(:mod:`pulumi_images.neutral`).
+(:mod:`pulumi_images.neutral`). :func:`pulumi_images.fan_out` declares one image in many regions, one
+resource per region (:mod:`pulumi_images.fanout`).
 """
 
 from pulumi_images import alicloud, oci, outscale
 from pulumi_images._provider import CONNECTIONS, ImageProvider, ImageProviderError
+from pulumi_images.fanout import fan_out
 from pulumi_images.neutral import (
     Image,
     ImageArgs,
@@ -32,6 +34,7 @@ __all__ = [
     "ImageSourceInstanceArgs",
     "ImageSourceSnapshotArgs",
     "alicloud",
+    "fan_out",
     "oci",
     "outscale",
 ]

@@ -46,6 +46,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi import log as pulumi_log
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -63,6 +64,7 @@ import imageops.reconcile as reconcile
 from imageops import registry
 from imageops.errors import SpecError
 from imageops.model import Image, ImageState
+from imageops.progress import ProgressEvent, ProgressTracker
 from imageops.redact import redact, register_secret
 from imageops.spec import ImageSpec, Update
 
@@ -187,6 +189,22 @@ def _guard(action: str) -> Iterator[None]:
     except Exception as exc:
         kind = type(exc).__name__
         raise ImageProviderError(redact(f"{action} failed: {kind}: {exc}")) from None
+
+
+def progress_log(cloud: str, spec: ImageSpec | None = None) -> ProgressTracker:
+    """A wait's progress as info lines, one per state change (see docs/progress.md).
+
+    The dynamic-provider server (``python -m pulumi.dynamic``) has no connection to the engine's log
+    service, so ``pulumi.log`` writes ``info: ...`` to the plugin's stderr; the engine streams the
+    stderr of dynamic-provider plugins into the update's diagnostics as it comes. Not attached to the
+    resource (the server does not tell the provider its URN): each line names the image instead.
+    """
+    key = f" {spec.describe_key()}" if spec is not None else ""
+
+    def log(event: ProgressEvent) -> None:
+        pulumi_log.info(f"imageops {cloud} image{key}: {event.line()}")
+
+    return ProgressTracker(log)
 
 
 def is_unknown(value: Any) -> bool:
@@ -522,7 +540,10 @@ class ImageProvider(ResourceProvider):
                         f"{', '.join(the_plan.replace_fields)}, which cannot change in place: "
                         "rename this resource's image, or delete or rename the existing one"
                     )
-                image = reconcile.apply(the_plan, driver, wait=True, timeout=self._timeout(props, "create"))
+                image = reconcile.apply(
+                    the_plan, driver, wait=True, timeout=self._timeout(props, "create"),
+                    on_progress=progress_log(self.cloud, desired),
+                )  # fmt: skip
             finally:
                 driver.close()
             assert image is not None
@@ -546,7 +567,10 @@ class ImageProvider(ResourceProvider):
                         f"image {id_} needs a replacement ({', '.join(the_plan.replace_fields)} changed "
                         "outside Pulumi): run `pulumi refresh`, then `pulumi up`"
                     )
-                image = reconcile.apply(the_plan, driver, wait=True, timeout=self._timeout(news, "update"))
+                image = reconcile.apply(
+                    the_plan, driver, wait=True, timeout=self._timeout(news, "update"),
+                    on_progress=progress_log(self.cloud, desired),
+                )  # fmt: skip
             finally:
                 driver.close()
             assert image is not None
@@ -557,7 +581,9 @@ class ImageProvider(ResourceProvider):
             driver = self._connect(props)
             try:
                 driver.delete(id_, **self._delete_options(props))
-                driver.wait_for(id_, ImageState.DELETED, self._timeout(props, "delete"))
+                driver.wait_for(
+                    id_, ImageState.DELETED, self._timeout(props, "delete"), progress_log(self.cloud)
+                )
             finally:
                 driver.close()
 
