@@ -10,7 +10,8 @@ its driver inside the call, from (first match wins)
    ``imageops:ociConfigFile``, ``imageops:ociProfile``, ``imageops:ociRegion``,
    ``imageops:ociEndpoint``, ``imageops:ociTenancy``, ``imageops:ociUser``, ``imageops:ociFingerprint``,
    ``imageops:ociKeyFile``, and the secrets ``imageops:ociKeyContent`` / ``imageops:ociPassPhrase``,
-   which stay in the provider process's memory only),
+   which stay in the provider process's memory only; ``imageops:ociConfigProfile`` is read as
+   ``ociProfile`` when that is unset; the other clouds' keys are in :data:`CONNECTIONS`),
 3. the environment and the cloud's own config file, as the core's ``connect`` resolves them.
 
 (pulumi 3.272's ``python -m pulumi.dynamic`` keeps the ``Configure`` arguments, the stack's
@@ -29,9 +30,14 @@ How each call maps to the core:
 * ``read``: ``pulumi refresh`` and ``Image.get`` (see :meth:`ImageProvider.read`).
 
 Timeouts: the Python dynamic-provider server does not hand ``CustomTimeouts`` to providers, so each
-resource takes a ``wait_timeout`` input (seconds) used for every wait; a resource may also take
-Terraform's ``timeouts`` block (``{"create": "10m", "update": "10m", "delete": "10m"}``), whose entry
-for the operation wins; the spec's ``default_timeouts`` (the seed's defaults) come last.
+resource takes Terraform's ``timeouts`` block (``{"create": "10m", "update": "10m", "delete": "10m"}``;
+the resource classes fill it from ``ResourceOptions(custom_timeouts=...)``), whose entry for the
+operation wins, then a ``wait_timeout`` input (seconds) used for every wait; the spec's
+``default_timeouts`` (the seed's defaults) come last.
+
+Import: a get or import read marks the outputs ``imported`` (and the read inputs, so the Check of
+``pulumi import`` does not ask for the source the cloud never reports); ``diff`` and ``update`` then
+take the program's create-only source as given.
 
 Errors: every exception leaves a call as a :class:`ImageProviderError` whose message went through
 :func:`imageops.redact.redact` and that carries no chained exception, so neither the message nor the
@@ -124,7 +130,9 @@ CONNECTIONS: dict[str, Connection] = {
         secret_config={"key_content": "ociKeyContent", "pass_phrase": "ociPassPhrase"},
         config_aliases={"ociConfigProfile": "profile"},
         replace=("region",),
-        input_only=("instance_id", "image_source_details", "should_include_data_volumes"),
+        input_only=(
+            "instance_id", "image_source_details", "should_include_data_volumes", "copy_from", "export_to",
+        ),
     ),
     "outscale": Connection(
         inputs=("region", "profile", "endpoint", "config_file"),
