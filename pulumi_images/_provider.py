@@ -450,6 +450,7 @@ class ImageProvider(ResourceProvider):
         replaces: set[str] = set()
         changes: set[str] = set()
 
+        imported = bool(_plain(olds.get(IMPORTED)))
         # Connection inputs: the region is where the image lives; the rest only says how to reach it.
         for name in (*conn.inputs, *CALL_SETTINGS):
             if name in spec_cls.model_fields:
@@ -457,6 +458,8 @@ class ImageProvider(ResourceProvider):
             new, old = news.get(name), olds.get(name)
             if new == old:
                 continue  # a removed setting falls back to stack config / environment: a change
+            if imported and old is None:
+                continue  # the import found the image as configured: the program's setting is that
             (replaces if name in conn.replace else changes).add(name)
 
         unknown = {k for k, v in news.items() if is_unknown(v) and k in spec_cls.model_fields}
@@ -473,7 +476,6 @@ class ImageProvider(ResourceProvider):
                 known[name] = olds[name]
         desired = spec_cls.parse(self._spec_input(known))
         observed = self._image_from_outputs(id_, olds)
-        imported = bool(_plain(olds.get(IMPORTED)))
         previous = self._previous(olds)
         planned = self._without_computed(desired)
         the_plan = reconcile.plan(planned, observed, previous=previous, purge_tags=True)

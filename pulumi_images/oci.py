@@ -44,6 +44,8 @@ __all__ = [
     "Image",
     "ImageAgentFeatures",
     "ImageArgs",
+    "ImageCopyFromArgs",
+    "ImageExportToArgs",
     "ImageImageSourceDetails",
     "ImageImageSourceDetailsArgs",
     "ImageLaunchOptions",
@@ -79,6 +81,8 @@ OUTPUT_NAMES: tuple[str, ...] = (
     "instance_id",
     "image_source_details",
     "should_include_data_volumes",
+    "copy_from",
+    "export_to",
     "config_file",
     "profile",
     "region",
@@ -231,6 +235,94 @@ class ImageLaunchOptionsArgs:
 
 
 @pulumi.input_type
+class ImageCopyFromArgs:
+    """Copy an image of this tenancy from another region (see :mod:`imageops.oci.copy`)."""
+
+    def __init__(
+        self,
+        *,
+        source_image_id: pulumi.Input[str],
+        source_region: pulumi.Input[str],
+        bucket_name: pulumi.Input[str] | None = None,
+        delete_intermediate: pulumi.Input[bool] | None = None,
+    ) -> None:
+        set_given(self, locals())
+
+    @property
+    @pulumi.getter
+    def source_image_id(self) -> pulumi.Input[str]:
+        """(Required) OCID of the image to copy."""
+        return pulumi.get(self, "source_image_id")
+
+    @property
+    @pulumi.getter
+    def source_region(self) -> pulumi.Input[str]:
+        """(Required) Region the source image is in, e.g. ``us-ashburn-1``."""
+        return pulumi.get(self, "source_region")
+
+    @property
+    @pulumi.getter
+    def bucket_name(self) -> pulumi.Input[str] | None:
+        """Bucket in the source region for the intermediate object (default
+        ``imageops-transfer-<source_region>``, created in ``compartment_id`` when missing)."""
+        return pulumi.get(self, "bucket_name")
+
+    @property
+    @pulumi.getter
+    def delete_intermediate(self) -> pulumi.Input[bool] | None:
+        """Delete the intermediate object once the import has finished (default false: copies of the
+        same source to other regions reuse it)."""
+        return pulumi.get(self, "delete_intermediate")
+
+
+@pulumi.input_type
+class ImageExportToArgs:
+    """Export the image to Object Storage; skipped when the object already exists."""
+
+    def __init__(
+        self,
+        *,
+        bucket_name: pulumi.Input[str] | None = None,
+        namespace_name: pulumi.Input[str] | None = None,
+        object_name: pulumi.Input[str] | None = None,
+        destination_uri: pulumi.Input[str] | None = None,
+        export_format: pulumi.Input[str] | None = None,
+    ) -> None:
+        set_given(self, locals())
+
+    @property
+    @pulumi.getter
+    def bucket_name(self) -> pulumi.Input[str] | None:
+        """Bucket in the image's region (required without ``destination_uri``)."""
+        return pulumi.get(self, "bucket_name")
+
+    @property
+    @pulumi.getter
+    def namespace_name(self) -> pulumi.Input[str] | None:
+        """Object Storage namespace of the bucket (default: the tenancy's)."""
+        return pulumi.get(self, "namespace_name")
+
+    @property
+    @pulumi.getter
+    def object_name(self) -> pulumi.Input[str] | None:
+        """Name of the object to write (required without ``destination_uri``)."""
+        return pulumi.get(self, "object_name")
+
+    @property
+    @pulumi.getter
+    def destination_uri(self) -> pulumi.Input[str] | None:
+        """Object Storage URL (or a pre-authenticated request URL with write access) instead of
+        ``bucket_name``/``object_name``."""
+        return pulumi.get(self, "destination_uri")
+
+    @property
+    @pulumi.getter
+    def export_format(self) -> pulumi.Input[str] | None:
+        """``OCI`` (default; keeps the launch settings), ``QCOW2``, ``VMDK``, ``VHD`` or ``VDI``."""
+        return pulumi.get(self, "export_format")
+
+
+@pulumi.input_type
 class ImageArgs:
     """The arguments of :class:`Image`: the seed's arguments, plus optional connection settings."""
 
@@ -246,6 +338,8 @@ class ImageArgs:
         should_include_data_volumes: pulumi.Input[bool] | None = None,
         freeform_tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         defined_tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        copy_from: pulumi.Input[ImageCopyFromArgs | Mapping[str, Any]] | None = None,
+        export_to: pulumi.Input[ImageExportToArgs | Mapping[str, Any]] | None = None,
         config_file: pulumi.Input[str] | None = None,
         profile: pulumi.Input[str] | None = None,
         region: pulumi.Input[str] | None = None,
@@ -263,6 +357,8 @@ class ImageArgs:
             ("should_include_data_volumes", should_include_data_volumes),
             ("freeform_tags", freeform_tags),
             ("defined_tags", defined_tags),
+            ("copy_from", copy_from),
+            ("export_to", export_to),
             ("config_file", config_file),
             ("profile", profile),
             ("region", region),
@@ -332,6 +428,21 @@ class ImageArgs:
         """(Updatable) Defined tags as ``"namespace.key" -> value``, e.g.
         ``{"Operations.CostCenter": "42"}``."""
         return pulumi.get(self, "defined_tags")
+
+    @property
+    @pulumi.getter
+    def copy_from(self) -> pulumi.Input[ImageCopyFromArgs | Mapping[str, Any]] | None:
+        """Copy an image from another region into ``region`` instead of ``instance_id`` or
+        ``image_source_details`` (requires ``display_name``): ExportImage there, an import here. A
+        re-run after an interruption resumes without exporting twice. Changing it replaces the image."""
+        return pulumi.get(self, "copy_from")
+
+    @property
+    @pulumi.getter
+    def export_to(self) -> pulumi.Input[ImageExportToArgs | Mapping[str, Any]] | None:
+        """(Updatable) Also export the image to Object Storage; skipped when the object exists.
+        Changing it exports again (to the new object) without touching the image."""
+        return pulumi.get(self, "export_to")
 
     @property
     @pulumi.getter
@@ -522,7 +633,8 @@ class ImageAgentFeatures(dict):
 
 # --------------------------------------------------------------------------- the resource
 class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
-    """An OCI custom image, created from an instance or imported from Object Storage.
+    """An OCI custom image, created from an instance, imported from Object Storage, or copied from
+    another region (``copy_from``); ``export_to`` also exports it to Object Storage.
 
     The resource type is ``pulumi-python:dynamic/oci:Image``. ``display_name``, ``freeform_tags`` and
     ``defined_tags`` change in place; any other argument change replaces the image (deleted first
@@ -569,6 +681,10 @@ class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
     """The Object Storage source the image was imported from, as given."""
     should_include_data_volumes: pulumi.Output[bool | None]
     """Whether data volumes were included, as given."""
+    copy_from: pulumi.Output[Mapping[str, Any] | None]
+    """The region copy the image was made by, as given."""
+    export_to: pulumi.Output[Mapping[str, Any] | None]
+    """Where the image was exported to, as given."""
     config_file: pulumi.Output[str | None]
     """The OCI config file input, if set."""
     profile: pulumi.Output[str | None]
@@ -642,6 +758,8 @@ def _arg_names() -> tuple[str, ...]:
         "should_include_data_volumes",
         "freeform_tags",
         "defined_tags",
+        "copy_from",
+        "export_to",
         "config_file",
         "profile",
         "region",
