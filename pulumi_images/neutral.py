@@ -150,7 +150,7 @@ class ImageSourceImportArgs:
 @pulumi.input_type
 class ImageSourceCopyArgs:
     """Copy an image from another region into ``region`` (OUTSCALE ``source_image_id`` +
-    ``source_region_name``, ECS ``copy_from``; OCI where its resource has ``copy_from``)."""
+    ``source_region_name``, ECS ``copy_from``, OCI ``copy_from``: an export there, an import here)."""
 
     def __init__(self, *, image_id: pulumi.Input[str], region: pulumi.Input[str]) -> None:
         pulumi.set(self, "image_id", image_id)

@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
 from imageops import registry
 from imageops.errors import SpecError
 
@@ -120,33 +118,14 @@ def _oci(out: CloudInput, data: Mapping[str, Any], kind: str | None) -> None:
             source_image_type="source.import.format",
         )
     elif kind == "copy":
-        _oci_copy(out, source)
-
-
-def _oci_copy(out: CloudInput, source: Mapping[str, Any]) -> None:
-    """OCI copies through export and import (``copy_from``), where its spec has that field."""
-    copy_field = registry.spec_type("oci").model_fields.get("copy_from")
-    sub_fields = set(_model_fields(copy_field.annotation)) if copy_field is not None else set()
-    region_name = next((n for n in ("source_region", "source_region_name") if n in sub_fields), None)
-    if "source_image_id" not in sub_fields or region_name is None:
-        out.refuse(
-            "source.copy", "oci cannot copy an image in this version of imageops: use instance or import"
+        # OCI has no CopyImage: the OCI driver exports in the source region and imports here
+        out.set(
+            "copy_from",
+            {"source_image_id": source.get("image_id"), "source_region": source.get("region")},
+            "source.copy",
+            source_image_id="source.copy.image_id",
+            source_region="source.copy.region",
         )
-        return
-    out.set(
-        "copy_from",
-        {"source_image_id": source.get("image_id"), region_name: source.get("region")},
-        "source.copy",
-        source_image_id="source.copy.image_id",
-        **{region_name: "source.copy.region"},
-    )
-
-
-def _model_fields(annotation: Any) -> dict[str, Any]:
-    for candidate in (annotation, *getattr(annotation, "__args__", ())):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return dict(candidate.model_fields)
-    return {}
 
 
 def _outscale(out: CloudInput, data: Mapping[str, Any], kind: str | None) -> None:

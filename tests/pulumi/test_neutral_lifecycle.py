@@ -151,3 +151,40 @@ def test_bad_inputs_fail_in_check_under_neutral_names_with_no_api_call(engine: E
         engine.up("neutral-bad", {**good, "wait_timeout": -5})
     assert [p for p, _ in failed.value.failures] == ["wait_timeout"]
     assert api_calls(emulator, mark) == []
+
+
+# (source region, destination region) of a copy; the emulator's OUTSCALE account has one Region
+COPY_REGIONS = {
+    "oci": ("IMAGEOPS_OCI_REGION", "IMAGEOPS_OCI_SECOND_REGION"),
+    "outscale": ("IMAGEOPS_OUTSCALE_REGION", "IMAGEOPS_OUTSCALE_REGION"),
+    "alicloud": ("IMAGEOPS_ALICLOUD_REGION", "IMAGEOPS_ALICLOUD_OTHER_REGION"),
+}
+
+
+def test_copy_to_another_region_then_a_rerun_calls_nothing(engine: Engine, emulator, emu_env):
+    cloud = engine.harness.cloud
+    source_region, region = (emu_env[name] for name in COPY_REGIONS[cloud])
+    options = cloud_options(cloud, emu_env)
+    original, _ = engine.up(
+        "copy-source",
+        {
+            "cloud": cloud,
+            "name": f"neutral-copy-src-{cloud}",
+            "source": instance_source(cloud, emu_env),
+            "cloud_options": options,
+        },
+    )
+    inputs = {
+        "cloud": cloud,
+        "name": f"neutral-copy-{cloud}",
+        "region": region,
+        "source": {"copy": {"image_id": original.id, "region": source_region}},
+        "cloud_options": options,
+    }
+    copied, action = engine.up("copy", inputs)
+    assert action == "create" and copied.id != original.id
+    assert (copied.outputs["region"], copied.outputs["state"]) == (region, "available")
+    mark = emulator.mark()
+    again, action = engine.up("copy", inputs, copied)
+    assert (action, again.id) == ("same", copied.id)
+    assert api_calls(emulator, mark) == []

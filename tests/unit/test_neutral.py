@@ -224,16 +224,23 @@ def test_sources_a_cloud_cannot_take(data, field, rule):
     assert not [f for f in found if f.startswith("cloud_options.") and "source" in found[f]]
 
 
-def test_oci_copy_is_refused_until_the_oci_spec_has_copy_from():
+def test_oci_copy_is_export_then_import_with_cloud_options_completing_it():
     data = {
-        **OCI,
-        "name": "x",
-        "source": {"copy": {"image_id": "ocid1.image.oc1..aaaa", "region": "us-phoenix-1"}},
+        "cloud": "oci",
+        "name": "copied",
+        "region": "eu-frankfurt-1",
+        "source": {"copy": {"image_id": "ocid1.image.oc1.iad.aaaaexample", "region": "us-ashburn-1"}},
+        "cloud_options": {"compartment_id": COMPARTMENT, "copy_from": {"bucket_name": "transfer"}},
     }
-    if "copy_from" in OciImageSpec.model_fields:
-        assert spec(data).copy_from is not None
-    else:
-        assert "oci cannot copy an image" in errors(data)["source.copy"]
+    assert spec(data).copy_from.given() == {
+        "source_image_id": "ocid1.image.oc1.iad.aaaaexample",
+        "source_region": "us-ashburn-1",
+        "bucket_name": "transfer",
+    }
+    assert (
+        "must be an OCID"
+        in errors({**data, "source": {"copy": {"image_id": "x", "region": "r"}}})["source.copy.image_id"]
+    )
 
 
 @pytest.mark.parametrize(

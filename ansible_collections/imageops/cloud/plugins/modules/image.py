@@ -143,7 +143,8 @@ options:
       copy:
         description:
           - Copy an image from another region into I(region) - OUTSCALE C(source_image_id) and
-            C(source_region_name), Alibaba Cloud C(copy_from); OCI where its module has C(copy_from).
+            C(source_region_name), Alibaba Cloud C(copy_from), OCI C(copy_from) (an export there,
+            an import here).
         type: dict
         suboptions:
           image_id:
