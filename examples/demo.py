@@ -23,7 +23,7 @@ from imageops.emulator.testing import cli_environment, is_read, running_emulator
 REPO = Path(__file__).resolve().parent.parent
 PLAYBOOKS = [
     REPO / "examples" / "ansible" / f"{cloud}_image.yml" for cloud in ("oci", "outscale", "alicloud")
-]
+] + [REPO / "examples" / "ansible" / "neutral_image.yml"]  # the same image on the three clouds
 PULUMI_DIR = REPO / "examples" / "pulumi"
 RECAP = re.compile(r"^localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
