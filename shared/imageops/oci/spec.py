@@ -15,7 +15,7 @@ object already there is not exported again.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, StringConstraints, field_validator, model_validator
 
@@ -225,6 +225,20 @@ class OciImageSpec(ImageSpec):
         if self.launch_options is not None and self.launch_mode not in (None, "CUSTOM"):
             problems.append(("launch_options", "only valid with launch_mode CUSTOM"))
         return problems
+
+    copy_keeps: ClassVar[tuple[str, ...]] = (
+        "compartment_id", "display_name", "freeform_tags", "defined_tags",
+    )  # fmt: skip
+
+    @classmethod
+    def copy_source(cls, source_image_id: Any, source_region: Any) -> dict[str, Any]:
+        return {"copy_from": {"source_image_id": source_image_id, "source_region": source_region}}
+
+    def copy_to(self, region: str, source: Image) -> OciImageSpec:
+        """The copy's spec. OCI specs hold no region (it is the connection's): make the copy with a
+        driver connected to ``region``."""
+        kept = {name: value for name, value in self.given().items() if name in self.copy_keeps}
+        return type(self).parse({**kept, **self.copy_source(source.id, source.region or "")})
 
     def lookup_key(self) -> dict[str, str] | None:
         if self.display_name is None:
