@@ -27,6 +27,7 @@ import os
 import re
 import runpy
 import sys
+import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,6 +58,9 @@ class HarnessEngine:
         self.clouds: dict[str, str] = {}
         self._stack = contextlib.ExitStack()
         self._engines: dict[str, Any] = {}
+        # The SDK registers resources from several threads: one provider server per cloud, as the
+        # engine runs one, needs the check-then-start below to be atomic.
+        self._engines_lock = threading.Lock()
 
     def __enter__(self) -> HarnessEngine:
         return self
@@ -67,11 +71,12 @@ class HarnessEngine:
     def engine(self, cloud: str) -> Any:
         from pulumi_images.harness import Engine, ProviderHarness
 
-        if cloud not in self._engines:
-            options = {"server": self.server} if self.server else {}
-            harness = self._stack.enter_context(ProviderHarness(cloud, env=self.env, **options))
-            self._engines[cloud] = Engine(harness, log=self.log)
-        return self._engines[cloud]
+        with self._engines_lock:
+            if cloud not in self._engines:
+                options = {"server": self.server} if self.server else {}
+                harness = self._stack.enter_context(ProviderHarness(cloud, env=self.env, **options))
+                self._engines[cloud] = Engine(harness, log=self.log)
+            return self._engines[cloud]
 
     def up(self, program: Path) -> dict[str, str]:
         """Run the program once, as ``pulumi up``; returns what happened to each image."""
