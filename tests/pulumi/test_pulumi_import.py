@@ -44,10 +44,12 @@ def importing(request, emu_env) -> Iterator[Engine]:
 
 
 @pytest.fixture()
-def made(importing: Engine, emu_env):
-    """An image created through the normal path (the importing server serves it unchanged)."""
+def made(importing: Engine, emu_env, request):
+    """An image created through the normal path (the importing server serves it unchanged); named
+    after the test, as ECS answers a ClientToken reused for a deleted image only a few times."""
     cloud = importing.harness.cloud
-    inputs = from_instance(cloud, emu_env, f"pulumi-import-{cloud}", **tags_input(cloud, {"team": "images"}))
+    name = f"pulumi-imp-{request.node.originalname.removeprefix('test_')[:40]}"
+    inputs = from_instance(cloud, emu_env, name, **tags_input(cloud, {"team": "images"}))
     state, action = importing.up("original", inputs)
     assert action == "create"
     yield state, inputs
@@ -97,6 +99,25 @@ def test_import_option_then_the_program_finds_nothing_to_change(importing: Engin
     assert action == "update" and updated.id == state.id
     assert tags_output(cloud, updated.outputs) == {"team": "images", "tier": "gold"}
     assert importing.up("adopted", changed, updated)[1] == "same"
+
+
+REGION = {
+    "oci": "IMAGEOPS_OCI_REGION",
+    "outscale": "IMAGEOPS_OUTSCALE_REGION",
+    "alicloud": "IMAGEOPS_ALICLOUD_REGION",
+}
+
+
+def test_import_option_accepts_the_programs_region_and_refuses_other_tags(importing: Engine, emu_env, made):
+    state, inputs = made
+    cloud = importing.harness.cloud
+    with_region = {**inputs, "region": emu_env[REGION[cloud]]}
+    _, diff = importing.import_("adopted-region", state.id, with_region)
+    assert diff.changes == diff.DIFF_NONE  # the import read the image where the config pointed
+    # tags the image does not have: a diff, which the engine reports as "inputs to import do not match"
+    other_tags = {**inputs, **tags_input(cloud, {"team": "someone-else"})}
+    _, diff = importing.import_("adopted-tags", state.id, other_tags)
+    assert diff.changes == diff.DIFF_SOME and list(diff.replaces) == []
 
 
 def test_get_with_provider_reads_the_image(importing: Engine, made):
