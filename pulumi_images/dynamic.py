@@ -8,12 +8,13 @@ only -- no outputs, no inputs, so no ``__provider`` -- and the stock server fail
 ``KeyError: '__provider'`` before any provider code runs.
 
 This module is that same server (its servicer class, its gRPC options, its protocol: the port on
-stdout), with one addition: a ``Read`` that carries no ``__provider`` gets this package's
-:class:`~pulumi_images.ImageProvider` for the cloud named by the resource type
-(``pulumi-python:dynamic/oci:Image``), else by the id (OCI ``ocid1.image.``, OUTSCALE ``ami-``,
-Alibaba Cloud ``m-``). The read's outputs and inputs then carry that provider as ``__provider``, so
-the following Check, Diff and every later call go through the stock path unchanged. The provider is
-configured from the stack configuration and the environment exactly as any other call.
+stdout), with two additions: it serves :data:`MAX_CALLS` calls at once (the stock server, 4), and a
+``Read`` that carries no ``__provider`` gets this package's :class:`~pulumi_images.ImageProvider` for
+the cloud named by the resource type (``pulumi-python:dynamic/oci:Image``), else by the id (OCI
+``ocid1.image.``, OUTSCALE ``ami-``, Alibaba Cloud ``m-``). The read's outputs and inputs then carry
+that provider as ``__provider``, so the following Check, Diff and every later call go through the
+stock path unchanged. The provider is configured from the stack configuration and the environment
+exactly as any other call.
 
 Make the engine use it with the plugin script in ``pulumi_images/plugin/`` (see ``docs/pulumi.md``):
 ``Pulumi.yaml`` ``plugins: providers: [{name: pulumi-python, path: <that directory>}]``, or that
@@ -46,6 +47,9 @@ __all__ = ["ImportingServicer", "cloud_of", "main"]
 
 RESOURCE_TYPE = re.compile(r"::pulumi-python:dynamic/(?P<cloud>[a-z]+):Image::")
 ID_PREFIXES = {"ocid1.image.": "oci", "ami-": "outscale", "m-": "alicloud"}
+MAX_CALLS = 32
+"""Calls served at once. The stock server serves 4, so a fan-out's 20 copies (``pulumi_images.fan_out``),
+which the engine starts together, would run 4 at a time; each call mostly waits on the cloud."""
 
 
 def _stock_server() -> types.ModuleType:
@@ -111,7 +115,9 @@ def _with_provider(request: provider_pb2.ReadRequest, blob: str) -> provider_pb2
 
 def main() -> None:
     """Serve on a free loopback port and print it, as ``python -m pulumi.dynamic`` does."""
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=_stock._GRPC_CHANNEL_OPTIONS)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=MAX_CALLS), options=_stock._GRPC_CHANNEL_OPTIONS
+    )
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(ImportingServicer(), server)
     port = server.add_insecure_port(address="127.0.0.1:0")
     server.start()
