@@ -120,7 +120,7 @@ class Acs3Signer(_Signer):
         names = sorted(headers)
         canonical = "\n".join([
             method.upper(), path or "/",
-            "&".join(f"{k}={percent_encode(v)}" for k, v in sorted(query)),
+            "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(query)),
             "".join(f"{n}:{headers[n].strip()}\n" for n in names), ";".join(names), payload_hash,
         ])  # fmt: skip
         to_sign = f"{ACS3}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
@@ -141,9 +141,8 @@ class Acs3Signer(_Signer):
         if self._token:
             request.headers["x-acs-accesskey-id"] = self.access_key_id
             request.headers["x-acs-security-token"] = self._token
-        request.url = request.url.copy_with(
-            query="&".join(f"{k}={percent_encode(v)}" for k, v in query).encode("ascii") or None
-        )
+        encoded = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in query)
+        request.url = request.url.copy_with(query=encoded.encode("ascii") or None)
         signed = {
             name.lower(): value for name, value in request.headers.items()
             if name.lower() in ("host", "content-type") or name.lower().startswith("x-acs-")

@@ -166,7 +166,7 @@ def verify_acs3(
     lines = [
         f"{name}:{','.join(sorted(v.strip() for v in headers.get(name, [])))}" for name in sorted(signed)
     ]
-    canonical_query = "&".join(f"{k}={_enc(v)}" for k, v in sorted(query))
+    canonical_query = "&".join(f"{_enc(k)}={_enc(v)}" for k, v in sorted(query))
     request = "\n".join(
         [
             method.upper(),

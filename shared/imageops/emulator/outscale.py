@@ -250,7 +250,11 @@ class OutscaleApi:
             if not isinstance(perms, dict) or set(perms) - {"Additions", "Removals"} or len(perms) != 1:
                 raise invalid("4046", "Specify either Additions or Removals in PermissionsToLaunch.")
             ((kind, change),) = perms.items()
+            if not isinstance(change, dict):
+                raise invalid("4046", f"PermissionsToLaunch.{kind} must be an object.")
             ids = change.get("AccountIds") or []
+            if not isinstance(ids, list):
+                raise invalid("4047", "AccountIds must be OUTSCALE account IDs (12 digits).")
             if not all(isinstance(i, str) and len(i) == 12 and i.isdigit() for i in ids):
                 raise invalid("4047", "AccountIds must be OUTSCALE account IDs (12 digits).")
             current = img["PermissionsToLaunch"]
@@ -327,7 +331,7 @@ class OutscaleApi:
 
     # VMs, snapshots, accounts -------------------------------------------------------------------------
     def read_vms(self, account: str, body: dict[str, Any]) -> dict[str, Any]:
-        filters = body.get("Filters") or {}
+        filters = omi.list_filters(body, ("VmIds", "VmStateNames", "ImageIds", "TagKeys"))
         vms = [
             {k: v for k, v in vm.items() if not k.startswith("_")}
             for vm in self.state["vms"].values()
@@ -342,7 +346,7 @@ class OutscaleApi:
         return {"Vms": items, **({"NextPageToken": token} if token else {})}
 
     def read_snapshots(self, account: str, body: dict[str, Any]) -> dict[str, Any]:
-        filters = body.get("Filters") or {}
+        filters = omi.list_filters(body, ("SnapshotIds", "States", "AccountIds"))
         snaps = [dict(s) for s in self.state["snapshots"].values() if s["AccountId"] == account]
         for name, field in (("SnapshotIds", "SnapshotId"), ("States", "State"), ("AccountIds", "AccountId")):
             if filters.get(name) is not None:

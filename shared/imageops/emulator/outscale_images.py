@@ -48,6 +48,21 @@ REQUEST_FIELDS = {
     "ReadSnapshots": {"DryRun", "Filters", "NextPageToken", "ResultsPerPage"},
     "ReadAccounts": {"DryRun"},
 }
+#: The JSON type of the top-level request fields that are not strings (every other one is a string),
+#: checked for every action as the API checks its OpenAPI schema: "strings" is a list of strings.
+FIELD_TYPES: dict[str, Any] = {
+    "DryRun": bool,
+    "NoReboot": bool,
+    "TpmMandatory": bool,
+    "ResultsPerPage": int,
+    "Filters": dict,
+    "PermissionsToLaunch": dict,
+    "BlockDeviceMappings": list,
+    "Tags": list,
+    "ResourceIds": "strings",
+    "ProductCodes": "strings",
+    "BootModes": "strings",
+}
 # The OpenAPI document declares only 200, 400, 401 and 500 for the OMI calls: conflicts and state
 # errors are 400s told apart by their Type and Code.
 STATUS_BY_TYPE = {"AccessDenied": 401}
@@ -96,7 +111,21 @@ def parse_body(raw: bytes, action: str) -> dict[str, Any]:
         raise ApiError(
             "3001", "InvalidParameter", f"Parameter '{unknown[0]}' is not a valid parameter for {action}."
         )
+    for name in body:
+        kind = FIELD_TYPES.get(name, str)
+        _strings(body, name) if kind == "strings" else _typed(body, name, kind)
     return body
+
+
+def list_filters(body: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, list[str]]:
+    """The ``Filters`` of a Read call that this emulator applies (each a list of strings); others are
+    accepted and ignored."""
+    filters = body.get("Filters")
+    if filters is None:
+        return {}
+    if not isinstance(filters, dict):
+        raise invalid("4023", "Filters must be an object.")
+    return {name: _strings(filters, name) or [] for name in names if filters.get(name) is not None}
 
 
 def _typed(body: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
@@ -200,6 +229,8 @@ def _validate_bsu(bsu: Any) -> None:
     kind = bsu.get("VolumeType", "standard")
     if kind not in ("standard", "io1", "gp2"):
         raise invalid("4047", f"Invalid volume type '{kind}'.")
+    _typed(bsu, "SnapshotId", str)
+    _typed(bsu, "DeleteOnVmDeletion", bool)
     iops, size = _typed(bsu, "Iops", int), _typed(bsu, "VolumeSize", int)
     if kind == "io1" and iops is None:
         raise missing("Iops")
@@ -268,13 +299,13 @@ def render(img: Mapping[str, Any], now: float) -> dict[str, Any]:
 def _tag_filters(filters: Mapping[str, Any]) -> list[Callable[[Mapping[str, Any]], bool]]:
     tests: list[Callable[[Mapping[str, Any]], bool]] = []
     if filters.get("TagKeys") is not None:
-        keys = set(filters["TagKeys"])
+        keys = set(_strings(filters, "TagKeys") or [])
         tests.append(lambda r: any(t["Key"] in keys for t in r.get("Tags", [])))
     if filters.get("TagValues") is not None:
-        values = set(filters["TagValues"])
+        values = set(_strings(filters, "TagValues") or [])
         tests.append(lambda r: any(t["Value"] in values for t in r.get("Tags", [])))
     if filters.get("Tags") is not None:
-        pairs = {tuple(s.split("=", 1)) if "=" in s else (s, "") for s in filters["Tags"]}
+        pairs = {tuple(s.split("=", 1)) if "=" in s else (s, "") for s in _strings(filters, "Tags") or []}
         tests.append(lambda r: any((t["Key"], t["Value"]) in pairs for t in r.get("Tags", [])))
     return tests
 
