@@ -55,6 +55,25 @@ def test_run_with_harness_runs_the_multicloud_program_through_its_plugin(emu_env
     assert "pulumi import by id" in out and "OK: create, no-op diff, delete" in out
 
 
+def test_run_with_harness_runs_the_outscale_and_alibaba_cloud_programs(emu_env, tmp_path):
+    programs = [str(SCRIPT.parent / "outscale"), str(SCRIPT.parent / "alicloud")]
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), *programs],
+        env=provider_env(emu_env),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=110,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "examples/pulumi/outscale: program declares 4 image(s)" in out
+    assert "examples/pulumi/alicloud: program declares 3 image(s)" in out
+    assert out.count("no-op diff: 0 API call(s)") == 2
+    assert "refresh: 4 API call(s) for 4 image(s)" in out and "refresh: 3 API call(s) for 3 image(s)" in out
+    assert "OK: create, no-op diff, delete" in out
+
+
 def test_run_with_harness_exits_non_zero_on_failure(emu_env, tmp_path):
     env = provider_env(emu_env, IMAGEOPS_OCI_INSTANCE_ID="ocid1.instance.oc1.iad.aaaaaaaanosuchinstance")
     result = subprocess.run(
