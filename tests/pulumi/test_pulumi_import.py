@@ -63,6 +63,9 @@ def provider_cloud(blob: str) -> str:
 def test_pulumi_import_reads_by_id_alone_and_records_a_working_provider(importing: Engine, emulator, made):
     state, inputs = made
     cloud = importing.harness.cloud
+    # the engine's next call (Check) takes the read inputs as they are: they must carry the provider
+    _, _, read_inputs = importing.harness.read_without_provider(state.id, importing.urn("adopted"))
+    assert read_inputs is not None and provider_cloud(read_inputs["__provider"]) == cloud
     mark = emulator.mark()
     imported = importing.pulumi_import("adopted", state.id)  # Read (id only), then Check of what it read
     assert imported.id == state.id
@@ -141,6 +144,18 @@ def test_the_stock_server_cannot_import_without_provider(emu_env):
     with cloud_harness("alicloud", emu_env) as harness, pytest.raises(ProviderCallError) as caught:
         harness.read_without_provider("m-abc", resource_urn("x", "alicloud"))
     assert "KeyError: '__provider'" in caught.value.details
+
+
+def test_the_importing_server_is_the_stock_one_but_for_read():
+    """Everything but Read is pulumi's own servicer, loaded from its source (so an SDK upgrade that
+    changes it shows here, not in a user's `pulumi import`)."""
+    import pulumi_images.dynamic as dynamic
+
+    stock = dynamic.ImportingServicer.__mro__[1]
+    assert stock.__name__ == "DynamicResourceProviderServicer"
+    overridden = {n for n in vars(dynamic.ImportingServicer) if not n.startswith("_")}
+    assert overridden == {"Read"}
+    assert {"Check", "Diff", "Create", "Update", "Delete", "Configure"} <= set(vars(stock))
 
 
 def test_the_cloud_comes_from_the_type_else_from_the_id():
