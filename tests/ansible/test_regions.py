@@ -162,3 +162,29 @@ def test_progress_is_returned_and_shown_at_v(play, emulator):
     assert quiet.result("one image")["progress"] and "imageops progress:" not in quiet.stdout
     # a converged run waits for nothing: no progress
     assert play(task).result("one image")["progress"] == []
+
+
+def test_oci_fan_out_copies_through_export_and_import(play, emulator):
+    """OCI has no copy call: each copy region exports from the source region and imports (copy_from)."""
+    name = unique()
+    regions = emulator.env["IMAGEOPS_OCI_REGIONS"].split(",")[:3]
+    text = f"""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: golden image everywhere
+      imageops.cloud.oci_image:
+        compartment_id: "{{{{ lookup('env', 'IMAGEOPS_OCI_COMPARTMENT_ID') }}}}"
+        instance_id: "{{{{ lookup('env', 'IMAGEOPS_OCI_INSTANCE_ID') }}}}"
+        display_name: {name}
+        regions: {regions}
+"""
+    done = play(text).result("golden image everywhere")
+    assert done["changed"] and list(done["regions"]) == regions
+    assert all(o["state"] == "AVAILABLE" and o["error"] is None for o in done["regions"].values())
+    assert len({o["image_id"] for o in done["regions"].values()}) == 3
+    mark = emulator.mark()
+    again = play(text)
+    assert again.changed == 0
+    calls = emulator.calls(since=mark, cloud="oci")
+    assert [c["method"] for c in calls] == ["GET"] * 3  # one ListImages per region, no write

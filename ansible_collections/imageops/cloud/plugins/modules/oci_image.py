@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - imageops.cloud.oci
   - imageops.cloud.wait
+  - imageops.cloud.regions
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:
@@ -553,6 +554,23 @@ export_object:
       type: str
       sample: web-2024-06.oci
   sample: {"region": "us-ashburn-1", "namespace_name": "ns", "bucket_name": "b", "object_name": "web.oci"}
+regions:
+  description:
+    - With I(regions), what happened in each region, by region name, in the order given (the first is
+      the source; the others are copies of it, see I(copy_from)).
+    - Also returned when the task fails because some regions failed - the other regions' images are
+      kept, and listed here.
+  returned: when I(regions) is given
+  type: dict
+  sample: {"us-ashburn-1": {"image_id": "ocid1.image.oc1.iad.aaaaaaaaexample", "state": "AVAILABLE",
+           "action": "create", "changed": true, "source": true, "error": null, "error_code": null,
+           "seconds": 61.2}}
+failed_regions:
+  description: The regions that failed, when some did (the task then fails; the others are kept).
+  returned: when some regions failed
+  type: list
+  elements: str
+  sample: ["eu-frankfurt-1"]
 image:
   description:
     - The image, with every attribute of Terraform's C(oci_core_image).
@@ -787,6 +805,7 @@ def main():
     module = OciImageModule(
         OCI_AUTH,
         ARGUMENT_SPEC,
+        regions=True,
         required_if=[
             ("state", "present", ("image_id", "display_name"), True),
             ("state", "absent", ("image_id", "display_name"), True),
