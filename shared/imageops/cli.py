@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --fault-rate, also answer some requests (after doing their work, writes "
                             "included) only SECONDS later: set it past the client's timeout "
                             "(IMAGEOPS_HTTP_TIMEOUT) to emulate answers that never come in time")
+    serve.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS",
+                       help="run the emulated clouds' clock SECONDS ahead of this host's (negative: behind), "
+                            "so signed requests look stale, as from a client with a skewed clock (default 0)")
     serve.add_argument("--latency", type=_non_negative_float, default=0.0,
                        help="seconds added to every API call, as a real service's round trip (default 0)")
     serve.add_argument("--region", default="us-ashburn-1",
@@ -79,7 +82,7 @@ def _serve(args: argparse.Namespace) -> int:
     options = ServeOptions(host=args.host, port=args.port, env_file=args.env_file, state_file=args.state_file,
                            data_dir=args.data_dir, time_scale=args.time_scale, fault_rate=args.fault_rate,
                            seed=args.seed, region=args.region, latency=args.latency,
-                           slow_response=args.slow_response)
+                           slow_response=args.slow_response, clock_offset=args.clock_offset)
     try:
         serve(options)
     except KeyboardInterrupt:

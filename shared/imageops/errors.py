@@ -60,12 +60,14 @@ class CloudError(ImageOpsError):
         status: int | None = None,
         request_id: str | None = None,
         operation: str = "",
+        hint: str = "",
     ):
         self.code = code
         self.message = message
         self.status = status
         self.request_id = request_id
         self.operation = operation
+        self.hint = hint
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -75,7 +77,8 @@ class CloudError(ImageOpsError):
         if self.status is not None:
             details.append(f"HTTP {self.status}")
         details.append(f"request id {self.request_id or 'unknown'}")
-        return f"{head}{code}{self.message} ({', '.join(details)})"
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"{head}{code}{self.message} ({', '.join(details)}){hint}"
 
 
 class NotFoundError(CloudError):
@@ -91,7 +94,9 @@ class ThrottledError(CloudError):
 
 
 class AuthError(CloudError):
-    """The cloud rejected the credentials or the signature. Never retried."""
+    """The cloud rejected the credentials or the signature. Never retried. Each cloud's API layer
+    gives it a ``hint`` naming the settings to check (clouds answer a bad key, a bad secret and a
+    skewed clock alike, and some only with "Authentication failed")."""
 
 
 class ValidationError(CloudError):

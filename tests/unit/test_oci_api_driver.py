@@ -317,7 +317,10 @@ def test_error_mapping(status: int, cls: type[CloudError]) -> None:
     assert (exc.code, exc.message, exc.status, exc.request_id, exc.operation) == (
         "SomeCode", "went wrong", status, "REQ-42", "GetImage",
     )
-    assert str(exc) == f"GetImage failed: SomeCode: went wrong (HTTP {status}, request id REQ-42)"
+    hint = "; check the tenancy, user, fingerprint and key_file" if cls is AuthError else ""
+    head = f"GetImage failed: SomeCode: went wrong (HTTP {status}, request id REQ-42)"
+    assert str(exc).startswith(head + hint)
+    assert ("clock" in str(exc)) is (cls is AuthError)  # what to check: the credentials, and the clock
 
 
 def test_error_without_json_body() -> None:

@@ -90,7 +90,15 @@ def error_from_response(operation: str, response: httpx.Response) -> errors.Clou
         status=response.status_code,
         request_id=request_id or response.headers.get("x-acs-request-id"),
         operation=operation,
+        hint=AUTH_HINT if cls is errors.AuthError else "",
     )
+
+
+AUTH_HINT = (
+    "check the AccessKey ID and secret (and security token, if any) given as options, in "
+    "ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET or in the ~/.aliyun/config.json profile, "
+    "and that this machine's clock is right"
+)
 
 
 def flatten(prefix: str, items: list[dict[str, Any]]) -> dict[str, str]:

@@ -221,7 +221,7 @@ class Emulator:
 
     def __init__(self, *, state_file: Path | None = None, data_dir: Path, time_scale: float = 0.01,
                  fault_rate: float = 0.0, seed: int = 0, region: str = "us-ashburn-1",
-                 latency: float = 0.0, slow_response: float | None = None) -> None:
+                 latency: float = 0.0, slow_response: float | None = None, clock_offset: float = 0.0) -> None:
         if time_scale < 0:
             raise ValueError("time scale must not be negative")
         if latency < 0:
@@ -233,13 +233,15 @@ class Emulator:
         self.faults = FaultInjector(fault_rate, seed, slow_response)
         self.region = region
         self.latency = latency
+        self.clock_offset = clock_offset
+        """Seconds the emulated clouds' clock runs ahead of this host's (negative: behind), so that
+        signed requests look stale or early, as from a client whose clock is skewed."""
         """Seconds added to every cloud API call (not ``/_emulator/*``), as a real service's round trip."""
         self.plugins: list[CloudPlugin] = []
 
     # time -----------------------------------------------------------------------------------
-    @staticmethod
-    def now() -> float:
-        return time.time()
+    def now(self) -> float:
+        return time.time() + self.clock_offset
 
     def scaled(self, seconds: float) -> float:
         """A duration of the real service, in emulated wall-clock seconds."""

@@ -69,6 +69,7 @@ class ServeOptions:
     region: str = "us-ashburn-1"
     latency: float = 0.0
     slow_response: float | None = None
+    clock_offset: float = 0.0
 
 
 class _Server(uvicorn.Server):
@@ -170,7 +171,8 @@ def serve(options: ServeOptions, plugins: Sequence[CloudPlugin] | None = None) -
     with _data_dir(options) as data_dir:
         emulator = Emulator(state_file=options.state_file, data_dir=data_dir, time_scale=options.time_scale,
                             fault_rate=options.fault_rate, seed=options.seed, region=options.region,
-                           latency=options.latency, slow_response=options.slow_response)
+                           latency=options.latency, slow_response=options.slow_response,
+                           clock_offset=options.clock_offset)
         for plugin in plugins if plugins is not None else default_plugins():
             emulator.add(plugin)
         asyncio.run(serve_async(emulator, options))

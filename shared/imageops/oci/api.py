@@ -33,6 +33,10 @@ API_VERSION = "20160918"
 
 log = get_logger("imageops.oci.api")
 
+AUTH_HINT = (
+    "check the tenancy, user, fingerprint and key_file (or key_content) of the OCI config profile, "
+    "and that this machine's clock is right"
+)
 _ERRORS: dict[int, type[CloudError]] = {
     400: ValidationError,
     401: AuthError,
@@ -65,6 +69,7 @@ def error_from_response(operation: str, response: httpx.Response) -> CloudError:
         status=response.status_code,
         request_id=response.headers.get("opc-request-id"),
         operation=operation,
+        hint=AUTH_HINT if cls is AuthError else "",
     )
 
 

@@ -66,8 +66,10 @@ def load_private_key(pem: bytes | str, pass_phrase: str | bytes | None = None) -
             except (ValueError, UnsupportedAlgorithm):
                 continue
             raise ConfigError("a public key was given where the private API signing key is needed") from None
+        if password and b"ENCRYPTED" in data:
+            raise ConfigError("the private key could not be decrypted: the pass_phrase is wrong") from None
         raise ConfigError(
-            "the private key could not be loaded: it is not a PEM private key, or the pass_phrase is wrong"
+            "the private key could not be loaded: key_file (or key_content) is not a PEM private key"
         ) from None
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ConfigError("the OCI API signing key must be an RSA private key")

@@ -68,7 +68,15 @@ def error_from_response(operation: str, response: httpx.Response) -> errors.Clou
     message = (
         ": ".join(part for part in (kind, details) if part) or response.reason_phrase or "request failed"
     )
-    return cls(redact(message), code=redact(code), status=status, request_id=request_id, operation=operation)
+    hint = AUTH_HINT if cls is errors.AuthError else ""
+    return cls(redact(message), code=redact(code), status=status, request_id=request_id, operation=operation,
+               hint=hint)
+
+
+AUTH_HINT = (
+    "check the access key and secret key (access_key/secret_key, OSC_ACCESS_KEY/OSC_SECRET_KEY or the "
+    "~/.osc/config.json profile), and that this machine's clock is right"
+)
 
 
 class OutscaleApi(ApiClient):
