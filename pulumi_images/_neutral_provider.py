@@ -164,7 +164,8 @@ class NeutralImageProvider(ImageProvider):
         """Refresh (``props`` = the old outputs, with ``attributes``) or ``Image.get`` (``props`` =
         the connection inputs): the cloud provider reads, the answer comes back neutral."""
         refresh = bool(self._cloud_outputs(props))
-        cloud_props = self._cloud_outputs(props) if refresh else self._cloud_props(props)
+        with _guard("read"):
+            cloud_props = self._cloud_outputs(props) if refresh else self._cloud_props(props)
         result = super().read(id_, cloud_props)
         if not result.id:
             return ReadResult("", {})
