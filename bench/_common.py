@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,13 +93,22 @@ def info_args(cloud: str, env: dict[str, str], name: str | None) -> dict[str, An
     return args
 
 
+_ENVIRON_LOCK = threading.Lock()
+
+
 def connect(cloud: str, env: dict[str, str]) -> Any:
     """A core driver for ``cloud`` on the emulator (credentials found as the cloud's CLI finds them)."""
     from imageops import registry
 
     prefixes = ("IMAGEOPS_", "OCI_", "OSC_", "ALIBABA_")
-    os.environ.update({k: v for k, v in env.items() if k.startswith(prefixes)})
-    return registry.connect(cloud)
+    with _ENVIRON_LOCK:  # threads connect side by side (bench/wait_latency.py)
+        saved = dict(os.environ)
+        os.environ.update({k: v for k, v in env.items() if k.startswith(prefixes)})
+        try:  # the driver reads its settings now; the caller's environment is left as it was
+            return registry.connect(cloud)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
 
 
 def spec(cloud: str, env: dict[str, str], name: str) -> Any:
