@@ -95,6 +95,9 @@ def test_up_twice_makes_three_images_then_changes_nothing(registered, emulator, 
             assert api_calls(emulator, mark) == []  # Check + Diff: not one API call
             assert harness.calls[-2:] == ["Check", "Diff"]
             assert again.id == state.id
+            # the stack configuration's secrets never come back to the engine (state, outputs, errors)
+            for secret in ("IMAGEOPS_OUTSCALE_SECRET_KEY", "IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET"):
+                assert not any(emu_env[secret].encode() in answer for answer in harness.received)
         seen[cloud] = state.outputs
 
     for cloud, outputs in seen.items():
