@@ -11,7 +11,7 @@ COLLECTION := ansible_collections/imageops/cloud
 # Prefix of a one-line recipe: prints how long the stage took, also when it fails (exit status kept).
 TIMED = start=$$(date +%s); trap 'echo "== $@: $$(( $$(date +%s) - start ))s"' EXIT;
 
-.PHONY: all bootstrap test lint molecule docs sanity lint-ansible pytest unit demo bench collection clean
+.PHONY: all bootstrap test lint molecule docs sanity lint-ansible pytest unit demo bench soak collection clean
 
 all: test
 
@@ -70,6 +70,16 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 # Every bench/*.py (see bench/run_all.py), niced: rewrites BENCHMARKS.md between its markers.
+# The reliability suite at full scale (docs/reliability.md): every test marked soak, with IMAGEOPS_SOAK=1,
+# niced, a few at a time (they mostly wait on the emulator). Each appends its figures to
+# build/soak/report.md, printed at the end.
+SOAK_WORKERS ?= 3
+SOAK_REPORT := $(CURDIR)/build/soak/report.md
+soak: $(STAMP)
+	@rm -f $(SOAK_REPORT); $(TIMED) IMAGEOPS_SOAK=1 IMAGEOPS_SOAK_REPORT=$(SOAK_REPORT) nice -n 10 \
+		$(BIN)/python -m pytest -n $(SOAK_WORKERS) -m soak -q -o timeout=7200 tests; \
+		rc=$$?; cat $(SOAK_REPORT) 2>/dev/null; exit $$rc
+
 bench: $(STAMP)
 	@$(TIMED) nice -n 10 $(BIN)/python bench/run_all.py
 

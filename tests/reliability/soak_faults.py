@@ -96,8 +96,8 @@ class Runs:
         self.emu = emu
         self.figures = figures
 
-    def until_done(self, what: str, step: Callable[[], Any]) -> Any:
-        for _ in range(RUNS_PER_STEP):
+    def until_done(self, what: str, step: Callable[[], Any], limit: int = RUNS_PER_STEP) -> Any:
+        for _ in range(limit):
             self.figures.runs += 1
             try:
                 return step()
@@ -110,7 +110,7 @@ class Runs:
                 self.figures.unhandled.append(f"{what}: {traceback.format_exc(limit=3)}"[:1000])
             self.figures.reruns += 1
             self.emu.boundary()
-        raise AssertionError(f"{what}: not done after {RUNS_PER_STEP} runs")
+        raise AssertionError(f"{what}: not done after {limit} runs")
 
 
 class Retry(Exception):
@@ -239,7 +239,8 @@ def ansible_batch(cloud: Cloud, emu: Emulator, runs: Runs, names: list[tuple[int
         if failed:
             raise Retry(f"{failed} failures with no failed task", unhandled=True)
 
-    runs.until_done(f"playbook {playbook.name}", one_run)
+    # each run resumes at the task that failed: a few runs per task at most
+    runs.until_done(f"playbook {playbook.name}", one_run, limit=RUNS_PER_STEP * len(names))
 
 
 # ------------------------------------------------------------------------------------------- Pulumi
