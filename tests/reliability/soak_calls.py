@@ -86,8 +86,10 @@ def check_calls(calls: list[dict[str, Any]], boundaries: set[int] = frozenset())
 class Emulator:
     """One emulator on a state file, restartable (kill -9) mid-run; collects its call log."""
 
-    def __init__(self, workdir: Path, *, faults: bool = True, seed: int = 0) -> None:
+    def __init__(self, workdir: Path, *, faults: bool = True, seed: int = 0,
+                 time_scale: float = TIME_SCALE) -> None:
         self.workdir = Path(workdir)
+        self.time_scale = time_scale
         self.state_file = self.workdir / "state.json"
         self.faults = faults
         self.seed = seed
@@ -119,7 +121,7 @@ class Emulator:
         extra = ["--slow-response", str(SLOW_RESPONSE)] if self.faults else []
         # Each restart gets a seed of its own: the same seed would replay the same faults.
         self._handle = self._stack.enter_context(running_emulator(
-            time_scale=TIME_SCALE, fault_rate=FAULT_RATE if self.faults else 0.0,
+            time_scale=self.time_scale, fault_rate=FAULT_RATE if self.faults else 0.0,
             seed=self.seed + self.restarts, state_file=self.state_file,
             workdir=self.workdir / f"run{self.restarts}", extra_args=extra))
         self._boundaries = set()
