@@ -188,3 +188,32 @@ def test_oci_fan_out_copies_through_export_and_import(play, emulator):
     assert again.changed == 0
     calls = emulator.calls(since=mark, cloud="oci")
     assert [c["method"] for c in calls] == ["GET"] * 3  # one ListImages per region, no write
+
+
+def test_outscale_fan_out_one_omi_per_region(play, emulator):
+    regions = emulator.env["IMAGEOPS_OUTSCALE_REGIONS"].split(",")[:3]
+    text = f"""
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/imageops.cloud.outscale:
+      access_key: "{{{{ lookup('env', 'IMAGEOPS_OUTSCALE_ACCESS_KEY') }}}}"
+      secret_key: "{{{{ lookup('env', 'IMAGEOPS_OUTSCALE_SECRET_KEY') }}}}"
+  tasks:
+    - name: golden image everywhere
+      imageops.cloud.outscale_image:
+        image_name: {unique()}
+        vm_id: "{{{{ lookup('env', 'IMAGEOPS_OUTSCALE_VM_ID') }}}}"
+        regions: {regions}
+"""
+    mark = emulator.mark()
+    done = play(text).result("golden image everywhere")
+    writes = [
+        c["action"] for c in emulator.calls(since=mark, cloud="outscale") if c["action"] != "ReadImages"
+    ]
+    assert writes == ["CreateImage"] * 3
+    assert list(done["regions"]) == regions and done["regions"][regions[0]]["source"]
+    assert all(o["state"] == "available" and o["changed"] for o in done["regions"].values())
+    mark = emulator.mark()
+    assert play(text).changed == 0
+    assert [c["action"] for c in emulator.calls(since=mark, cloud="outscale")] == ["ReadImages"] * 3

@@ -15,6 +15,7 @@ from imageops.driver import ImageDriver, PollPolicy
 from imageops.emulator import testing
 from imageops.errors import CloudError
 from imageops.fanout import FanOutResult, connector, fan_out
+from imageops.outscale import OutscaleImageSpec
 
 LATENCY = 0.05
 POLL = PollPolicy(first=0.05, longest=0.3)
@@ -151,3 +152,47 @@ def test_eight_copy_regions_take_at_most_twice_one(emu: Any, regions: list[str])
     eight, eight_result = timed(golden(env), regions[:9], connect)
     assert one_result.failed == [] and eight_result.failed == []
     assert eight <= 2.0 * one, f"8 regions took {eight:.2f}s, 1 region {one:.2f}s ({eight / one:.2f}x)"
+
+
+def outscale_connect(env: dict[str, str]) -> Any:
+    return connector(
+        "outscale",
+        access_key=env["IMAGEOPS_OUTSCALE_ACCESS_KEY"],
+        secret_key=env["IMAGEOPS_OUTSCALE_SECRET_KEY"],
+        endpoint=env["IMAGEOPS_OUTSCALE_ENDPOINT"],
+        poll=POLL,
+    )
+
+
+def test_outscale_copies_to_every_region_each_seen_only_there(emu: Any) -> None:
+    """OUTSCALE: each Region its own endpoint (the emulator: the credential scope's Region)."""
+    env = emu.env
+    regions = env["IMAGEOPS_OUTSCALE_REGIONS"].split(",")
+    spec = OutscaleImageSpec.parse(
+        {
+            "image_name": f"golden-{uuid.uuid4().hex[:8]}",
+            "vm_id": env["IMAGEOPS_OUTSCALE_VM_ID"],
+            "description": "fanned out",
+            "tags": [{"key": "team", "value": "images"}],
+        }
+    )
+    mark = emu.mark()
+    result = fan_out(spec, regions, outscale_connect(env))
+    assert result.failed == []
+    calls = [c["action"] for c in emu.calls(since=mark, cloud="outscale") if not testing.is_read(c)]
+    assert calls[:2] == ["CreateImage", "CreateTags"]  # the source first, then the copies at once
+    assert sorted(calls) == sorted(["CreateImage", "CreateTags"] * len(regions))
+    for region in regions:
+        image = result.regions[region].image
+        assert image.region == region and image.raw_state == "available" and image.tags == {"team": "images"}
+    # each copy lives in its own Region only: the same name, another OMI, invisible from the others
+    connect = outscale_connect(env)
+    with connect(regions[0]) as home, connect(regions[1]) as other:
+        assert home.get(result.image_ids[regions[1]]) is None
+        assert other.find(spec).id == result.image_ids[regions[1]]
+    mark = emu.mark()
+    assert not fan_out(spec, regions, outscale_connect(env)).changed
+    assert [c["action"] for c in emu.calls(since=mark, cloud="outscale")] == ["ReadImages"] * len(regions)
+    # a Region OUTSCALE does not have is refused by its (emulated) endpoint, the others kept
+    odd = fan_out(spec, [regions[0], "mars-north-1"], outscale_connect(env))
+    assert odd.failed == ["mars-north-1"] and odd.regions["mars-north-1"].error_code is not None

@@ -6,8 +6,10 @@ with OSC4/AWS4 signatures verified on every call; plus the pre-signed manifest f
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,11 +21,25 @@ from imageops.emulator import outscale_images as omi
 from imageops.emulator.core import CallInfo, Emulator, call_info
 from imageops.emulator.outscale_auth import SignatureError, access_key_of, verify
 from imageops.emulator.outscale_images import ApiError, invalid, missing
-from imageops.emulator.outscale_seed import REGION, manifest_url, manifest_xml, seed_world
+from imageops.emulator.outscale_seed import REGION, REGIONS, manifest_url, manifest_xml, seed_world
 
 API = "/api/v1"
 Handler = Callable[[Request], Awaitable[Response]]
 Action = Callable[[str, dict[str, Any]], dict[str, Any]]
+# The Region the request being handled was signed for (handlers run one at a time, between awaits).
+_REGION: ContextVar[str] = ContextVar("outscale_region", default=REGION)
+_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/(?P<region>[^/,\s]+)/")
+
+
+def _scope_region(headers: dict[str, str]) -> str:
+    """The Region the request claims in its credential scope (the signature check confirms it)."""
+    match = _SCOPE.search(headers.get("authorization", ""))
+    return match.group("region") if match else REGION
+
+
+def region_of(record: dict[str, Any]) -> str:
+    """The Region of an OMI, VM or snapshot (records from before Regions were kept: the default)."""
+    return str(record.get("_region") or REGION)
 
 
 def request_id(info: CallInfo) -> str:
@@ -54,14 +70,19 @@ class OutscaleApi:
             info = call_info(request)
             try:
                 raw = await request.body()
+                headers = {k.lower(): v for k, v in request.headers.items()}
+                region = _scope_region(headers)
+                _REGION.set(region)
                 try:
+                    if region not in REGIONS:
+                        raise SignatureError(f"no Region {region!r}")
                     caller = verify(
                         method=request.method,
                         path=request.url.path,
                         query=request.url.query,
-                        headers={k.lower(): v for k, v in request.headers.items()},
+                        headers=headers,
                         body=raw,
-                        region=REGION,
+                        region=region,
                         now=self.emu.now(),
                         secret_for=self._secret_for,
                     )
@@ -82,13 +103,16 @@ class OutscaleApi:
     def rendered(self, img: dict[str, Any]) -> dict[str, Any]:
         return omi.render(img, self.now())
 
-    def live(self, image_id: str) -> dict[str, Any] | None:
-        """A deleted OMI is kept as a tombstone (to audit the state file) but no call sees it."""
+    def live(self, image_id: str, region: str | None = None) -> dict[str, Any] | None:
+        """A deleted OMI is kept as a tombstone (to audit the state file) but no call sees it; nor
+        does a call to another Region (``region``: default, the request's)."""
         img = self.state["images"].get(image_id)
-        return None if img is None or img.get("_deleted_at") else img
+        if img is None or img.get("_deleted_at") or region_of(img) != (region or _REGION.get()):
+            return None
+        return img
 
     def visible(self, account: str, img: dict[str, Any]) -> bool:
-        if img.get("_deleted_at"):
+        if img.get("_deleted_at") or region_of(img) != _REGION.get():
             return False
         perms = img["PermissionsToLaunch"]
         return img["AccountId"] == account or perms["GlobalPermission"] or account in perms["AccountIds"]
@@ -110,7 +134,10 @@ class OutscaleApi:
         omi.validate_create(body)
         name = body.get("ImageName")
         if name and any(
-            i["AccountId"] == account and i["ImageName"] == name and not i.get("_deleted_at")
+            i["AccountId"] == account
+            and i["ImageName"] == name
+            and not i.get("_deleted_at")
+            and region_of(i) == _REGION.get()
             for i in self.state["images"].values()
         ):
             raise ApiError(
@@ -130,13 +157,19 @@ class OutscaleApi:
             img["ProductCodes"] = list(body["ProductCodes"])
         if body.get("BootModes") is not None:
             img["BootModes"] = list(body["BootModes"])
+        img["_region"] = _REGION.get()
         self.state["images"][img["ImageId"]] = img
         self.emu.save()
         return {"Image": self.rendered(img)}
 
     def _from_vm(self, account: str, body: dict[str, Any]) -> dict[str, Any]:
         vm = self.state["vms"].get(body["VmId"])
-        if vm is None or vm["_account"] != account or vm["State"] == "terminated":
+        if (
+            vm is None
+            or vm["_account"] != account
+            or vm["State"] == "terminated"
+            or region_of(vm) != _REGION.get()
+        ):
             raise ApiError("5063", "InvalidResource", f"The VmId '{body['VmId']}' doesn't exist.")
         if vm["State"] not in ("running", "stopped"):
             raise ApiError("6006", "InvalidState", f"The VM is {vm['State']}.")
@@ -160,12 +193,17 @@ class OutscaleApi:
         }
 
     def _from_copy(self, account: str, body: dict[str, Any]) -> dict[str, Any]:
-        if body["SourceRegionName"] != REGION:
+        if body["SourceRegionName"] not in REGIONS:
             raise ApiError(
                 "5043", "InvalidResource", f"The Region '{body['SourceRegionName']}' doesn't exist."
             )
-        source = self.live(body["SourceImageId"])
-        if source is None or not self.visible(account, source):
+        source = self.live(body["SourceImageId"], body["SourceRegionName"])
+        perms = (source or {}).get("PermissionsToLaunch") or {}
+        if source is None or not (
+            source["AccountId"] == account
+            or perms.get("GlobalPermission")
+            or account in perms.get("AccountIds", [])
+        ):
             raise omi.no_such_image(body["SourceImageId"])
         if omi.state_of(source, self.now()) != "available":
             raise ApiError("6001", "InvalidState", "The source OMI is not available.")
@@ -189,7 +227,7 @@ class OutscaleApi:
                 snap_id = bsu.get("SnapshotId")
                 if snap_id is not None:
                     snap = self.state["snapshots"].get(snap_id)
-                    if snap is None or snap["AccountId"] != account:
+                    if snap is None or snap["AccountId"] != account or region_of(snap) != _REGION.get():
                         raise ApiError(
                             "5054", "InvalidResource", f"The SnapshotId '{snap_id}' doesn't exist."
                         )
@@ -295,7 +333,7 @@ class OutscaleApi:
         for rid in ids:
             record = self.live(rid) or self.state["snapshots"].get(rid) or self.state["vms"].get(rid)
             owner = (record or {}).get("AccountId") or (record or {}).get("_account")
-            if record is None or owner != account:
+            if record is None or owner != account or region_of(record) != _REGION.get():
                 raise ApiError("5044", "InvalidResource", f"The resource '{rid}' doesn't exist.")
             resources.append(record)
         for tag in tags:
@@ -335,7 +373,7 @@ class OutscaleApi:
         vms = [
             {k: v for k, v in vm.items() if not k.startswith("_")}
             for vm in self.state["vms"].values()
-            if vm["_account"] == account
+            if vm["_account"] == account and region_of(vm) == _REGION.get()
         ]
         for name, field in (("VmIds", "VmId"), ("VmStateNames", "State"), ("ImageIds", "ImageId")):
             if filters.get(name) is not None:
@@ -347,7 +385,11 @@ class OutscaleApi:
 
     def read_snapshots(self, account: str, body: dict[str, Any]) -> dict[str, Any]:
         filters = omi.list_filters(body, ("SnapshotIds", "States", "AccountIds"))
-        snaps = [dict(s) for s in self.state["snapshots"].values() if s["AccountId"] == account]
+        snaps = [
+            dict(s)
+            for s in self.state["snapshots"].values()
+            if s["AccountId"] == account and region_of(s) == _REGION.get()
+        ]
         for name, field in (("SnapshotIds", "SnapshotId"), ("States", "State"), ("AccountIds", "AccountId")):
             if filters.get(name) is not None:
                 snaps = [s for s in snaps if s[field] in filters[name]]
@@ -448,6 +490,7 @@ class OutscalePlugin:
         env = {
             "IMAGEOPS_OUTSCALE_ENDPOINT": f"{endpoint}{API}",
             "IMAGEOPS_OUTSCALE_REGION": REGION,
+            "IMAGEOPS_OUTSCALE_REGIONS": ",".join(REGIONS),
             "IMAGEOPS_OUTSCALE_PUBLIC_IMAGE_ID": state["public_image"],
         }
         for profile, prefix in (("DEFAULT", "IMAGEOPS_OUTSCALE_"), ("OTHER", "IMAGEOPS_OUTSCALE_OTHER_")):

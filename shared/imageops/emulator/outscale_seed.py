@@ -18,7 +18,10 @@ from imageops.emulator.core import Emulator, iso_ms
 from imageops.emulator.outscale_images import new_id
 
 REGION = "eu-west-2"
-"""OUTSCALE's default Region; the emulator's OUTSCALE cloud is this one Region."""
+"""OUTSCALE's default Region, where the demo VMs, snapshots and manifests are."""
+REGIONS = (REGION, "us-east-2", "us-west-1", "ap-northeast-1", "cloudgouv-eu-west-1")
+"""OUTSCALE's Regions. Each has its own endpoint in OUTSCALE; the emulator serves them all on one port
+and tells them apart by the Region of each request's credential scope, as each endpoint checks it."""
 OUTSCALE_ACCOUNT = "000000000001"
 PUBLIC_IMAGE_NAME = "Ubuntu-22.04-2024.01.01-0"
 PROFILES = ("DEFAULT", "OTHER")
