@@ -7,6 +7,7 @@ its path, query, headers and body are valid, nearly valid or junk.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +20,13 @@ from spec_strategies import JUNK, mutated
 from imageops.outscale.auth import OscSigner
 
 _ASCII = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40)
+_HEADER_VALUE = _ASCII.map(str.strip)  # HTTP/1.1 has no way to send a value's outer spaces
 _SEGMENT = st.one_of(
     st.text(min_size=1, max_size=30),
     st.sampled_from(["..", ".", "%00", "%2F", "a/b", "ocid1.image.oc1..x", "x" * 5000, "💾", " "]),
 )
+# a URL holds 64 KiB at most (httpx refuses more): up to six parameters of 8,000 characters fit
+_JSON_JUNK = JUNK.map(json.dumps).filter(lambda text: len(text) < 8_000)
 RAW_BODIES = st.one_of(
     st.sampled_from([b"", b"{", b"[]", b"null", b"1", b'"x"', b"\xff\xfe\x00", b'{"a":', b"{}" * 1000]),
     st.integers(10, 100_000).map(lambda n: b"[" * n + b"]" * n),  # nesting deeper than a recursive parser
@@ -141,7 +145,7 @@ def oci_requests(draw: st.DrawFn, env: dict[str, str]) -> Req:
             "compartmentId": st.sampled_from([compartment, env["IMAGEOPS_OCI_OTHER_COMPARTMENT_ID"]])
             | _ASCII,
             "limit": st.sampled_from(["1", "0", "-1", "1000", "1001", "x", "1e3", "99999999999999999999"]),
-            "page": _ASCII,
+            "page": _ASCII | _JSON_JUNK.map(lambda text: base64.urlsafe_b64encode(text.encode()).decode()),
             "sortBy": st.sampled_from(["TIMECREATED", "DISPLAYNAME", "x"]),
             "sortOrder": st.sampled_from(["ASC", "DESC", "x"]),
             "displayName": _ASCII,
@@ -157,13 +161,13 @@ def oci_requests(draw: st.DrawFn, env: dict[str, str]) -> Req:
             params["compartmentId"] = compartment
     headers = {}
     header_options = {
-        "opc-retry-token": _ASCII | st.just("x" * 65),
-        "if-match": _ASCII,
-        "opc-client-request-id": _ASCII,
+        "opc-retry-token": _HEADER_VALUE | st.just("x" * 65),
+        "if-match": _HEADER_VALUE,
+        "opc-client-request-id": _HEADER_VALUE,
         "content-type": st.sampled_from(
             ["application/json", "text/plain", "application/x-www-form-urlencoded"]
         ),
-        "accept": _ASCII,
+        "accept": _HEADER_VALUE,
     }
     for name in draw(st.lists(st.sampled_from(sorted(header_options)), unique=True, max_size=2)):
         headers[name] = draw(header_options[name])
@@ -273,7 +277,9 @@ def ecs_requests(draw: st.DrawFn, env: dict[str, str]) -> Req:
         st.text(max_size=30),
         st.sampled_from(["", "-1", "0", "1", "101", "true", "[]", "[1", '["x"]', "{}"]),
         st.integers(-(2**70), 2**70).map(str),
-        st.just("x" * 20_000),
+        st.just("x" * 8_000),
+        st.integers(10, 4_000).map(lambda n: "[" * n + "]" * n),  # deeper than a recursive parser goes
+        _JSON_JUNK,
     )
     params = {
         "Action": draw(_ASCII) if draw(st.integers(0, 9)) == 0 else draw(st.sampled_from(ECS_ACTIONS)),

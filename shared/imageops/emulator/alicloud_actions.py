@@ -470,7 +470,7 @@ def _json_ids(params: Params, name: str) -> list[str] | None:
         return None
     try:
         ids = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         raise EcsError(400, f"Invalid{name}.Malformed", f"The specified {name} is not valid.") from None
     if not isinstance(ids, list):
         raise EcsError(400, f"Invalid{name}.Malformed", f"The specified {name} is not valid.")

@@ -61,7 +61,7 @@ def _missing(name: str) -> ApiError:
 def parse_json(raw: bytes) -> dict[str, Any]:
     try:
         body = json.loads(raw or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested deeper than the parser goes
         raise _invalid("The request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise _invalid("The request body must be a JSON object")
@@ -265,9 +265,9 @@ def _encode_page(key: list[Any]) -> str:
 def _decode_page(token: str) -> list[Any]:
     try:
         key = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise _invalid("The page token is not valid") from None
-    if not isinstance(key, list) or len(key) != 2:
+    if not isinstance(key, list) or len(key) != 2 or not all(isinstance(part, str) for part in key):
         raise _invalid("The page token is not valid")
     return key
 

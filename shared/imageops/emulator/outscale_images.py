@@ -102,7 +102,7 @@ def new_id(prefix: str) -> str:
 def parse_body(raw: bytes, action: str) -> dict[str, Any]:
     try:
         body = json.loads(raw or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested deeper than the parser goes
         raise invalid("4045", "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise invalid("4045", "The request body must be a JSON object.")
