@@ -30,6 +30,13 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from pulumi_images._oci_outputs import (
+    ImageAgentFeatures,
+    ImageCopyFrom,
+    ImageExportTo,
+    ImageImageSourceDetails,
+    ImageLaunchOptions,
+)
 from pulumi_images._provider import ImageProvider
 from pulumi_images._resource import (
     ImageTimeouts,
@@ -44,7 +51,9 @@ __all__ = [
     "Image",
     "ImageAgentFeatures",
     "ImageArgs",
+    "ImageCopyFrom",
     "ImageCopyFromArgs",
+    "ImageExportTo",
     "ImageExportToArgs",
     "ImageImageSourceDetails",
     "ImageImageSourceDetailsArgs",
@@ -483,154 +492,6 @@ class ImageArgs:
         return pulumi.get(self, "timeouts")
 
 
-# --------------------------------------------------------------------------- output types
-
-
-@pulumi.output_type
-class ImageLaunchOptions(dict):
-    """The launch options the image was created with, as OCI reports them."""
-
-    def __init__(
-        __self__,
-        *,
-        boot_volume_type: str | None = None,
-        firmware: str | None = None,
-        network_type: str | None = None,
-        remote_data_volume_type: str | None = None,
-        is_pv_encryption_in_transit_enabled: bool | None = None,
-        is_consistent_volume_naming_enabled: bool | None = None,
-    ) -> None:
-        set_given(__self__, locals())
-
-    @property
-    @pulumi.getter
-    def boot_volume_type(self) -> str | None:
-        """Emulation type for the boot volume (ISCSI, SCSI, IDE, VFIO, PARAVIRTUALIZED, NVME)."""
-        return pulumi.get(self, "boot_volume_type")
-
-    @property
-    @pulumi.getter
-    def firmware(self) -> str | None:
-        """Firmware used to boot the VM: ``BIOS`` or ``UEFI_64``."""
-        return pulumi.get(self, "firmware")
-
-    @property
-    @pulumi.getter
-    def network_type(self) -> str | None:
-        """Emulation type for the NIC: E1000, VFIO, PARAVIRTUALIZED or VDPA."""
-        return pulumi.get(self, "network_type")
-
-    @property
-    @pulumi.getter
-    def remote_data_volume_type(self) -> str | None:
-        """Emulation type for data volumes."""
-        return pulumi.get(self, "remote_data_volume_type")
-
-    @property
-    @pulumi.getter
-    def is_pv_encryption_in_transit_enabled(self) -> bool | None:
-        """Whether in-transit encryption is enabled for paravirtualized volume attachments."""
-        return pulumi.get(self, "is_pv_encryption_in_transit_enabled")
-
-    @property
-    @pulumi.getter
-    def is_consistent_volume_naming_enabled(self) -> bool | None:
-        """Whether consistent volume naming is enabled."""
-        return pulumi.get(self, "is_consistent_volume_naming_enabled")
-
-
-@pulumi.output_type
-class ImageImageSourceDetails(dict):
-    """The Object Storage source the image was imported from, as given."""
-
-    def __init__(
-        __self__,
-        *,
-        source_type: str,
-        bucket_name: str | None = None,
-        namespace_name: str | None = None,
-        object_name: str | None = None,
-        source_uri: str | None = None,
-        source_image_type: str | None = None,
-        operating_system: str | None = None,
-        operating_system_version: str | None = None,
-    ) -> None:
-        set_given(__self__, locals())
-
-    @property
-    @pulumi.getter
-    def source_type(self) -> str:
-        """``objectStorageTuple`` or ``objectStorageUri``."""
-        return pulumi.get(self, "source_type")
-
-    @property
-    @pulumi.getter
-    def bucket_name(self) -> str | None:
-        """The Object Storage bucket (objectStorageTuple)."""
-        return pulumi.get(self, "bucket_name")
-
-    @property
-    @pulumi.getter
-    def namespace_name(self) -> str | None:
-        """The Object Storage namespace (objectStorageTuple)."""
-        return pulumi.get(self, "namespace_name")
-
-    @property
-    @pulumi.getter
-    def object_name(self) -> str | None:
-        """The Object Storage object (objectStorageTuple)."""
-        return pulumi.get(self, "object_name")
-
-    @property
-    @pulumi.getter
-    def source_uri(self) -> str | None:
-        """The Object Storage URL (objectStorageUri)."""
-        return pulumi.get(self, "source_uri")
-
-    @property
-    @pulumi.getter
-    def source_image_type(self) -> str | None:
-        """The format of the imported file: ``QCOW2`` or ``VMDK``."""
-        return pulumi.get(self, "source_image_type")
-
-    @property
-    @pulumi.getter
-    def operating_system(self) -> str | None:
-        """The operating system given for the import."""
-        return pulumi.get(self, "operating_system")
-
-    @property
-    @pulumi.getter
-    def operating_system_version(self) -> str | None:
-        """The operating system version given for the import."""
-        return pulumi.get(self, "operating_system_version")
-
-
-@pulumi.output_type
-class ImageAgentFeatures(dict):
-    """Oracle Cloud Agent features the image supports (GetImage ``agentFeatures``)."""
-
-    def __init__(
-        __self__,
-        *,
-        is_management_supported: bool | None = None,
-        is_monitoring_supported: bool | None = None,
-    ) -> None:
-        set_given(__self__, locals())
-
-    @property
-    @pulumi.getter
-    def is_management_supported(self) -> bool | None:
-        """Whether the management plugin is supported."""
-        return pulumi.get(self, "is_management_supported")
-
-    @property
-    @pulumi.getter
-    def is_monitoring_supported(self) -> bool | None:
-        """Whether the monitoring plugin is supported."""
-        return pulumi.get(self, "is_monitoring_supported")
-
-
 # --------------------------------------------------------------------------- the resource
 class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
     """An OCI custom image, created from an instance, imported from Object Storage, or copied from
@@ -681,9 +542,9 @@ class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
     """The Object Storage source the image was imported from, as given."""
     should_include_data_volumes: pulumi.Output[bool | None]
     """Whether data volumes were included, as given."""
-    copy_from: pulumi.Output[Mapping[str, Any] | None]
+    copy_from: pulumi.Output[ImageCopyFrom | None]
     """The region copy the image was made by, as given."""
-    export_to: pulumi.Output[Mapping[str, Any] | None]
+    export_to: pulumi.Output[ImageExportTo | None]
     """Where the image was exported to, as given."""
     config_file: pulumi.Output[str | None]
     """The OCI config file input, if set."""
