@@ -25,7 +25,7 @@ from imageops.emulator.testing import EmulatorHandle, running_emulator
 from pulumi_images.harness import Engine, ProviderCallError, ProviderHarness
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ansible"))
-from ansible_support import make_ansible_env, run_playbook  # noqa: E402
+from ansible_support import make_ansible_env, run_playbook
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -55,23 +55,28 @@ def test_ansible_vvvv_output_of_three_clouds_holds_no_secret(
     # Secrets come in as variables (an extra-vars file, as a vault would hold them): ansible-core 2.19
     # prints the playbook lines around a failed task, so a secret written in the playbook is echoed.
     secrets = {
-        "oci_pass": oci["pass_phrase"], "oci_wrong_pass": planted.oci_pass_phrase,
-        "osc_secret": env["IMAGEOPS_OUTSCALE_SECRET_KEY"], "osc_wrong_secret": planted.outscale_secret_key,
+        "oci_pass": oci["pass_phrase"],
+        "oci_wrong_pass": planted.oci_pass_phrase,
+        "osc_secret": env["IMAGEOPS_OUTSCALE_SECRET_KEY"],
+        "osc_wrong_secret": planted.outscale_secret_key,
         "ali_secret": env["IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET"],
         "ali_sts_secret": env["IMAGEOPS_ALICLOUD_STS_ACCESS_KEY_SECRET"],
         "ali_token": env["IMAGEOPS_ALICLOUD_SECURITY_TOKEN"],
-        "ali_wrong_secret": planted.alicloud_access_key_secret, "ali_wrong_token": planted.alicloud_security_token,
-    }  # fmt: skip
+        "ali_wrong_secret": planted.alicloud_access_key_secret,
+        "ali_wrong_token": planted.alicloud_security_token,
+    }
     vars_file = tmp_path / "secrets.json"
     vars_file.write_text(json.dumps(secrets))
     oci_auth = (
         f'tenancy: "{oci["tenancy"]}"\n        api_user: "{oci["user"]}"\n'
-        f'        api_user_fingerprint: "{oci["fingerprint"]}"\n        api_user_key_file: "{oci["key_file"]}"'
+        f'        api_user_fingerprint: "{oci["fingerprint"]}"\n'
+        f'        api_user_key_file: "{oci["key_file"]}"'
     )
     osc_key, ali_key, ali_sts_key = (
-        env["IMAGEOPS_OUTSCALE_ACCESS_KEY"], env["IMAGEOPS_ALICLOUD_ACCESS_KEY_ID"],
+        env["IMAGEOPS_OUTSCALE_ACCESS_KEY"],
+        env["IMAGEOPS_ALICLOUD_ACCESS_KEY_ID"],
         env["IMAGEOPS_ALICLOUD_STS_ACCESS_KEY_ID"],
-    )  # fmt: skip
+    )
     region = env["IMAGEOPS_ALICLOUD_REGION"]
     playbook = f"""\
 - hosts: localhost
@@ -180,12 +185,18 @@ def _pulumi_cases(env: dict[str, str], planted: Any) -> list[tuple[str, dict[str
         (
             "oci",
             {
-                "imageops:ociTenancy": oci["tenancy"], "imageops:ociUser": oci["user"],
-                "imageops:ociFingerprint": oci["fingerprint"], "imageops:ociKeyFile": oci["key_file"],
-                "imageops:ociPassPhrase": oci["pass_phrase"], "imageops:ociRegion": env["IMAGEOPS_OCI_REGION"],
+                "imageops:ociTenancy": oci["tenancy"],
+                "imageops:ociUser": oci["user"],
+                "imageops:ociFingerprint": oci["fingerprint"],
+                "imageops:ociKeyFile": oci["key_file"],
+                "imageops:ociPassPhrase": oci["pass_phrase"],
+                "imageops:ociRegion": env["IMAGEOPS_OCI_REGION"],
             },
-            {"compartment_id": env["IMAGEOPS_OCI_OTHER_COMPARTMENT_ID"],
-             "instance_id": env["IMAGEOPS_OCI_OTHER_INSTANCE_ID"], "display_name": "secrets-streams"},
+            {
+                "compartment_id": env["IMAGEOPS_OCI_OTHER_COMPARTMENT_ID"],
+                "instance_id": env["IMAGEOPS_OCI_OTHER_INSTANCE_ID"],
+                "display_name": "secrets-streams",
+            },
             "imageops:ociPassPhrase",
         ),
         (
@@ -209,7 +220,7 @@ def _pulumi_cases(env: dict[str, str], planted: Any) -> list[tuple[str, dict[str
             {"image_name": "secrets-streams", "instance_id": env["IMAGEOPS_ALICLOUD_INSTANCE_ID"]},
             "imageops:alicloudAccessKeySecret",
         ),
-    ]  # fmt: skip
+    ]
 
 
 def test_pulumi_engine_streams_of_three_clouds_hold_no_secret(
@@ -220,8 +231,11 @@ def test_pulumi_engine_streams_of_three_clouds_hold_no_secret(
     secrets_harness.plant_emulator(env)
     planted = secrets_harness.plant_all_clouds(tmp_path)
     secrets_harness.watch_file("emulator log", log)
-    wrong = {"oci": planted.oci_pass_phrase, "outscale": planted.outscale_secret_key,
-             "alicloud": planted.alicloud_access_key_secret}  # fmt: skip
+    wrong = {
+        "oci": planted.oci_pass_phrase,
+        "outscale": planted.outscale_secret_key,
+        "alicloud": planted.alicloud_access_key_secret,
+    }
     child_env = _pulumi_env(env, tmp_path)
     for cloud, config, inputs, secret_key in _pulumi_cases(env, planted):
         with ProviderHarness(cloud, env=child_env, config=config) as harness:
