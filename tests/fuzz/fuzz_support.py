@@ -70,10 +70,9 @@ class Tally:
             self.rules[key] = self.rules.get(key, 0) + 1
 
     def write(self) -> None:
-        """Append the figures to ``$IMAGEOPS_FUZZ_REPORT`` (JSON lines) when set, for docs/reliability.md."""
-        path = os.environ.get("IMAGEOPS_FUZZ_REPORT")
-        if not path:
-            return
+        """Append the figures to ``$IMAGEOPS_FUZZ_REPORT`` (JSON lines) and to ``make soak``'s report
+        (``$IMAGEOPS_SOAK_REPORT``), when set, for docs/reliability.md. Only a passing test writes: a
+        crash fails it first, so the crash count written is always 0."""
         row = {
             "target": self.target,
             "cloud": self.cloud,
@@ -82,17 +81,17 @@ class Tally:
             "rejected": self.rejected,
             "crashes": 0,
         }
-        with Path(path).open("a") as fh:
-            fh.write(json.dumps(row) + "\n")
+        if os.environ.get("IMAGEOPS_FUZZ_REPORT"):
+            with Path(os.environ["IMAGEOPS_FUZZ_REPORT"]).open("a") as fh:
+                fh.write(json.dumps(row) + "\n")
+        if os.environ.get("IMAGEOPS_SOAK_REPORT"):
+            path = Path(os.environ["IMAGEOPS_SOAK_REPORT"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a") as fh:
+                fh.write("fuzz " + " ".join(f"{k}={v}" for k, v in row.items()) + "\n")
 
 
 # -------------------------------------------------------------------------------- Ansible, in-process
-class ModuleExit(Exception):
-    def __init__(self, result: dict[str, Any]) -> None:
-        super().__init__(result.get("msg", ""))
-        self.result = result
-
-
 def _parse_only(self: Any) -> None:
     """Stands in for ImageModule.run: argument handling and spec building, then stop (no API call)."""
     spec = self.desired() if self.params["state"] == "present" else self.key_spec()
