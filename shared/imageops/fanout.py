@@ -22,7 +22,7 @@ from typing import Any
 
 from imageops import reconcile, registry
 from imageops.driver import ImageDriver
-from imageops.errors import ImageOpsError, SpecError
+from imageops.errors import ImageOpsError, SpecError, WaitTimeoutError
 from imageops.model import Image, ImageState
 from imageops.progress import Listener, ProgressEvent, ProgressTracker
 from imageops.reconcile import Action
@@ -154,7 +154,7 @@ def connector(cloud: str, **settings: Any) -> Connect:
 
 def _error_text(exc: BaseException) -> tuple[str, str | None]:
     if isinstance(exc, ImageOpsError):
-        return redact(str(exc)), getattr(exc, "code", None)
+        return redact(str(exc)), getattr(exc, "code", None) or type(exc).__name__
     return redact(f"{type(exc).__name__}: {exc}"), None
 
 
@@ -214,6 +214,11 @@ def _reconcile_region(
             outcome.image = image if desired is not None else observed
     except Exception as exc:  # one region's failure, whatever it is, must not stop the others
         outcome.error, outcome.error_code = _error_text(exc)
+        if isinstance(exc, WaitTimeoutError):  # the image exists, still on its way: say which
+            outcome.image = Image(
+                cloud=desired.cloud if desired is not None else "", id=exc.image_id,
+                state=ImageState.PENDING, raw_state=exc.last_state, region=outcome.region,
+            )  # fmt: skip
         outcome.changed = bool(driver is not None and driver.wrote) or (check_mode and outcome.changed)
     finally:
         outcome.progress = list(tracker.events)

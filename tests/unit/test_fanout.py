@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from imageops.alicloud import AlicloudImageSpec
-from imageops.errors import CloudError, SpecError
+from imageops.errors import CloudError, SpecError, WaitTimeoutError
 from imageops.fanout import fan_out, remove
 from imageops.model import Image, ImageState
 from imageops.outscale import OutscaleImageSpec
@@ -246,3 +246,22 @@ def test_remove_deletes_in_every_region_and_a_rerun_does_nothing() -> None:
     }  # fmt: skip
     again = remove(key, REGIONS, lambda region: Deleting(world, region))
     assert not again.changed and sorted(deleted) == sorted(REGIONS[:4])
+
+
+def test_a_region_that_times_out_names_its_image_and_the_rest_go_on() -> None:
+    world = World()
+
+    class Slow(FakeDriver):
+        def wait_for(
+            self, image_id: str, wanted: ImageState, timeout: float, on_progress: Any = None
+        ) -> Image:
+            if self.region == "cn-beijing":
+                raise WaitTimeoutError(image_id, wanted.value, "Creating", timeout)
+            return super().wait_for(image_id, wanted, timeout, on_progress)
+
+    result = fan_out(spec(), REGIONS, lambda region: Slow(world, region), timeout=5)
+    slow = result.regions["cn-beijing"]
+    assert result.failed == ["cn-beijing"] and slow.error_code == "WaitTimeoutError"
+    assert slow.image.id in world.images["cn-beijing"] and slow.image.raw_state == "Creating"
+    assert slow.changed  # the copy was made: a re-run adopts it
+    assert all(result.regions[r].image.raw_state == "Available" for r in REGIONS if r != "cn-beijing")
