@@ -3,6 +3,7 @@ signatures, per-call latency), with exact write counts from its call log."""
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -196,3 +197,23 @@ def test_outscale_copies_to_every_region_each_seen_only_there(emu: Any) -> None:
     # a Region OUTSCALE does not have is refused by its (emulated) endpoint, the others kept
     odd = fan_out(spec, [regions[0], "mars-north-1"], outscale_connect(env))
     assert odd.failed == ["mars-north-1"] and odd.regions["mars-north-1"].error_code is not None
+
+
+def test_the_emulator_latency_delays_each_call_and_calls_overlap(emu: Any) -> None:
+    """--latency: every API call takes at least that long; concurrent calls wait together."""
+    env = emu.env
+    missing = "m-bp1nosuchimage000000"
+    with connect_for(env)(env["IMAGEOPS_ALICLOUD_REGION"]) as driver:
+        driver.get(missing)  # connection set up
+        started = time.monotonic()
+        for _ in range(10):
+            driver.get(missing)
+        in_a_row = time.monotonic() - started
+        assert in_a_row >= 10 * LATENCY
+        started = time.monotonic()
+        threads = [threading.Thread(target=driver.get, args=(missing,)) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert time.monotonic() - started < in_a_row / 2  # ten calls at once, not ten latencies
