@@ -6,11 +6,11 @@ Per cloud, one playbook creates the image, then runs ``ping`` and the converged 
 task on the controller, from its start to its result. Goal: median image task <= 1.3 x median ping.
 
 Start-up: ``python -X importtime`` of what each module imports (ping: ``ansible.module_utils.basic``;
-ours: the collection's ``image_module`` plus the cloud's core package), best of 5, and the list of
+ours: the collection's ``image_module`` plus the cloud's core package), best of 3, and the list of
 modules a module process loads must not hold anything it does not use (other clouds, the emulator,
 Pulumi, httpx's command-line client and its rich/pygments/click).
 
-    .venv/bin/python bench/ansible_task_time.py [--pairs 12]
+    .venv/bin/python bench/ansible_task_time.py [--pairs 8]
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def task_times(emu: EmulatorHandle, cloud: str, pairs: int) -> dict[str, Any]:
             "pair_ratio": median([a / b for a, b in zip(ours, ping, strict=True)])}
 
 
-def import_ms(statement: str, runs: int = 5) -> float:
+def import_ms(statement: str, runs: int = 3) -> float:
     """Best-of-``runs`` milliseconds ``python -X importtime`` reports for the imports of ``statement``."""
     best = float("inf")
     for _ in range(runs):
@@ -123,7 +123,7 @@ print(json.dumps([t1 - t0, t2 - t1, t3 - t2, t4 - t3]))
 """
 
 
-def phases(cloud: str, env: dict[str, str], name: str, runs: int = 3) -> dict[str, float]:
+def phases(cloud: str, env: dict[str, str], name: str, runs: int = 2) -> dict[str, float]:
     """Milliseconds of what a converged ``<cloud>_image`` task does beyond ping's own import, done
     in a fresh interpreter as the module does (fastest of ``runs``)."""
     code = PHASES.format(module_utils=MODULE_UTILS, cloud=cloud)
@@ -147,7 +147,7 @@ def unused_imports(cloud: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=int, default=12)
+    parser.add_argument("--pairs", type=int, default=8)
     args = parser.parse_args(argv)
     section = Section(
         "Ansible: converged image task against ping, and module start-up",
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         startup_rows.append([CLOUD_TITLES[cloud], f"{ping_ms:.0f}", f"{ours_ms:.0f}",
                              f"{ours_ms - ping_ms:.0f}", ", ".join(unused) or "none", verdict])
     section.text("Module start-up: import time before the first API call (`python -X importtime`, best of "
-                 "5). Ping imports `ansible.module_utils.basic`; an image module imports that plus the "
+                 "3). Ping imports `ansible.module_utils.basic`; an image module imports that plus the "
                  "collection's `image_module` and the cloud's core package (pydantic, httpx, cryptography "
                  "for OCI signing). Nothing else may load: no other cloud, no emulator, no Pulumi, no "
                  "httpx command-line client.")

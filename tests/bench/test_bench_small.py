@@ -149,12 +149,24 @@ def test_run_all_rewrites_the_generated_block_and_keeps_the_notes():
                           run_all.END, "## Faults (hand-written)\n\n| a | b |"]) + "\n"
     results = [run_all.Result("one", 0, 1.0, "## One\n\nnew figures", ""),
                run_all.Result("two", 1, 2.0, "## Two\n\nmissed", "boom")]
-    after = run_all.render(results, run_all.split_notes(before), 3.0)
+    after = run_all.render(results, run_all.split_notes(before), 3.0, load=0.5)
     assert "old figures" not in after
     assert after.index("A note before.") < after.index(run_all.START) < after.index("## One")
     assert after.index("## One") < after.index("## Two") < after.index(run_all.END)
     assert after.rstrip().endswith("| a | b |")
     assert "**FAILED** (exit 1)" in after
     # rendering twice is stable: notes are neither lost nor duplicated
-    again = run_all.render(results, run_all.split_notes(after), 3.0)
+    assert "met (3 s; goal < 600 s)" in after
+    again = run_all.render(results, run_all.split_notes(after), 3.0, load=0.5)
     assert again == after
+
+
+def test_run_all_budget_is_missed_unless_a_busy_machine_explains_it():
+    cpus = run_all.os.cpu_count() or 1
+    assert run_all.budget_verdict(500, 400, 600, load=0.1) == (True, "met (500 s; goal < 600 s)")
+    within, text = run_all.budget_verdict(700, 300, 600, load=cpus + 3.0)
+    assert within and text.startswith("missed by 100 s") and "shared" in text
+    within, text = run_all.budget_verdict(700, 300, 600, load=0.1)  # idle machine: no excuse
+    assert not within and "MISSED" in text
+    within, _ = run_all.budget_verdict(700, 600 * cpus + 1, 600, load=cpus + 3.0)  # our own CPU is too much
+    assert not within
