@@ -369,6 +369,15 @@ EXAMPLES = r"""
       source_image_id: "{{ web_image.image.id }}"
       source_region_id: cn-hangzhou
 
+- name: The same image in three regions - built in the first, copied to the others in parallel
+  imageops.cloud.alicloud_image:
+    instance_id: "{{ instance_id }}"
+    image_name: golden-2024-06
+    tags:
+      Team: images
+    regions: [cn-hangzhou, cn-shanghai, cn-beijing]
+  register: golden
+
 - name: Add a tag and keep the image's other tags
   imageops.cloud.alicloud_image:
     instance_id: "{{ instance_id }}"
