@@ -30,10 +30,16 @@ def assert_clean(received: list[bytes], secrets: list[str]) -> None:
         assert base64.b64encode(secret.encode())[:16] not in blob
 
 
+def rpc_secret(value: str) -> dict[str, str]:
+    """A value as the engine sends a ``pulumi config set --secret`` one in ``Configure``."""
+    return {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": value}
+
+
 def test_no_secret_in_outputs_provider_blob_or_errors(emu_env):
     secret = emu_env["IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET"]
     inputs = from_instance("alicloud", emu_env, "pulumi-ali-secret", tags={"k": "v"})
-    with cloud_harness("alicloud", emu_env, server=IMPORTING_SERVER) as harness:
+    wrapped = {"imageops:alicloudAccessKeySecret": rpc_secret(secret)}
+    with cloud_harness("alicloud", emu_env, server=IMPORTING_SERVER, **wrapped) as harness:
         engine = Engine(harness)
         state, _ = engine.up("secret", inputs)
         state, action = engine.up("secret", {**inputs, "tags": {"k": "w"}}, state)
