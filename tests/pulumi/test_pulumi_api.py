@@ -150,6 +150,7 @@ def test_pickled_provider_is_small_and_holds_the_cloud_only(cloud):
     assert len(blob) <= 10 * 1024
     assert provider.__getstate__() == {"cloud": cloud}
     assert b"Zebra" not in blob and b"Lock" not in blob and b"httpx" not in blob
+    _STACK_CONFIG.pop(id(provider), None)
 
 
 def test_issue_config_key_names_are_accepted_and_the_documented_ones_win():
