@@ -36,7 +36,7 @@ from imageops.emulator.testing import EmulatorHandle, running_emulator
 from imageops.oci.auth import OciSigner
 from imageops.outscale.auth import OscSigner
 
-pytestmark = [pytest.mark.soak] if SOAK else []
+pytestmark = [pytest.mark.soak, pytest.mark.timeout(3600)] if SOAK else []
 
 OSC_ACTIONS = (
     "CreateImage",

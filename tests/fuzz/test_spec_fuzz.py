@@ -29,7 +29,7 @@ from pulumi_images._provider import CALL_SETTINGS, CONNECTIONS, UNKNOWN, ImagePr
 CLOUDS = ("oci", "outscale", "alicloud")
 
 # One set of tests, two scales: small in make test, full (and marked soak) under IMAGEOPS_SOAK=1.
-pytestmark = [pytest.mark.soak] if SOAK else []
+pytestmark = [pytest.mark.soak, pytest.mark.timeout(3600)] if SOAK else []
 
 
 def _tally_done(tally: Tally) -> None:
@@ -247,3 +247,34 @@ def test_pulumi_check_accepts_or_names_property_and_rule(
     secrets_harness.watch("__provider (dill, as the SDK serialises it)", serialize_provider(provider))
     secrets_harness.watch("provider object", provider)
     _tally_done(tally)
+
+
+# What the fuzzing found in ansible-core's argument handling, pinned: each used to end in a traceback
+# (TypeError, OverflowError) or, for a block given as an unparsable string, in a failure that echoed
+# the secret options unmasked in ``invocation``.
+MISSHAPEN = [
+    ("oci", {"launch_options": True}, "launch_options: must be a dictionary of suboptions"),
+    ("oci", {"launch_options": "junk"}, "launch_options: must be a dictionary of suboptions"),
+    ("oci", {"image_source_details": [1, None]}, "image_source_details: must be a dictionary of suboptions"),
+    ("outscale", {"block_device_mappings": [1]}, "block_device_mappings: must be a list of dictionaries"),
+    ("outscale", {"block_device_mappings": [{"device_name": "/dev/sda1", "bsu": 5}]},
+     "block_device_mappings[0].bsu: must be a dictionary of suboptions"),
+    ("outscale", {"wait_timeout": [2**63, None, None]}, "wait_timeout: must be an integer"),
+    ("alicloud", {"copy_from": 1.5}, "copy_from: must be a dictionary of suboptions"),
+    ("alicloud", {"disk_device_mapping": [{"size": [2**64, 0, 0]}]},
+     "disk_device_mapping[0].size: must be an integer"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("cloud", "bad", "rule"), MISSHAPEN)
+def test_ansible_misshapen_values_name_the_option_and_keep_secrets_masked(
+    cloud: str, bad: dict[str, Any], rule: str, secrets_harness: Any, tmp_path: Any
+) -> None:
+    planted = secrets_harness.plant_all_clouds(tmp_path)
+    name = {"oci": "display_name", "outscale": "image_name", "alicloud": "image_name"}[cloud]
+    with in_process_modules() as run_module:
+        result = run_module(MODULES[cloud], {name: "misshapen", **bad, **_auth_options(cloud, planted)})
+    assert result["failed"] and result["msg"] == f"invalid options: {rule}", result
+    option, _, text = rule.partition(": ")
+    assert result["errors"] == [{"option": option, "rule": text}]
+    secrets_harness.check("Ansible result", result)

@@ -153,16 +153,29 @@ def _as_block(value):
 
 
 def _take_misshapen_blocks(params, argument_spec, prefix=""):
-    """Remove the option blocks whose value is no dictionary (or list of them, for list options).
+    """Remove the option blocks whose value is no dictionary (or list of them, for list options),
+    and the numbers given as a list or dictionary.
 
     ansible-core handles such values badly: ``launch_options: true`` or ``block_device_mappings: [1]``
-    ends the module with a TypeError traceback, and ``launch_options: junk`` makes it skip its
-    no_log masking, so the failure echoes secret options in ``invocation``. Such values are taken
-    out before Ansible validates, and reported as ``(option, rule)`` problems once it has.
+    ends the module with a TypeError traceback, ``wait_timeout: [9223372036854775808, 0, 0]`` with an
+    OverflowError, and ``launch_options: junk`` makes it skip its no_log masking, so the failure
+    echoes secret options in ``invocation``. Such values are taken out before Ansible validates, and
+    reported as ``(option, rule)`` problems once it has.
     """
     problems = []
     for name, spec in argument_spec.items():
-        if not spec.get("options") or not isinstance(params, dict):
+        if not isinstance(params, dict):
+            break
+        if spec.get("type") in ("int", "float"):
+            # ansible-core reads a list as Decimal's (sign, digits, exponent) tuple: [2**63, 0, 0]
+            # raises an OverflowError it does not catch
+            for key in (name, *spec.get("aliases", ())):
+                if isinstance(params.get(key), (list, dict)):
+                    del params[key]
+                    rule = "must be an integer" if spec["type"] == "int" else "must be a number"
+                    problems.append((prefix + key, rule))
+            continue
+        if not spec.get("options"):
             continue
         is_list = spec.get("type") == "list"
         for key in (name, *spec.get("aliases", ())):
