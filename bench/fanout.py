@@ -38,8 +38,8 @@ REGIONS = 20
 REPEAT = 3
 GOAL = 1.5
 LATENCY = 0.15  # seconds per API call: a client in Europe calling ECS in China is slower still
-TIME_SCALE = 0.01
-POLL = PollPolicy(first=0.25, longest=2.0)
+TIME_SCALE = 0.005
+POLL = PollPolicy(first=0.2, longest=1.0)
 COMMAND = ".venv/bin/python bench/fanout.py"
 
 
