@@ -100,7 +100,10 @@ def wait_for_state(
         image = get(image_id)
         if image is None:
             if wanted is ImageState.DELETED:
-                return Image(cloud="", id=image_id, state=ImageState.DELETED, raw_state="NOT_FOUND")
+                gone = Image(cloud="", id=image_id, state=ImageState.DELETED, raw_state="NOT_FOUND")
+                if on_progress is not None:  # the last state change of a delete: gone
+                    on_progress(gone)
+                return gone
             raise CloudError(f"image {image_id} disappeared while waiting for it", code="NotFound")
         last_state = image.raw_state
         if on_progress is not None:
