@@ -49,7 +49,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi import log as pulumi_log
@@ -64,7 +63,6 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
-from pydantic import BaseModel
 
 import imageops.reconcile as reconcile
 from imageops import registry
@@ -73,10 +71,24 @@ from imageops.model import Image, ImageState
 from imageops.progress import ProgressEvent, ProgressTracker
 from imageops.redact import redact, register_secret
 from imageops.spec import ImageSpec, Update
+from pulumi_images._connections import CONNECTIONS, Connection
+from pulumi_images._values import UNKNOWN, _cut, _nested_fields, _plain, covers, is_unknown
+
+__all__ = [
+    "CALL_SETTINGS",
+    "CONFIG_NAMESPACE",
+    "CONNECTIONS",
+    "PROVIDER_KEY",
+    "UNKNOWN",
+    "Connection",
+    "ImageProvider",
+    "ImageProviderError",
+    "covers",
+    "is_unknown",
+]
 
 PROVIDER_KEY = "__provider"
 IMPORTED = "imported"  # output: read into the state by import, create-only sources unknown
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN, the wire sentinel
 CONFIG_NAMESPACE = "imageops"
 WAIT_TIMEOUT = "wait_timeout"
 TIMEOUTS = "timeouts"
@@ -85,97 +97,6 @@ DEFAULT_WAIT_TIMEOUT = 1800.0
 # Settings that shape the calls, never the image: not spec fields, echoed as outputs, never replace.
 CALL_SETTINGS = (WAIT_TIMEOUT, TIMEOUTS)
 
-
-@dataclass(frozen=True)
-class Connection:
-    """How a cloud's driver is configured from a resource and the stack configuration."""
-
-    inputs: tuple[str, ...]
-    """Non-secret connection settings a resource may set as inputs."""
-    config: Mapping[str, str]
-    """Driver setting -> stack config key (without the ``imageops:`` namespace)."""
-    secret_config: Mapping[str, str] = field(default_factory=dict)
-    """Secret driver settings, taken from the stack configuration only (never inputs or outputs)."""
-    replace: tuple[str, ...] = ()
-    """Connection inputs whose change means another image (e.g. the region)."""
-    input_only: tuple[str, ...] = ()
-    """Spec fields the cloud never reports back (create-only sources): the outputs echo them as
-    given, and ``diff`` compares them with the old outputs, set <-> unset included."""
-    computed: tuple[str, ...] = ()
-    """Spec blocks the cloud reports back richer than given (Terraform's Optional+Computed, e.g. a
-    disk mapping with progress and format): the output is the cloud's view, a given value is a
-    change only where it differs from that view, and an unset one is no opinion."""
-    state_output: str = "state"
-    """The output holding the cloud's own lifecycle word."""
-    name_outputs: tuple[str, ...] = ("display_name",)
-    """The outputs holding the image's name, first found wins."""
-    config_aliases: Mapping[str, str] = field(default_factory=dict)
-    """Further stack config keys for a driver setting (key -> setting), read when the main key is
-    unset: the names the project's issue tracker promised (``ociConfigProfile``) keep working."""
-
-
-CONNECTIONS: dict[str, Connection] = {
-    "oci": Connection(
-        inputs=("config_file", "profile", "region", "endpoint"),
-        config={
-            "config_file": "ociConfigFile",
-            "profile": "ociProfile",
-            "region": "ociRegion",
-            "endpoint": "ociEndpoint",
-            "tenancy": "ociTenancy",
-            "user": "ociUser",
-            "fingerprint": "ociFingerprint",
-            "key_file": "ociKeyFile",
-        },
-        secret_config={"key_content": "ociKeyContent", "pass_phrase": "ociPassPhrase"},
-        config_aliases={"ociConfigProfile": "profile"},
-        replace=("region",),
-        input_only=(
-            "instance_id", "image_source_details", "should_include_data_volumes", "copy_from", "export_to",
-        ),
-    ),
-    "outscale": Connection(
-        inputs=("region", "profile", "endpoint", "config_file"),
-        config={
-            "region": "outscaleRegion",
-            "profile": "outscaleProfile",
-            "endpoint": "outscaleEndpoint",
-            "config_file": "outscaleConfigFile",
-            "access_key": "outscaleAccessKey",
-        },
-        secret_config={"secret_key": "outscaleSecretKey"},
-        replace=("region",),
-        input_only=("vm_id", "no_reboot", "source_image_id", "source_region_name"),
-        name_outputs=("image_name",),
-    ),
-    "alicloud": Connection(
-        inputs=("region", "profile", "endpoint", "config_file"),
-        config={
-            "region": "alicloudRegion",
-            "profile": "alicloudProfile",
-            "endpoint": "alicloudEndpoint",
-            "config_file": "alicloudConfigFile",
-            "access_key_id": "alicloudAccessKeyId",
-        },
-        secret_config={
-            "access_key_secret": "alicloudAccessKeySecret",
-            "security_token": "alicloudSecurityToken",
-        },
-        replace=("region",),
-        input_only=(
-            "instance_id",
-            "snapshot_id",
-            "import_from",
-            "copy_from",
-            "detection_strategy",
-            "force",
-            "delete_auto_snapshot",
-        ),
-        computed=("disk_device_mapping", "features"),
-        state_output="status",
-        name_outputs=("image_name",),
-    ),
-}
 
 # Stack configuration handed to ``configure``, per provider object. Kept out of the instance so it can
 # never be pickled with it, whatever the SDK does with the object later.
@@ -213,31 +134,6 @@ def progress_log(cloud: str, spec: ImageSpec | None = None) -> ProgressTracker:
         pulumi_log.info(f"imageops {cloud} image{key}: {event.line()}")
 
     return ProgressTracker(log)
-
-
-def is_unknown(value: Any) -> bool:
-    """True if ``value`` is, or contains, a value not known until apply (preview): the server hands
-    them over as :class:`pulumi.output.Unknown` (or, raw, as the wire sentinel string)."""
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, str):
-        return value == UNKNOWN
-    if isinstance(value, Mapping):
-        return any(is_unknown(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(is_unknown(v) for v in value)
-    return False
-
-
-def _plain(value: Any) -> Any:
-    """Unwrap RPC secrets (the server may hand them over when secrets are accepted)."""
-    if isinstance(value, Mapping):
-        if value.get("4dabf18193072939515e22adb298388d") == "1b47061264138c4ac30d75fd1eb44270":
-            return _plain(value.get("value"))
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 class ImageProvider(ResourceProvider):
@@ -670,29 +566,3 @@ class ImageProvider(ResourceProvider):
                 for name in bad:
                     result.pop(name)
         return result
-
-
-def covers(old: Any, new: Any) -> bool:
-    """Whether the old output already is what ``new`` asks for: every given (non-null) entry of a
-    block equal, lists element by element, anything else equal (Terraform's Optional+Computed)."""
-    if isinstance(new, Mapping):
-        return isinstance(old, Mapping) and all(
-            covers(old.get(k), v) for k, v in new.items() if v is not None
-        )
-    if isinstance(new, list | tuple):
-        return isinstance(old, list | tuple) and len(old) == len(new) and all(map(covers, old, new))
-    return old == new
-
-
-def _nested_fields(annotation: Any) -> set[str]:
-    """Field names of the spec model inside ``annotation`` (``Model | None``, ``list[Model] | None``)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return set(annotation.model_fields)
-    for candidate in getattr(annotation, "__args__", ()):
-        if fields := _nested_fields(candidate):
-            return fields
-    return set()
-
-
-def _cut(block: Mapping[str, Any], fields: set[str]) -> dict[str, Any]:
-    return {k: v for k, v in block.items() if k in fields and v is not None}
