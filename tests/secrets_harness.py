@@ -88,8 +88,8 @@ class SecretsHarness:
         self._streams: list[tuple[str, str]] = []
         self._files: list[tuple[str, Path]] = []
         self._logs = _Capture()
-        self.checked_streams = 0
-        self.checked_bytes = 0
+        self.searched: tuple[int, int] = (0, 0)
+        """Streams and characters the last :meth:`hits` searched (for the figures in docs)."""
 
     # ------------------------------------------------------------------ planting
     def plant(self, name: str, value: str | bytes) -> str:
@@ -177,10 +177,16 @@ class SecretsHarness:
         needles = [(p.name, form) for p in self.planted for form in _forms(p.value)]
         found = []
         for stream, text in streams:
-            self.checked_streams += 1
-            self.checked_bytes += len(text)
             found += [(stream, name) for name, needle in needles if needle in text]
+        self.searched = (len(streams), sum(len(text) for _, text in streams))
         return sorted(set(found))
+
+    def summary(self) -> str:
+        """What was planted and searched, in one line (no secret in it)."""
+        whole = sum(1 for p in self.planted if "(line " not in p.name)
+        streams, chars = self.searched
+        needles = len(self.planted)
+        return f"{whole} secrets planted ({needles} needles), {streams} streams, {chars:,} characters"
 
     def assert_clean(self) -> None:
         assert self.planted, "nothing was planted: the search would prove nothing"
