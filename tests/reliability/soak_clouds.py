@@ -8,6 +8,8 @@ once, parametrised over these three descriptions.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import importlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -78,7 +80,10 @@ class Cloud:
         """A core driver; ``fast`` = retries and polls sized for the emulator's compressed time
         (the backoff stays well under Retry-After, so a retry that ignored it would show)."""
         if fast:
-            extra.setdefault("retry", RetryPolicy(max_attempts=4, backoff_base=0.005, max_backoff=0.02))
+            # the cloud's own policy (ECS also retries its 400 Throttling), with short backoffs
+            default = getattr(importlib.import_module(f"imageops.{self.name}"), "RETRY", RetryPolicy())
+            extra.setdefault("retry", dataclasses.replace(default, max_attempts=4, backoff_base=0.005,
+                                                          max_backoff=0.02))
             extra.setdefault("poll", PollPolicy(first=0.02, longest=0.1, floor=0.1))
         return registry.connect(self.name, **{**self.settings(env, account), **extra})
 

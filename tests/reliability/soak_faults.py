@@ -114,11 +114,13 @@ class Runs:
 
 
 class Retry(Exception):
-    """A tool run failed; ``unhandled`` when the failure was not one of imageops' own errors."""
+    """A tool run failed; ``unhandled`` when the failure was not one of imageops' own errors;
+    ``resume_at`` the Ansible task to re-run from."""
 
-    def __init__(self, message: str, unhandled: bool) -> None:
+    def __init__(self, message: str, unhandled: bool, resume_at: str | None = None) -> None:
         super().__init__(message)
         self.unhandled = unhandled
+        self.resume_at = resume_at
 
 
 def tags_for(cycle: int, step: str) -> dict[str, str]:
@@ -176,15 +178,19 @@ def ansible_command(playbook: Path, start_at: str | None = None) -> list[str]:
 
 def run_ansible(playbook: Path, env: dict[str, str], start_at: str | None = None,
                 timeout: float = 900) -> dict:
-    """One ``ansible-playbook`` run -> every task result and the stats (the tests' results callback)."""
+    """One ``ansible-playbook`` run -> every task result and the stats (the tests' results callback).
+
+    A run that ended without writing them (ansible-playbook itself failed) raises :class:`Retry`
+    with ``resume_at``: the last task it started, from its standard output."""
     results = playbook.with_suffix(".results.json")
     results.unlink(missing_ok=True)
     env = {**env, "IMAGEOPS_RESULTS_FILE": str(results)}
     proc = subprocess.run(ansible_command(playbook, start_at), capture_output=True, text=True, env=env,
                           timeout=timeout, cwd=playbook.parent)
     if not results.exists():
-        raise Retry(f"ansible-playbook rc={proc.returncode}: {proc.stdout[-500:]} {proc.stderr[-500:]}",
-                    unhandled=True)
+        started = re.findall(r"^TASK \[(.+?)\] \*", proc.stdout, flags=re.MULTILINE)
+        raise Retry(f"ansible-playbook rc={proc.returncode} wrote no results: {proc.stdout[-1500:]} "
+                    f"{proc.stderr[-1500:]}", unhandled=True, resume_at=started[-1] if started else start_at)
     report = json.loads(results.read_text())
     report["output"] = proc.stdout + proc.stderr
     return report
@@ -210,10 +216,6 @@ def ansible_env(env: dict[str, str], workdir: Path, **overrides: str | None) -> 
     )
 
 
-def task_results(report: dict) -> list[tuple[str, dict]]:
-    return [(t["name"], t["result"]) for t in report.get("tasks", [])]
-
-
 def ansible_batch(cloud: Cloud, emu: Emulator, runs: Runs, names: list[tuple[int, str]],
                   workdir: Path) -> None:
     playbook = workdir / f"cycles-{names[0][1]}.json"
@@ -222,19 +224,24 @@ def ansible_batch(cloud: Cloud, emu: Emulator, runs: Runs, names: list[tuple[int
     resume: list[str | None] = [None]
 
     def one_run() -> None:
-        report = run_ansible(playbook, env, resume[0])
-        for task, result in task_results(report):
-            if result.get("failed") or result.get("unreachable") or "MODULE FAILURE" in str(result):
-                resume[0] = task
+        try:
+            report = run_ansible(playbook, env, resume[0])
+        except Retry as exc:
+            resume[0] = exc.resume_at
+            raise
+        for task in report.get("tasks", []):
+            name, result = task["name"], task["result"]
+            if task["status"] in ("failed", "unreachable"):
+                resume[0] = name  # the user re-runs from the task that failed
                 message = str(result.get("msg", ""))
-                raise Retry(f"{task}: {message[:300]}", unhandled="MODULE FAILURE" in message
+                raise Retry(f"{name}: {message[:300]}", unhandled="MODULE FAILURE" in message
                             or message.startswith("unexpected error") or "Traceback" in message)
-            for cycle, name in names:
+            for cycle, image_name in names:
                 for step in ("created", "updated"):
-                    if task == f"{name} {step}":
+                    if name == f"{image_name} {step}":
                         tags = cloud.tags_of(result.get("image") or {})
                         if tags != tags_for(cycle, step):
-                            runs.figures.wrong_attributes.append(f"{task}: {tags}")
+                            runs.figures.wrong_attributes.append(f"{name}: {tags}")
         failed = report.get("stats", {}).get("localhost", {}).get("failures", 0)
         if failed:
             raise Retry(f"{failed} failures with no failed task", unhandled=True)
