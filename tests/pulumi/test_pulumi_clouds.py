@@ -257,3 +257,19 @@ def test_custom_timeouts_bound_the_wait_and_the_next_up_adopts(engines, emulator
         assert image_writes(emulator, mark, cloud) == []  # the timed-out create's image, adopted
     finally:
         engine.destroy(state)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_bad_custom_timeout_is_a_check_failure_naming_it(engines, emulator, emu_env, cloud):
+    import pulumi_images as images
+
+    resource_class = getattr(images, cloud).Image
+    inputs = from_instance(cloud, emu_env, f"pulumi-badct-{cloud}")
+    soon = pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create="soon"))
+    registered = registered_inputs(lambda: resource_class("badct", opts=soon, **inputs))
+    engine = engines[cloud]
+    mark = emulator.mark()
+    _, failures = engine.harness.check(engine.urn("badct"), {}, registered)
+    assert [name for name, _ in failures] == ["timeouts.create"], failures
+    assert "duration" in failures[0][1]
+    assert api_calls(emulator, mark, cloud) == []
