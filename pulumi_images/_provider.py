@@ -177,6 +177,8 @@ class ImageProvider(ResourceProvider):
             value = req.config.get(f"{CONFIG_NAMESPACE}:{key}")
             if setting not in values and value not in (None, ""):
                 values[setting] = _plain(value)
+                if setting in conn.secret_config:
+                    register_secret(str(values[setting]))
         _STACK_CONFIG[id(self)] = values
 
     def _settings(self, props: Mapping[str, Any]) -> dict[str, Any]:
