@@ -306,3 +306,24 @@ def test_pulumi_import_without_provider_blob_cannot_reach_the_provider(engine: E
             ),
         )
     assert "__provider" in caught.value.details
+
+
+def test_two_resources_use_two_accounts_through_their_profile_input(engine: Engine, emu_env, base):
+    """Credentials per resource, as an explicit Provider resource gives them in official providers:
+    the ``profile`` input picks the account, its keys stay in the config file."""
+    other_inputs = {
+        "compartment_id": emu_env["IMAGEOPS_OCI_OTHER_COMPARTMENT_ID"],
+        "instance_id": emu_env["IMAGEOPS_OCI_OTHER_INSTANCE_ID"],
+        "display_name": "pulumi-two-accounts",
+    }
+    with pytest.raises(ProviderCallError):  # the default profile cannot see the other tenancy
+        engine.up("other-account", other_inputs)
+    mine, _ = engine.up("my-account", {**base, "display_name": "pulumi-two-accounts"})
+    other, _ = engine.up("other-account", {**other_inputs, "profile": "OTHER"})
+    try:
+        assert mine.outputs["compartment_id"] == base["compartment_id"]
+        assert other.outputs["compartment_id"] == other_inputs["compartment_id"]
+        assert other.outputs["profile"] == "OTHER" and "profile" not in mine.outputs
+    finally:
+        engine.destroy(other)
+        engine.destroy(mine)
