@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
@@ -37,6 +38,7 @@ def _module_argspec(name: str) -> set[str]:
 
     from ansible_collections.imageops.cloud.plugins.module_utils import image_module
     from ansible_collections.imageops.cloud.plugins.module_utils.oci import OCI_AUTH
+    from ansible_collections.imageops.cloud.plugins.module_utils.regions import regions_argument_spec
 
     module = importlib.import_module(f"ansible_collections.imageops.cloud.plugins.modules.{name}")
     spec = dict(OCI_AUTH.argument_spec)
@@ -44,6 +46,8 @@ def _module_argspec(name: str) -> set[str]:
         spec.update(image_module.image_argument_spec())
     else:
         spec.update(image_module.info_argument_spec())
+    if "regions=True" in inspect.getsource(module):  # the module fans out (module_utils/regions.py)
+        spec.update(regions_argument_spec())
     spec.update(module.ARGUMENT_SPEC)
     return _argspec_names(spec)
 
