@@ -35,7 +35,7 @@ def test_cycles_under_faults_leave_no_duplicate_no_leak_no_unhandled_error(cloud
     cycles, batch = SMALL[tool]
     figures = run_fault_cycles(cloud, tool, cycles, batch=batch)
     record(figures)
-    assert figures.failures() == []
+    assert figures.failures() == [], "\n".join(figures.failures())
     assert sum(figures.faults.values()) >= cycles, "too few faults fired: this run would prove nothing"
     assert figures.restarts == 1
 
@@ -47,7 +47,7 @@ def test_cycles_under_faults_leave_no_duplicate_no_leak_no_unhandled_error(cloud
 def test_full_scale_cycles_under_faults(cloud: str, tool: str) -> None:
     figures = run_fault_cycles(cloud, tool, FULL[tool])
     record(figures)
-    assert figures.failures() == []
+    assert figures.failures() == [], "\n".join(figures.failures())
     # every kind of fault fired, and the checks on the call log had something to check
     assert all(figures.faults[kind] > 0 for kind in ("throttle", "internal", "unavailable", "drop", "slow"))
     if cloud == "oci":  # the one cloud here that answers throttling with a Retry-After
