@@ -170,3 +170,14 @@ def test_run_all_budget_is_missed_unless_a_busy_machine_explains_it():
     assert not within and "MISSED" in text
     within, _ = run_all.budget_verdict(700, 600 * cpus + 1, 600, load=cpus + 3.0)  # our own CPU is too much
     assert not within
+
+
+def test_scale_growth_is_judged_on_the_loop_items_and_caught():
+    steady = [0.40] * 20 + [0.60] * 30 + [0.41] * 20  # a burst of load in the middle does not count
+    section = _common.Section("t", "c")
+    scale.ansible_row(section, {"seconds": 1.0, "mb": 1.0}, {"seconds": 30.0, "mb": 1.0, "items": steady}, 70)
+    assert section.failures == []
+    growing = [0.40 + 0.01 * i for i in range(70)]  # each image costs more than the one before
+    scale.ansible_row(section, {"seconds": 1.0, "mb": 1.0}, {"seconds": 60.0, "mb": 1.0, "items": growing},
+                      70)
+    assert len(section.failures) == 1 and "Ansible growth" in section.failures[0]
