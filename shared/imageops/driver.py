@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, Self, runtime_checkable
 
@@ -143,6 +144,20 @@ class PollingDriver:
 
     def get(self, image_id: str) -> Image | None:
         raise NotImplementedError
+
+    def creation_tokens(self, token_for: Callable[[int], str]) -> Iterator[str]:
+        """The idempotency tokens a create tries in turn: ``token_for(0 … max_token_attempts - 1)``,
+        then one token never sent before.
+
+        A cloud answers a replayed token with the image it first made; the caller moves on when that
+        image has since been deleted. A stack destroyed and re-created more often than there are
+        deterministic tokens (within the cloud's token lifetime) would otherwise be stuck; the fresh
+        token then makes the image. That is safe because every run looks the image up by its name
+        before creating, so an interrupted create is adopted by name even without its token.
+        """
+        for attempt in range(self.max_token_attempts):
+            yield token_for(attempt)
+        yield f"imageops-fresh-{uuid.uuid4().hex}"
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(region={getattr(self, 'region', None)!r})"

@@ -340,3 +340,21 @@ def test_delete_auto_snapshot_and_registry(env: dict[str, str]) -> None:
     assert left["TotalCount"] == 0
     listed = driver.list(AlicloudImageSpec.parse_key({}))
     assert all(i.state is not ImageState.DELETED for i in listed) and image.id not in [i.id for i in listed]
+
+
+def test_the_same_image_destroyed_and_recreated_more_often_than_tokens_is_still_created(
+    driver: AlicloudDriver, env: dict[str, str]
+) -> None:
+    # `pulumi destroy && pulumi up` on one stack, again and again: every deterministic ClientToken ends
+    # up naming a deleted image; the create then moves on to a fresh token instead of failing.
+    spec = AlicloudImageSpec.parse(
+        {"image_name": unique("cycled"), "snapshot_id": env["IMAGEOPS_ALICLOUD_SNAPSHOT_ID"]}
+    )
+    made: list[str] = []
+    for _ in range(driver.max_token_attempts + 2):
+        the_plan = reconcile.plan(spec, reconcile.lookup(driver, spec, None))
+        image = reconcile.apply(the_plan, driver, timeout=TIMEOUT)
+        assert image is not None and image.id not in made
+        made.append(image.id)
+        driver.delete(image.id)
+    assert len(set(made)) == driver.max_token_attempts + 2

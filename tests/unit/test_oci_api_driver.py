@@ -212,12 +212,29 @@ def test_create_moves_to_next_token_when_replayed_image_is_deleted() -> None:
     ]
 
 
+def test_past_the_deterministic_tokens_one_fresh_token_makes_the_image() -> None:
+    # Every deterministic token replays a deleted image (a stack destroyed and re-created often):
+    # a fresh token, never sent before, makes the image instead of failing the create for good.
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.headers["opc-retry-token"].startswith("imageops-fresh-"):
+            return httpx.Response(200, json=image_json("ocid1.image.oc1.phx.new", state="PROVISIONING"))
+        return httpx.Response(200, json=image_json("ocid1.image.oc1.phx.old", state="DELETED"))
+
+    desired = spec()
+    driver, cloud = make(handler)
+    driver.max_token_attempts = 3
+    assert driver.create(desired).id == "ocid1.image.oc1.phx.new"
+    tokens = [r.headers["opc-retry-token"] for r in cloud.requests]
+    assert tokens[:3] == [desired.retry_token(i) for i in range(3)]
+    assert len(tokens) == 4 and tokens[3].startswith("imageops-fresh-") and len(tokens[3]) <= 64
+
+
 def test_create_token_attempts_are_bounded() -> None:
     driver, cloud = make(lambda r: httpx.Response(200, json=image_json(state="DELETED")))
     driver.max_token_attempts = 3
     with pytest.raises(ConflictError, match="RetryTokenExhausted"):
         driver.create(spec())
-    assert len(cloud.requests) == 3
+    assert len(cloud.requests) == 4  # three deterministic tokens and one fresh
 
 
 def test_get_is_one_call_and_404_is_none() -> None:

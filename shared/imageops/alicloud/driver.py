@@ -12,7 +12,8 @@ filter is fuzzy: names are compared exactly here), more only when the answer spa
 CreateImage, ImportImage and CopyImage carry ``ClientToken = spec.retry_token(attempt)``: ECS answers
 a repeated token with the image the first call made, so a create whose answer was lost, or a re-run
 after an interrupted create or copy, adopts that image. A token whose image has since been deleted
-moves on to the next attempt's token.
+moves on to the next attempt's token, and past the last one to a fresh token
+(:meth:`PollingDriver.creation_tokens`).
 """
 
 from __future__ import annotations
@@ -225,8 +226,8 @@ class AlicloudDriver(PollingDriver):
         spec = self._spec(spec)
         region = spec.region or self.region
         action, params = request_for(spec, region)
-        for attempt in range(self.max_token_attempts):
-            answer = self.api.call(action, {**params, "ClientToken": spec.retry_token(attempt)})
+        for attempt, token in enumerate(self.creation_tokens(spec.retry_token)):
+            answer = self.api.call(action, {**params, "ClientToken": token})
             image_id = str(answer["ImageId"])
             self._regions[image_id] = region
             image = self.get(image_id)
@@ -239,7 +240,7 @@ class AlicloudDriver(PollingDriver):
                 image_id,
             )
         raise ConflictError(
-            f"every ClientToken up to attempt {self.max_token_attempts} was answered with a deleted image",
+            "even a fresh ClientToken was answered with a deleted image",
             code="ClientTokenExhausted", operation=action,
         )  # fmt: skip
 

@@ -321,8 +321,8 @@ class OciDriver(PollingDriver):
 
     def create_from_body(self, body: dict[str, Any], token_for: Callable[[int], str]) -> Image:
         """CreateImage with ``token_for(attempt)`` as retry token, moving on past deleted replays."""
-        for attempt in range(self.max_token_attempts):
-            data, _ = self.api.create_image(body, token_for(attempt))
+        for attempt, token in enumerate(self.creation_tokens(token_for)):
+            data, _ = self.api.create_image(body, token)
             image = self._image(data)
             if image.state is not ImageState.DELETED:
                 return image
@@ -332,7 +332,7 @@ class OciDriver(PollingDriver):
                 image.id,
             )
         raise ConflictError(
-            f"every retry token up to attempt {self.max_token_attempts} was answered with a deleted image",
+            "even a fresh retry token was answered with a deleted image",
             code="RetryTokenExhausted",
             operation="CreateImage",
         )
