@@ -41,7 +41,7 @@ def field_problem(name: str, given: Iterable[str], known: Iterable[str]) -> str 
     names = {str(n) for n in given} | set(known)
     if name in names:  # a key that itself has a dot in it
         return None
-    head = name.split(".")[0]
+    head = re.split(r"[.\[]", name)[0]  # "tags.0.key", "block_device_mappings[0].bsu"
     if head not in names:
         return f"field {head!r} is neither given nor a known field"
     return None

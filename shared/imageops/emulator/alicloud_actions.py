@@ -49,6 +49,18 @@ def _enum(params: Params, name: str, values: tuple[str, ...]) -> str | None:
     return value
 
 
+def _integer(value: str | None, name: str, default: int) -> int:
+    """A numeric parameter (``DiskDeviceMapping.N.Size``...): a 400 naming it when it is not a number."""
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:  # also more digits than int() takes
+        raise EcsError(
+            400, f"InvalidParameter.{name.split('.')[-1]}", f"The specified parameter {name} is not valid."
+        ) from None
+
+
 def _page(params: Params) -> tuple[int, int]:
     try:
         number, size = int(params.get("PageNumber", "1")), int(params.get("PageSize", "10"))
@@ -202,7 +214,7 @@ def _disks_from_create(api: EcsApi, account: str, region: str, params: Params) -
     disks = []
     for n, mapping in enumerate(mappings):
         kind = mapping.get("DiskType") or ("system" if n == 0 else "data")
-        size = int(mapping.get("Size") or 0)
+        size = _integer(mapping.get("Size"), f"DiskDeviceMapping.{n + 1}.Size", 0)
         if mapping.get("SnapshotId"):
             snap = _snapshot(api, account, region, mapping["SnapshotId"])
             if size and size < int(snap["SourceDiskSize"]):
@@ -277,11 +289,12 @@ def import_image(api: EcsApi, account: str, params: Params) -> dict[str, Any]:
                 raise EcsError(404, "InvalidOSSObject.NotFound", "The specified OSS object does not exist.")
             fmt = mapping.get("Format") or obj["format"]
             fail = fail or bool(obj.get("corrupt")) or fmt != obj["format"]
+            size = _integer(mapping.get("DiskImageSize"), f"DiskDeviceMapping.{n + 1}.DiskImageSize", 40)
             disks.append(
                 {
                     "Device": mapping.get("Device") or f"/dev/xvd{chr(ord('a') + n)}",
                     "Type": "system" if n == 0 else "data",
-                    "Size": int(mapping.get("DiskImageSize") or 40),
+                    "Size": size,
                     "Format": fmt,
                     "ImportOSSBucket": mapping["OSSBucket"],
                     "ImportOSSObject": mapping["OSSObject"],
