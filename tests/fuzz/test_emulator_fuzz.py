@@ -14,6 +14,7 @@ harness searches every response and that log for the demo accounts' secrets.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -261,3 +262,60 @@ def test_ecs_malformed_requests_get_ecs_errors(live: Any, secrets_harness: Any) 
     finally:
         client.close()
     _finish(tally, statuses, handle, log, "alicloud")
+
+
+# What the fuzzing found, pinned: each of these was a 500 (a handler's TypeError, AttributeError,
+# ValueError or RecursionError) before the emulator checked it.
+DEEP = 5_000
+
+
+def test_what_the_fuzzing_found_is_the_clouds_own_400(live: Any) -> None:
+    handle, log = live
+    env = handle.env
+    osc_auth = OscSigner(
+        env["IMAGEOPS_OUTSCALE_ACCESS_KEY"],
+        env["IMAGEOPS_OUTSCALE_SECRET_KEY"],
+        env["IMAGEOPS_OUTSCALE_REGION"],
+    )
+    compartment = env["IMAGEOPS_OCI_COMPARTMENT_ID"]
+    page = base64.urlsafe_b64encode(b"[1, 2]").decode()
+    nested = b"[" * DEEP + b"]" * DEEP
+    ecs = {"Version": "2014-05-26", "RegionId": env["IMAGEOPS_ALICLOUD_REGION"]}
+    rpc = RpcSigner(env["IMAGEOPS_ALICLOUD_ACCESS_KEY_ID"], env["IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET"])
+    with (
+        httpx.Client(base_url=env["IMAGEOPS_OUTSCALE_ENDPOINT"], auth=osc_auth, trust_env=False) as osc,
+        httpx.Client(
+            base_url=env["IMAGEOPS_OCI_ENDPOINT"], auth=_oci_signer(env, "DEFAULT"), trust_env=False
+        ) as oci,
+        httpx.Client(base_url=env["IMAGEOPS_ALICLOUD_ENDPOINT"], auth=rpc, trust_env=False) as ali,
+    ):
+        answers = {
+            "OUTSCALE ReadSnapshots Filters [null]": osc.post("/ReadSnapshots", json={"Filters": [None]}),
+            "OUTSCALE ReadVms VmIds 5": osc.post("/ReadVms", json={"Filters": {"VmIds": 5}}),
+            "OUTSCALE ReadImages TagKeys [{}]": osc.post("/ReadImages", json={"Filters": {"TagKeys": [{}]}}),
+            "OUTSCALE CreateTags ResourceIds 5": osc.post("/CreateTags", json={"ResourceIds": 5, "Tags": []}),
+            "OUTSCALE UpdateImage ImageId [x]": osc.post("/UpdateImage", json={"ImageId": ["x"]}),
+            "OUTSCALE nested body": osc.post("/ReadImages", content=nested),
+            "OCI nested body": oci.post("/20160918/images", content=nested),
+            "OCI page token [1, 2]": oci.get(
+                "/20160918/images", params={"compartmentId": compartment, "page": page}
+            ),
+            "ECS Size x": ali.get(
+                "/",
+                params={
+                    **ecs,
+                    "Action": "CreateImage",
+                    "DiskDeviceMapping.1.Size": "x",
+                    "DiskDeviceMapping.1.SnapshotId": env["IMAGEOPS_ALICLOUD_SNAPSHOT_ID"],
+                },
+            ),
+            "ECS nested InstanceIds": ali.get(
+                "/", params={**ecs, "Action": "DescribeInstances", "InstanceIds": "[" * DEEP + "]" * DEEP}
+            ),
+        }
+    for case, response in answers.items():
+        assert response.status_code == 400, (case, response.status_code, response.text[:300])
+        body = response.json()
+        assert body.get("Errors") or body.get("code") or body.get("Code"), (case, body)
+    text = log.read_text(errors="replace") if log.exists() else ""
+    assert "Traceback" not in text, text[-2000:]
