@@ -238,7 +238,7 @@ def check_converged(cloud: Cloud, emu: Emulator, op: str, names: tuple[str, str]
 
 
 def run_crashes(cloud_name: str, tool: str, kills: int, *, restart_every: int = 3,
-                seed: int = 7) -> CrashFigures:
+                seed: int = 7, max_iterations: int | None = None) -> CrashFigures:
     """Iterations of create, update, import, delete, each run killed at a random point, until
     ``kills`` runs were killed; the emulator is killed and restarted every ``restart_every``."""
     cloud = CLOUDS[cloud_name]
@@ -252,7 +252,8 @@ def run_crashes(cloud_name: str, tool: str, kills: int, *, restart_every: int = 
             try:
                 iteration = 0
                 # until ``kills`` runs were killed (a run that finished first is not counted)
-                while sum(figures.kills.values()) < kills and iteration < 2 * kills:
+                limit = max_iterations or 2 * kills
+                while sum(figures.kills.values()) < kills and iteration < limit:
                     iteration += 1
                     names = (f"crash-{tool}-{iteration:03d}", f"crash-{tool}-{iteration:03d}-import")
                     for op in OPERATIONS:
