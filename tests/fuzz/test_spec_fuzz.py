@@ -260,6 +260,8 @@ MISSHAPEN = [
     ("outscale", {"block_device_mappings": [{"device_name": "/dev/sda1", "bsu": 5}]},
      "block_device_mappings[0].bsu: must be a dictionary of suboptions"),
     ("outscale", {"wait_timeout": [2**63, None, None]}, "wait_timeout: must be an integer"),
+    ("oci", {"wait_timeout": float("inf")}, "wait_timeout: must be an integer"),
+    ("alicloud", {"wait_timeout": "INF"}, "wait_timeout: must be an integer"),
     ("alicloud", {"copy_from": 1.5}, "copy_from: must be a dictionary of suboptions"),
     ("alicloud", {"disk_device_mapping": [{"size": [2**64, 0, 0]}]},
      "disk_device_mapping[0].size: must be an integer"),

@@ -22,6 +22,7 @@ the module files; this class does not change.
 from __future__ import annotations
 
 import contextlib
+import decimal
 import sys
 import traceback
 
@@ -152,13 +153,25 @@ def _as_block(value):
     return converted if isinstance(converted, dict) else None
 
 
+def _not_a_number(value, kind):
+    """Whether ansible-core's number check would crash on ``value`` rather than report it."""
+    if isinstance(value, (list, dict)):
+        return True
+    if kind != "int" or not isinstance(value, (str, float)):
+        return False
+    try:
+        return not decimal.Decimal(str(value).strip()).is_finite()
+    except decimal.DecimalException:
+        return False  # not a number at all: ansible-core says so itself
+
+
 def _take_misshapen_blocks(params, argument_spec, prefix=""):
     """Remove the option blocks whose value is no dictionary (or list of them, for list options),
     and the numbers given as a list or dictionary.
 
     ansible-core handles such values badly: ``launch_options: true`` or ``block_device_mappings: [1]``
-    ends the module with a TypeError traceback, ``wait_timeout: [9223372036854775808, 0, 0]`` with an
-    OverflowError, and ``launch_options: junk`` makes it skip its no_log masking, so the failure
+    ends the module with a TypeError traceback, ``wait_timeout: [9223372036854775808, 0, 0]`` or
+    ``.inf`` with an OverflowError, and ``launch_options: junk`` makes it skip its no_log masking, so the failure
     echoes secret options in ``invocation``. Such values are taken out before Ansible validates, and
     reported as ``(option, rule)`` problems once it has.
     """
@@ -167,10 +180,10 @@ def _take_misshapen_blocks(params, argument_spec, prefix=""):
         if not isinstance(params, dict):
             break
         if spec.get("type") in ("int", "float"):
-            # ansible-core reads a list as Decimal's (sign, digits, exponent) tuple: [2**63, 0, 0]
-            # raises an OverflowError it does not catch
+            # ansible-core reads a list as Decimal's (sign, digits, exponent) tuple, and converts an
+            # infinite Decimal to int: [2**63, 0, 0] and "inf" or .inf raise an OverflowError
             for key in (name, *spec.get("aliases", ())):
-                if isinstance(params.get(key), (list, dict)):
+                if _not_a_number(params.get(key), spec["type"]):
                     del params[key]
                     rule = "must be an integer" if spec["type"] == "int" else "must be a number"
                     problems.append((prefix + key, rule))
