@@ -171,9 +171,9 @@ def _take_misshapen_blocks(params, argument_spec, prefix=""):
 
     ansible-core handles such values badly: ``launch_options: true`` or ``block_device_mappings: [1]``
     ends the module with a TypeError traceback, ``wait_timeout: [9223372036854775808, 0, 0]`` or
-    ``.inf`` with an OverflowError, and ``launch_options: junk`` makes it skip its no_log masking, so the failure
-    echoes secret options in ``invocation``. Such values are taken out before Ansible validates, and
-    reported as ``(option, rule)`` problems once it has.
+    ``.inf`` with an OverflowError, and ``launch_options: junk`` makes it skip its no_log masking,
+    so the failure echoes secret options in ``invocation``. Such values are taken out before Ansible
+    validates, and reported as ``(option, rule)`` problems once it has.
     """
     problems = []
     for name, spec in argument_spec.items():
