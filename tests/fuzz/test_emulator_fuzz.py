@@ -30,7 +30,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from request_strategies import OscRequestsAuth, Req, ecs_requests, oci_requests, plug_real_ids
 from schemathesis import GenerationMode
-from spec_strategies import PROFILE, SOAK
+from spec_strategies import PROFILE, SOAK, SOAK_EXAMPLES
 
 from imageops.alicloud.auth import Acs3Signer, RpcSigner
 from imageops.emulator.testing import EmulatorHandle, running_emulator
@@ -112,7 +112,8 @@ def test_outscale_schemathesis_cases_get_outscale_errors(live: Any, secrets_harn
     tally, statuses = Tally("emulator", "outscale"), Counter()
     unsendable: list[str] = []
 
-    @settings(settings.get_profile(PROFILE))
+    # schemathesis makes each case slowly (~0.1 s): 200 keep make test's share under a minute
+    @settings(settings.get_profile(PROFILE), max_examples=SOAK_EXAMPLES if SOAK else 200)
     @given(case=cases, data=st.data())
     def run(case: Any, data: st.DataObject) -> None:
         plug_real_ids(case.body, env, data.draw)
