@@ -34,9 +34,17 @@ sanity: $(STAMP)
 	@$(TIMED) $(BIN)/python tests/sanity/get_pip.py --install-into-cache \
 		&& cd $(COLLECTION) && $(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --venv --color no
 
+# ansible-lint and Molecule keep their collections cache in ANSIBLE_HOME, ~/.ansible by default,
+# where Molecule would install a copy of this collection that later runs find first, stale. Ours is
+# .venv/.ansible. There the collection is a symlink to this tree: always current, and Molecule skips
+# installing a collection whose path already points at its working directory.
+LINKED_COLLECTION := $(VENV)/.ansible/collections/ansible_collections/imageops/cloud
+$(LINKED_COLLECTION): $(STAMP)
+	mkdir -p $(dir $@) && ln -sfn $(CURDIR)/$(COLLECTION) $@
+
 # The example playbooks and the Molecule scenarios, production profile (.ansible-lint), against the collection in this tree.
-lint-ansible: $(STAMP)
-	@$(TIMED) ANSIBLE_COLLECTIONS_PATH=$(CURDIR) $(BIN)/ansible-lint --nocolor examples/ $(COLLECTION)/extensions/molecule
+lint-ansible: $(LINKED_COLLECTION)
+	@$(TIMED) ANSIBLE_HOME=$(CURDIR)/$(VENV)/.ansible ANSIBLE_COLLECTIONS_PATH=$(CURDIR) $(BIN)/ansible-lint --nocolor examples/ $(COLLECTION)/extensions/molecule
 
 pytest: $(STAMP)
 	@$(TIMED) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q tests
@@ -48,11 +56,11 @@ test: lint sanity lint-ansible molecule pytest
 # the stage. Each prints its time and runs in an ephemeral directory of its own (Molecule's
 # default is named after the collection folder, shared by every clone on the machine).
 MOLECULE_SCENARIOS := oci outscale alicloud
-molecule: $(STAMP)
+molecule: $(LINKED_COLLECTION)
 	@for s in $(MOLECULE_SCENARIOS); do \
 		start=$$(date +%s); \
 		eph=$$(mktemp -d -t imageops-molecule-$$s.XXXXXX); \
-		(cd $(COLLECTION) && PATH="$(CURDIR)/$(BIN):$$PATH" \
+		(cd $(COLLECTION) && PATH="$(CURDIR)/$(BIN):$$PATH" ANSIBLE_HOME=$(CURDIR)/$(VENV)/.ansible \
 			MOLECULE_EPHEMERAL_DIRECTORY=$$eph $(CURDIR)/$(BIN)/molecule test -s $$s); rc=$$?; \
 		rm -rf $$eph; \
 		echo "== molecule $$s: $$(( $$(date +%s) - start ))s"; \
