@@ -26,6 +26,7 @@ FAULT_RATE = 0.2
 SLOW_RESPONSE = 1.5
 """Seconds an injected slow answer takes: past :data:`CLIENT_TIMEOUT`, the timeout every tool gets."""
 CLIENT_TIMEOUT = 0.5
+READY_TIMEOUT = 180.0
 
 
 def _key(call: dict[str, Any]) -> tuple[Any, ...]:
@@ -123,7 +124,9 @@ class Emulator:
         self._handle = self._stack.enter_context(running_emulator(
             time_scale=self.time_scale, fault_rate=FAULT_RATE if self.faults else 0.0,
             seed=self.seed + self.restarts, state_file=self.state_file,
-            workdir=self.workdir / f"run{self.restarts}", extra_args=extra))
+            workdir=self.workdir / f"run{self.restarts}", extra_args=extra,
+            # a soak shares the machine: a restart may take a while to be served
+            ready_timeout=READY_TIMEOUT))
         self._boundaries = set()
 
     def boundary(self) -> None:
@@ -150,5 +153,5 @@ class Emulator:
 def fault_free_restart(workdir: Path) -> Iterator[EmulatorHandle]:
     """The emulator started again from the state file in ``workdir``, without faults."""
     with running_emulator(time_scale=TIME_SCALE, state_file=Path(workdir) / "state.json",
-                          workdir=Path(workdir) / "recount") as handle:
+                          workdir=Path(workdir) / "recount", ready_timeout=READY_TIMEOUT) as handle:
         yield handle

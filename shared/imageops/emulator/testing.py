@@ -78,7 +78,8 @@ def _pythonpath() -> str:
 @contextlib.contextmanager
 def running_emulator(*, time_scale: float = 0.01, fault_rate: float = 0.0, seed: int = 0,
                      state_file: Path | None = None, workdir: Path | None = None,
-                     extra_args: Sequence[str] = (), latency: float = 0.0) -> Iterator[EmulatorHandle]:
+                     extra_args: Sequence[str] = (), latency: float = 0.0,
+                     ready_timeout: float = READY_TIMEOUT) -> Iterator[EmulatorHandle]:
     """Start ``python -m imageops emulator serve`` on a free loopback port; stop it on exit."""
     with contextlib.ExitStack() as stack:
         if workdir is None:
@@ -103,13 +104,13 @@ def running_emulator(*, time_scale: float = 0.01, fault_rate: float = 0.0, seed:
         process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=log, env=child_env)
         handle = EmulatorHandle(process, env_file, {})
         stack.callback(handle.stop)
-        deadline = time.monotonic() + READY_TIMEOUT
+        deadline = time.monotonic() + ready_timeout
         while not env_file.exists():
             if process.poll() is not None:
                 raise RuntimeError(f"the emulator exited with {process.returncode}: "
                                    f"{(workdir / 'emulator.log').read_text(errors='replace')[-2000:]}")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the emulator did not write {env_file} within {READY_TIMEOUT:.0f} s")
+                raise TimeoutError(f"the emulator did not write {env_file} within {ready_timeout:.0f} s")
             time.sleep(0.02)
         handle.env = read_env_file(env_file)
         yield handle
