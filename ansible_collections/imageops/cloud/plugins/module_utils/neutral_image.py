@@ -88,7 +88,8 @@ class NeutralImageModule(ImageModule):
 
     def __init__(self, **kwargs):
         self._mapped = None
-        super().__init__(CONNECTION, ARGUMENT_SPEC, **kwargs)
+        # every cloud of the three copies images between regions: ``regions`` fans out on any of them
+        super().__init__(CONNECTION, ARGUMENT_SPEC, regions=True, **kwargs)
 
     def chosen_cloud(self):
         return self.params["cloud"]
@@ -152,6 +153,8 @@ class NeutralImageModule(ImageModule):
 
     def _run(self):
         result = super()._run()
+        if self.params.get("regions"):
+            return result  # the fan-out's diff lists regions, no option to rename
         diff = result.get("diff") or {}
         result["diff"] = {side: self._neutral_keys(values) for side, values in diff.items()}
         return result

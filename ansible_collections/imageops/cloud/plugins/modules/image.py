@@ -37,6 +37,7 @@ notes:
     names this module does not take.
 extends_documentation_fragment:
   - imageops.cloud.wait
+  - imageops.cloud.regions
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.ACTIONGROUPS
 attributes:
@@ -462,6 +463,19 @@ EXAMPLES = r"""
         image_id: "{{ golden.results[2].image.id }}"
         region: cn-hangzhou
 
+- name: The same OCI image in three regions - built in the first, copied to the others in parallel
+  imageops.cloud.image:
+    cloud: oci
+    name: golden-web
+    source:
+      instance:
+        id: "{{ oci_instance_id }}"
+    cloud_options:
+      compartment_id: "{{ oci_compartment_id }}"
+    regions: [us-ashburn-1, us-phoenix-1, eu-frankfurt-1]
+    max_parallel: 5
+  register: everywhere
+
 - name: Add a tag to the OCI image and keep its others (check mode shows what would change)
   imageops.cloud.image:
     cloud: oci
@@ -502,6 +516,8 @@ diff:
       names (C(name), C(tags), C(source.instance.id)); options of the cloud's own under
       C(cloud_options.<name>).
     - For a create, C(before) is empty; for a delete, C(after) is empty.
+    - With I(regions), C(before) and C(after) hold C(regions) - the regions that had the image, and those
+      that have it after the run.
   returned: success
   type: dict
   contains:
@@ -584,11 +600,28 @@ progress:
       returned: when known
       type: str
       sample: cn-hangzhou
+regions:
+  description:
+    - With I(regions), what happened in each region, by region name, in the order given (the first is
+      the source).
+    - Also returned when the task fails because some regions failed - the other regions' images are
+      kept, and listed here.
+  returned: when I(regions) is given
+  type: dict
+  sample: {"us-ashburn-1": {"image_id": "ocid1.image.oc1..aaaa", "state": "AVAILABLE", "action": "create",
+           "changed": true, "source": true, "error": null, "error_code": null, "seconds": 61.2}}
+failed_regions:
+  description: The regions that failed, when some did (the task then fails; the others are kept).
+  returned: when some regions failed
+  type: list
+  elements: str
+  sample: ["eu-frankfurt-1"]
 image:
   description:
     - The image in the same shape on every cloud, with the cloud's own attributes in I(attributes).
     - With I(state=absent), the image as it was before it was deleted (empty when there was none).
     - In check mode, the image as found (empty when it would be created).
+    - With I(regions), the image in the first (source) region.
   returned: success
   type: dict
   contains:
