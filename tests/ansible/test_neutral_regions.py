@@ -130,3 +130,13 @@ def test_a_failing_region_is_named_and_the_others_are_kept(play, emulator) -> No
     assert [c["action"] for c in reads_writes(emulator, mark, "alicloud")[1]] == ["CopyImage"]
     assert {r: fixed["regions"][r]["image_id"] for r in regions[:2]} == kept
     assert [r for r, o in fixed["regions"].items() if o["changed"]] == [regions[2]]
+
+
+def test_bad_regions_are_refused_by_name_before_any_call(play, emulator) -> None:
+    text = task("outscale", unique(), ["eu-west-2", "eu-west-2"], "        max_parallel: 0\n")
+    mark = emulator.mark()
+    refused = play(text, expect_rc=2).result(TASK)
+    assert refused["changed"] is False
+    rules = {e["option"]: e["rule"] for e in refused["errors"]}
+    assert "repeated: eu-west-2" in rules["regions"] and "at least 1" in rules["max_parallel"]
+    assert [c for c in emulator.calls(since=mark) if not str(c.get("path", "")).startswith("/_")] == []
