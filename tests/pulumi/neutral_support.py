@@ -20,6 +20,8 @@ def server_env(emu_env: dict[str, str]) -> dict[str, str]:
     machine = ("OCI_", "IMAGEOPS_", "OSC_", "ALIBABA_CLOUD_", "ALICLOUD_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(machine)}
     env.update({k: v for k, v in emu_env.items() if k.endswith("_ENDPOINT")})
+    # OCI serves each region under its own path: without these every region is the home region's.
+    env.update({k: emu_env[k] for k in ("IMAGEOPS_OCI_ENDPOINT_TEMPLATE", "IMAGEOPS_OCI_REGION")})
     env["IMAGEOPS_OCI_CONFIG_FILE"] = emu_env["IMAGEOPS_OCI_CONFIG_FILE"]
     env["HOME"] = os.environ.get("TMPDIR", "/tmp")  # no ~/.osc or ~/.aliyun of the machine
     return env

@@ -181,8 +181,12 @@ def test_copy_to_another_region_then_a_rerun_calls_nothing(engine: Engine, emula
         "source": {"copy": {"image_id": original.id, "region": source_region}},
         "cloud_options": options,
     }
+    before_copy = emulator.mark()
     copied, action = engine.up("copy", inputs)
     assert action == "create" and copied.id != original.id
+    if cloud == "oci":  # OCI regions are paths on one port: the import went to the destination's
+        creates = [c for c in api_calls(emulator, before_copy, "oci") if c.get("action") == "CreateImage"]
+        assert [c["path"].startswith(f"/r/{region}/") for c in creates] == [True], creates
     assert (copied.outputs["region"], copied.outputs["state"]) == (region, "available")
     mark = emulator.mark()
     again, action = engine.up("copy", inputs, copied)
