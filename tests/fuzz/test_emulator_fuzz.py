@@ -228,21 +228,31 @@ def test_ecs_malformed_requests_get_ecs_errors(live: Any, secrets_harness: Any) 
     client = httpx.Client(base_url=env["IMAGEOPS_ALICLOUD_ENDPOINT"], timeout=30, trust_env=False)
     assert str(client.base_url).startswith("http://127.0.0.1:")
     tally, statuses = Tally("emulator", "alicloud"), Counter()
+    unsendable: list[Req] = []
 
     @settings(settings.get_profile(PROFILE))
     @given(req=ecs_requests(env))
     def run(req: Req) -> None:
         params = dict(req.params)
-        if req.sign == "acs3":  # ACS3 names the action and version in headers, parameters in the query
-            headers = {"x-acs-action": params.pop("Action", ""), "x-acs-version": params.pop("Version", "")}
-            request = client.build_request(req.method, req.path, params=params, headers=headers)
-        elif req.method == "GET":
-            request = client.build_request("GET", req.path, params=params)
-        else:
-            request = client.build_request("POST", req.path, data=params)
-        auth = signers[req.sign]
-        if auth is not None:
-            request = next(auth.auth_flow(request))
+        try:
+            if req.sign == "acs3":  # ACS3: action and version in headers, parameters in the query
+                headers = {
+                    "x-acs-action": params.pop("Action", ""),
+                    "x-acs-version": params.pop("Version", ""),
+                }
+                request = client.build_request(req.method, req.path, params=params, headers=headers)
+            elif req.method == "GET":
+                request = client.build_request("GET", req.path, params=params)
+            else:
+                request = client.build_request("POST", req.path, data=params)
+            auth = signers[req.sign]
+            if auth is not None:
+                request = next(auth.auth_flow(request))
+        except httpx.InvalidURL:
+            # A query past the 64 KiB an HTTP client will put in a URL (huge generated values in a
+            # GET): no client can send it, so nothing reaches the emulator.
+            unsendable.append(req)
+            return
         if req.sign == "tampered":
             request.url = request.url.copy_add_param("Timestamp", "2015-01-01T00:00:00Z")
         response = client.send(request)
@@ -262,6 +272,7 @@ def test_ecs_malformed_requests_get_ecs_errors(live: Any, secrets_harness: Any) 
         run()
     finally:
         client.close()
+    assert len(unsendable) < max(tally.examples, 1) / 10, f"{len(unsendable)} requests could not be sent"
     _finish(tally, statuses, handle, log, "alicloud")
 
 
