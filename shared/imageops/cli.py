@@ -39,34 +39,66 @@ def build_parser() -> argparse.ArgumentParser:
     actions = emulator.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
     serve = actions.add_parser(
-        "serve", help="serve the emulated clouds on loopback ports",
+        "serve",
+        help="serve the emulated clouds on loopback ports",
         description="Serve the emulated clouds, one loopback port each. When ready, write KEY=VALUE "
-                    "lines (endpoints, demo account ids, credential file paths) to --env-file and stdout.")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="loopback address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=0,
-                       help="port of the first cloud, the next clouds use the following ports; 0 = any free")
+        "lines (endpoints, demo account ids, credential file paths) to --env-file and stdout.",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="port of the first cloud, the next clouds use the following ports; 0 = any free",
+    )
     serve.add_argument("--env-file", type=Path, help="where to write the KEY=VALUE lines (atomically)")
     serve.add_argument("--state-file", type=Path, help="JSON state, loaded at start and saved on each change")
-    serve.add_argument("--data-dir", type=Path,
-                       help="where demo credentials go (default: beside the state file, else a temp dir "
-                            "removed on exit)")
-    serve.add_argument("--time-scale", type=_non_negative_float, default=0.01,
-                       help="multiplier of the real services' durations (default 0.01)")
-    serve.add_argument("--fault-rate", type=_rate, default=0.0,
-                       help="fraction of requests that fail with 429/500/503 or a dropped connection")
+    serve.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where demo credentials go (default: beside the state file, else a temp dir removed on exit)",
+    )
+    serve.add_argument(
+        "--time-scale",
+        type=_non_negative_float,
+        default=0.01,
+        help="multiplier of the real services' durations (default 0.01)",
+    )
+    serve.add_argument(
+        "--fault-rate",
+        type=_rate,
+        default=0.0,
+        help="fraction of requests that fail with 429/500/503 or a dropped connection",
+    )
     serve.add_argument("--seed", type=int, default=0, help="seed of the fault injection")
-    serve.add_argument("--slow-response", type=_positive_float, default=None, metavar="SECONDS",
-                       help="with --fault-rate, also answer some requests (after doing their work, writes "
-                            "included) only SECONDS later: set it past the client's timeout "
-                            "(IMAGEOPS_HTTP_TIMEOUT) to emulate answers that never come in time")
-    serve.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS",
-                       help="run the emulated clouds' clock SECONDS ahead of this host's (negative: behind), "
-                            "so signed requests look stale, as from a client with a skewed clock (default 0)")
-    serve.add_argument("--latency", type=_non_negative_float, default=0.0,
-                       help="seconds added to every API call, as a real service's round trip (default 0)")
-    serve.add_argument("--region", default="us-ashburn-1",
-                       help="the emulated OCI region (default us-ashburn-1)")
+    serve.add_argument(
+        "--slow-response",
+        type=_positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="with --fault-rate, also answer some requests (after doing their work, writes "
+        "included) only SECONDS later: set it past the client's timeout "
+        "(IMAGEOPS_HTTP_TIMEOUT) to emulate answers that never come in time",
+    )
+    serve.add_argument(
+        "--clock-offset",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="run the emulated clouds' clock SECONDS ahead of this host's (negative: behind), "
+        "so signed requests look stale, as from a client with a skewed clock (default 0)",
+    )
+    serve.add_argument(
+        "--latency",
+        type=_non_negative_float,
+        default=0.0,
+        help="seconds added to every API call, as a real service's round trip (default 0)",
+    )
+    serve.add_argument(
+        "--region", default="us-ashburn-1", help="the emulated OCI region (default us-ashburn-1)"
+    )
     cli_wait.add_parser(commands)
     return parser
 
@@ -79,10 +111,20 @@ def _serve(args: argparse.Namespace) -> int:
     except NotLoopbackError as exc:
         print(f"imageops emulator serve: error: {exc}", file=sys.stderr)
         return 2
-    options = ServeOptions(host=args.host, port=args.port, env_file=args.env_file, state_file=args.state_file,
-                           data_dir=args.data_dir, time_scale=args.time_scale, fault_rate=args.fault_rate,
-                           seed=args.seed, region=args.region, latency=args.latency,
-                           slow_response=args.slow_response, clock_offset=args.clock_offset)
+    options = ServeOptions(
+        host=args.host,
+        port=args.port,
+        env_file=args.env_file,
+        state_file=args.state_file,
+        data_dir=args.data_dir,
+        time_scale=args.time_scale,
+        fault_rate=args.fault_rate,
+        seed=args.seed,
+        region=args.region,
+        latency=args.latency,
+        slow_response=args.slow_response,
+        clock_offset=args.clock_offset,
+    )
     try:
         serve(options)
     except KeyboardInterrupt:

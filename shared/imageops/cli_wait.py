@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
 from typing import Any, TextIO
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT = 0, 1, 2, 3
@@ -125,7 +126,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         print(f"imageops image wait: error: {redact(exc)}", file=err)
         return EXIT_FAILED
     try:
-        with driver, display_for(err, args.image_id, args.plain) as display:
+        with closing(driver), display_for(err, args.image_id, args.plain) as display:
             tracker = ProgressTracker(display, region=args.region)
             image = driver.wait_for(args.image_id, wanted, args.timeout, tracker)
     except WaitTimeoutError as exc:

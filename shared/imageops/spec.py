@@ -35,14 +35,62 @@ class Update(StrEnum):
     REPLACE = "replace"
 
 
-def in_place(default: Any = None, *, description: str, **kwargs: Any) -> Any:
-    """A field the cloud can change on the existing image."""
-    return Field(default, description=description, json_schema_extra={"update": Update.IN_PLACE}, **kwargs)
+def _field(
+    update: Update,
+    default: Any,
+    *,
+    description: str,
+    doc: str | tuple[str, ...] = (),
+    seed: str | None = None,
+    aliases: tuple[str, ...] = (),
+    shown_default: Any = None,
+    secret: bool = False,
+    reported: bool = True,
+    computed: bool = False,
+    version_added: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    extra: dict[str, Any] = {"update": update}
+    if doc:
+        extra["doc"] = [doc] if isinstance(doc, str) else list(doc)
+    for key, value in (
+        ("seed", seed),
+        ("aliases", list(aliases)),
+        ("secret", secret),
+        ("computed", computed),
+        ("version_added", version_added),
+    ):
+        if value:
+            extra[key] = value
+    if shown_default is not None:
+        extra["default"] = shown_default
+    if not reported:
+        extra["reported"] = False
+    return Field(default, description=description, json_schema_extra=extra, **kwargs)
 
 
-def replace(default: Any = None, *, description: str, **kwargs: Any) -> Any:
-    """A field whose change needs a new image (Terraform's ForceNew)."""
-    return Field(default, description=description, json_schema_extra={"update": Update.REPLACE}, **kwargs)
+def in_place(default: Any = None, *, description: str, **meta: Any) -> Any:
+    """A field the cloud can change on the existing image.
+
+    Every field helper takes the metadata the generated skins need (:mod:`imageops.schema`):
+    ``doc`` (the paragraphs of the option's documentation, Ansible markup; ``description`` is the
+    one-line summary), ``seed`` (the Terraform name where it differs), ``aliases`` (further Ansible
+    option names), ``shown_default`` (the default the skins show; the spec itself keeps None, "no
+    opinion"), ``secret``, ``computed`` (reported back richer than given) and ``version_added``.
+    """
+    return _field(Update.IN_PLACE, default, description=description, **meta)
+
+
+def replace(default: Any = None, *, description: str, **meta: Any) -> Any:
+    """A field whose change needs a new image (Terraform's ForceNew), compared with what the cloud
+    reports."""
+    return _field(Update.REPLACE, default, description=description, **meta)
+
+
+def create_only(default: Any = None, *, description: str, **meta: Any) -> Any:
+    """A field that needs a new image to change and that the cloud never reports back (a source):
+    only a change of the given value is seen."""
+    return _field(Update.REPLACE, default, description=description, reported=False, **meta)
 
 
 def tag_values_as_strings(tags: Any) -> Any:
@@ -89,6 +137,8 @@ class ImageSpec(BaseModel):
     cloud: ClassVar[str] = ""
     tag_fields: ClassVar[tuple[str, ...]] = ()
     """Fields that are tag maps: with ``purge_tags=False`` the reconciler only adds and changes keys."""
+    source_fields: ClassVar[tuple[str, ...]] = ()
+    """The fields that each say what the image is built from; exactly one is given to create."""
     deprecated_aliases: ClassVar[dict[str, str]] = {}
     """Old argument names still accepted, mapped to the field that replaced them (Terraform's
     ``Deprecated``). :meth:`parse` moves them over and records a warning in :attr:`warnings`."""

@@ -90,6 +90,7 @@ def default_timeout() -> float:
         raise ConfigError(f"{TIMEOUT_ENV} must be a positive number of seconds, not {text!r}")
     return value
 
+
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 # The request cannot have reached the server: safe to retry whatever the method.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)

@@ -71,8 +71,9 @@ def _parse_time(value: Any) -> datetime | None:
 def _disk(data: dict[str, Any]) -> dict[str, Any]:
     disk = {name: data.get(wire) for name, wire in _DISK_FIELDS.items()}
     for number in ("size", "remain_time"):
-        if disk[number] not in (None, ""):
-            disk[number] = int(disk[number])
+        value = disk[number]
+        if value is not None and value != "":
+            disk[number] = int(value)
     return disk
 
 

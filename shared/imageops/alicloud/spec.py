@@ -121,25 +121,44 @@ class DiskDeviceMapping(ImageSpec):
     """One disk of the image built from snapshots (CreateImage ``DiskDeviceMapping.N``)."""
 
     device: Device | None = replace(
-        description="Device name of the disk: /dev/vda../dev/vdz, or /dev/xvda../dev/xvdz for basic disks."
+        description="Device name of the disk: /dev/vda../dev/vdz, or /dev/xvda../dev/xvdz for basic disks.",
+        doc=(
+            "The device name of the disk in the image. C(/dev/vda) to C(/dev/vdz) for disks other than "
+            "basic disks, C(/dev/xvda) to C(/dev/xvdz) for basic disks."
+        ),
     )
     disk_type: Literal["system", "data"] | None = replace(
-        description="system (at most one) or data (at most 16); default: the snapshot's disk type."
+        description="system (at most one) or data (at most 16); default: the snapshot's disk type.",
+        doc=(
+            "C(system) to create the system disk of the image (at most one), C(data) for a data disk (at "
+            "most 16). Default - the type of the snapshot's disk."
+        ),
     )
     size: int | None = replace(
         description="Disk size in GiB: 5-2000 for basic disks, 20-32768 for others; at least the "
         "snapshot's size.",
         ge=5,
         le=32768,
+        doc=(
+            "The size of the disk in GiB. Without a snapshot 5 to 2000 for basic disks and 20 to 32768 for "
+            "others; with a snapshot at least the snapshot's size (the default)."
+        ),
     )
-    snapshot_id: SnapshotId | None = replace(description="ID of the snapshot to build this disk from.")
+    snapshot_id: SnapshotId | None = replace(
+        description="ID of the snapshot to build this disk from.",
+        doc="The ID of the snapshot to create this disk from.",
+    )
 
 
 class Features(ImageSpec):
     """Image features (CreateImage ``Features``)."""
 
     nvme_support: Literal["supported", "unsupported"] | None = replace(
-        description="Whether the image (and instances created from it) support NVMe."
+        description="Whether the image (and instances created from it) support NVMe.",
+        doc=(
+            "C(supported) - the image, and instances created from it, support NVMe.",
+            "C(unsupported) - they do not.",
+        ),
     )
 
 
@@ -147,29 +166,61 @@ class ImportFrom(ImageSpec):
     """Import the image from an OSS object (ImportImage; Terraform ``alicloud_image_import``)."""
 
     oss_bucket: str = replace(
-        ..., description="OSS bucket holding the image file.", min_length=3, max_length=63
+        ...,
+        description="OSS bucket holding the image file.",
+        min_length=3,
+        max_length=63,
+        doc="The OSS bucket holding the image file.",
     )
     oss_object: str = replace(
-        ..., description="OSS object name of the image file.", min_length=1, max_length=1023
+        ...,
+        description="OSS object name of the image file.",
+        min_length=1,
+        max_length=1023,
+        doc="The OSS object (file name) of the image file.",
     )
     format: Literal["RAW", "VHD", "QCOW2", "VMDK"] | None = replace(
-        description="Image file format: RAW, VHD, QCOW2 or VMDK (default: detected)."
+        description="Image file format: RAW, VHD, QCOW2 or VMDK (default: detected).",
+        doc="The format of the image file. Default - detected by ECS.",
     )
-    disk_image_size: int | None = replace(description="System disk size in GiB (5-500).", ge=5, le=500)
-    device: Device | None = replace(description="Device name of the imported system disk.")
+    disk_image_size: int | None = replace(
+        description="System disk size in GiB (5-500).",
+        ge=5,
+        le=500,
+        doc="The size in GiB of the system disk made from the file, 5 to 500.",
+    )
+    device: Device | None = replace(
+        description="Device name of the imported system disk.",
+        doc="The device name of the imported system disk, for example C(/dev/xvda).",
+    )
     os_type: Literal["linux", "windows"] | None = replace(
-        description="Operating system type: linux or windows."
+        description="Operating system type: linux or windows.",
+        doc="The operating system type of the image file.",
     )
 
 
 class CopyFrom(ImageSpec):
     """Copy an image from another region (CopyImage; Terraform ``alicloud_image_copy``)."""
 
-    source_image_id: ImageId = replace(..., description="ID of the image to copy.")
-    source_region_id: RegionId = replace(..., description="Region the source image lives in.")
-    encrypted: bool | None = replace(description="Encrypt the copy's snapshots.")
+    source_image_id: ImageId = replace(
+        ...,
+        description="ID of the image to copy.",
+        doc="The ID of the custom image to copy.",
+    )
+    source_region_id: RegionId = replace(
+        ...,
+        description="Region the source image lives in.",
+        doc="The region of the image to copy; must differ from I(alicloud_region).",
+    )
+    encrypted: bool | None = replace(
+        description="Encrypt the copy's snapshots.",
+        doc="Encrypt the snapshots of the copy.",
+    )
     kms_key_id: str | None = replace(
-        description="KMS key to encrypt the copy with.", min_length=1, max_length=128
+        description="KMS key to encrypt the copy with.",
+        min_length=1,
+        max_length=128,
+        doc="The KMS key that encrypts the copy.",
     )
 
 
@@ -189,45 +240,151 @@ class AlicloudImageSpec(ImageSpec):
     )
     image_name: ImageName | None = in_place(
         description="Name of the image, 2-128 characters, starting with a letter; imageops finds the "
-        "image again by it within the account and region."
+        "image again by it within the account and region.",
+        doc=(
+            (
+                "The name of the custom image. The name must be 2 to 128 characters in length. It must "
+                "start with a letter and cannot start with C(acs:) or C(aliyun). It cannot contain "
+                "C(http://) or C(https://). It can contain letters, digits, periods (.), colons (:), "
+                "underscores (_), and hyphens (-)."
+            ),
+            "Also the idempotency key of the module.",
+            "I(name) is the deprecated spelling (deprecated since Terraform provider v1.227.0).",
+        ),
     )
     description: Description | None = in_place(
-        description="Description, 2-256 characters, not starting with http:// or https://."
+        description="Description, 2-256 characters, not starting with http:// or https://.",
+        doc=(
+            "The description of the custom image, 2 to 256 characters, not starting with C(http://) or "
+            "C(https://)."
+        ),
     )
     instance_id: InstanceId | None = in_place(
-        description="Build the image from this instance (Running or Stopped)."
+        description="Build the image from this instance (Running or Stopped).",
+        doc=(
+            (
+                "Source - the ID of the instance (Running or Stopped) to create the image from. Each disk "
+                "of the instance gets a new snapshot."
+            ),
+            "As in Terraform, a change is recorded without building a new image.",
+        ),
+        reported=False,
     )
-    snapshot_id: SnapshotId | None = in_place(description="Build the image from this system disk snapshot.")
+    snapshot_id: SnapshotId | None = in_place(
+        description="Build the image from this system disk snapshot.",
+        doc=(
+            (
+                "Source - the ID of a system disk snapshot to create the image from. Snapshots created on "
+                "or before July 15, 2013 cannot be used."
+            ),
+            "As in Terraform, a change is recorded without building a new image.",
+        ),
+        reported=False,
+    )
     disk_device_mapping: list[DiskDeviceMapping] | None = replace(
-        description="Build the image from these disk snapshots: at most one system disk and 16 data disks."
+        description="Build the image from these disk snapshots: at most one system disk and 16 data disks.",
+        doc=(
+            (
+                "Source - snapshots of several disks combined into one image; at most one system disk and "
+                "16 data disks."
+            ),
+            "A disk given here is compared only in the suboptions given; ECS reports the rest.",
+        ),
+        computed=True,
     )
-    import_from: ImportFrom | None = replace(description="Import the image from an OSS object.")
-    copy_from: CopyFrom | None = replace(description="Copy the image from another region into `region`.")
+    import_from: ImportFrom | None = replace(
+        description="Import the image from an OSS object.",
+        doc=(
+            "Source - import the image from an image file in OSS (ImportImage; Terraform's "
+            "C(alicloud_image_import)). The bucket must be in the image's region."
+        ),
+        reported=False,
+    )
+    copy_from: CopyFrom | None = replace(
+        description="Copy the image from another region into `region`.",
+        doc=(
+            "Source - copy an image from another region into I(alicloud_region) (CopyImage; Terraform's "
+            "C(alicloud_image_copy)). The copy is found again by I(image_name) in the destination region."
+        ),
+        reported=False,
+    )
     architecture: Architecture | None = replace(
-        description="System architecture: i386, x86_64 (default) or arm64."
+        description="System architecture: i386, x86_64 (default) or arm64.",
+        doc=(
+            "The system architecture of the system disk. Needed when a data disk snapshot becomes the "
+            "system disk. Default C(x86_64)."
+        ),
     )
-    platform: Platform | None = replace(description="Operating system distribution (default: Others Linux).")
+    platform: Platform | None = replace(
+        description="Operating system distribution (default: Others Linux).",
+        doc=(
+            "The operating system distribution of the system disk. Needed when a data disk snapshot "
+            "becomes the system disk. Default C(Others Linux)."
+        ),
+    )
     image_family: ImageName | None = in_place(
-        description="Name of the image family (same rules as image_name)."
+        description="Name of the image family (same rules as image_name).",
+        doc="The name of the image family; the same rules as I(image_name).",
     )
-    image_version: str | None = replace(description="The image version.", min_length=1, max_length=40)
-    boot_mode: BootMode | None = in_place(description="Boot mode: BIOS, UEFI or UEFI-Preferred.")
+    image_version: str | None = replace(
+        description="The image version.",
+        min_length=1,
+        max_length=40,
+        doc=(
+            "The image version. Leave it empty (or the instance's) for an instance that uses an Alibaba "
+            "Cloud Marketplace image."
+        ),
+    )
+    boot_mode: BootMode | None = in_place(
+        description="Boot mode: BIOS, UEFI or UEFI-Preferred.",
+        doc=(
+            "The boot mode of the image. C(UEFI-Preferred) supports both BIOS and UEFI. Changeable in "
+            "place; check which modes the image supports first."
+        ),
+    )
     detection_strategy: Literal["Standard"] | None = in_place(
-        description="Check the image after it is built; only Standard is supported."
+        description="Check the image after it is built; only Standard is supported.",
+        doc="Check the image after it is created. Only C(Standard) is supported; not given, no check.",
+        reported=False,
     )
-    features: Features | None = replace(description="Image features (nvme_support).")
+    features: Features | None = replace(
+        description="Image features (nvme_support).",
+        doc="Image features.",
+        computed=True,
+    )
     license_type: Literal["Auto", "Aliyun", "BYOL"] | None = in_place(
-        description="License used to activate the operating system of an imported image (BYOL: your own)."
+        description="License used to activate the operating system of an imported image (BYOL: your own).",
+        doc=(
+            "The license used to activate the operating system of an imported image (I(import_from) only). "
+            "C(BYOL) uses the license that comes with the source operating system."
+        ),
     )
     resource_group_id: ResourceGroupId | None = in_place(
-        description="Resource group of the image (default: the account's default resource group)."
+        description="Resource group of the image (default: the account's default resource group).",
+        doc=(
+            "The ID of the resource group of the image (C(rg-...)). Default - the default resource group. "
+            "Changeable in place (JoinResourceGroup)."
+        ),
     )
     tags: dict[str, str] | None = in_place(
-        description="Tags, up to 20; keys must not start with aliyun or acs:."
+        description="Tags, up to 20; keys must not start with aliyun or acs:.",
+        doc=(
+            "The tags of the image, up to 20; keys must not start with C(aliyun) or C(acs:).",
+            (
+                "With I(purge_tags=true), tags not listed here are removed; C({}) removes them all. Not "
+                "given at all, the image's tags are left alone."
+            ),
+        ),
     )
-    force: bool | None = in_place(description="Delete the image even if instances use it (default false).")
+    force: bool | None = in_place(
+        description="Delete the image even if instances use it (default false).",
+        doc="On delete, delete the image even if instances use it (DeleteImage C(Force)).",
+        reported=False,
+    )
     delete_auto_snapshot: bool | None = in_place(
-        description="Also delete the snapshots made for the image when deleting it."
+        description="Also delete the snapshots made for the image when deleting it.",
+        doc="On delete, also delete the snapshots the image was built from.",
+        reported=False,
     )
 
     _tags_as_strings = field_validator("tags", mode="before")(tag_values_as_strings)

@@ -199,8 +199,8 @@ def _disks_from_create(api: EcsApi, account: str, region: str, params: Params) -
                 "IncorrectInstanceStatus",
                 "The current status of the resource does not support this operation.",
             )
-        snap = _auto_snapshot(api, account, region, inst["_disk_size"], "system")
-        return [{"Device": "/dev/xvda", "Type": "system", "Size": inst["_disk_size"], "SnapshotId": snap}]
+        snap_id = _auto_snapshot(api, account, region, inst["_disk_size"], "system")
+        return [{"Device": "/dev/xvda", "Type": "system", "Size": inst["_disk_size"], "SnapshotId": snap_id}]
     if params.get("SnapshotId"):
         snap = _snapshot(api, account, region, params["SnapshotId"])
         return [

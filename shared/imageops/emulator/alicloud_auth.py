@@ -183,5 +183,6 @@ def verify_acs3(
         raise _mismatch()
     _check_time(headers.get("x-acs-date", [""])[0], now)
     nonces.use(headers.get("x-acs-signature-nonce", [""])[0], now)
-    _check_token(key, (headers.get("x-acs-security-token") or [None])[0])
+    tokens = headers.get("x-acs-security-token")
+    _check_token(key, tokens[0] if tokens else None)
     return key

@@ -108,16 +108,35 @@ class CallLog:
         self.entries: list[dict[str, Any]] = []
         self._seq = 0
 
-    def add(self, *, cloud: str, account: str | None, method: str, path: str, action: str | None,
-            status: int, time: float | None = None, fault: str | None = None,
-            retry_after: str | None = None) -> dict[str, Any]:
+    def add(
+        self,
+        *,
+        cloud: str,
+        account: str | None,
+        method: str,
+        path: str,
+        action: str | None,
+        status: int,
+        time: float | None = None,
+        fault: str | None = None,
+        retry_after: str | None = None,
+    ) -> dict[str, Any]:
         """Log one call. ``time`` is when the request arrived, ``fault`` the injected fault (None for
         a genuine answer) and ``retry_after`` the answer's Retry-After header, so that tests can
         check from the log alone that clients waited as told and never retried a refusal."""
         self._seq += 1
-        entry = {"seq": self._seq, "cloud": cloud, "account": account, "method": method, "path": path,
-                 "action": action, "status": status, "time": time, "fault": fault,
-                 "retry_after": retry_after}
+        entry = {
+            "seq": self._seq,
+            "cloud": cloud,
+            "account": account,
+            "method": method,
+            "path": path,
+            "action": action,
+            "status": status,
+            "time": time,
+            "fault": fault,
+            "retry_after": retry_after,
+        }
         self.entries.append(entry)
         return entry
 
@@ -219,9 +238,19 @@ class CloudPlugin(Protocol):
 class Emulator:
     """The shared in-memory world of every emulated cloud."""
 
-    def __init__(self, *, state_file: Path | None = None, data_dir: Path, time_scale: float = 0.01,
-                 fault_rate: float = 0.0, seed: int = 0, region: str = "us-ashburn-1",
-                 latency: float = 0.0, slow_response: float | None = None, clock_offset: float = 0.0) -> None:
+    def __init__(
+        self,
+        *,
+        state_file: Path | None = None,
+        data_dir: Path,
+        time_scale: float = 0.01,
+        fault_rate: float = 0.0,
+        seed: int = 0,
+        region: str = "us-ashburn-1",
+        latency: float = 0.0,
+        slow_response: float | None = None,
+        clock_offset: float = 0.0,
+    ) -> None:
         if time_scale < 0:
             raise ValueError("time scale must not be negative")
         if latency < 0:
@@ -325,8 +354,9 @@ class _EmulatorMiddleware:
         if fault in ("throttle", "internal", "unavailable"):
             info.account = self.plugin.account_hint(headers)
             response = self.plugin.fault_response(self.emulator, fault, info)
-            self._log(info, method, path, response.status_code, arrived, fault,
-                      response.headers.get("retry-after"))
+            self._log(
+                info, method, path, response.status_code, arrived, fault, response.headers.get("retry-after")
+            )
             await response(scope, receive, send)
             return
 
@@ -349,8 +379,10 @@ class _EmulatorMiddleware:
             self._log(info, method, path, 0, arrived, fault)
             await self._send_truncated(start, messages, send)
             raise DroppedConnection(f"{method} {path}")
-        retry_after = next((v.decode("latin-1") for k, v in (start or {}).get("headers", [])
-                            if k.lower() == b"retry-after"), None)
+        retry_after = next(
+            (v.decode("latin-1") for k, v in (start or {}).get("headers", []) if k.lower() == b"retry-after"),
+            None,
+        )
         self._log(info, method, path, status, arrived, fault if fault == SLOW else None, retry_after)
         if fault == SLOW:  # the work is done; the answer arrives after the client stopped waiting
             await asyncio.sleep(self.emulator.faults.slow_response or 0)
@@ -365,11 +397,27 @@ class _EmulatorMiddleware:
         await send({"type": "http.response.start", "status": start["status"], "headers": headers})
         await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
 
-    def _log(self, info: CallInfo, method: str, path: str, status: int, arrived: float,
-             fault: str | None = None, retry_after: str | None = None) -> None:
-        self.emulator.calls.add(cloud=self.plugin.name, account=info.account, method=method, path=path,
-                                action=info.action, status=status, time=arrived, fault=fault,
-                                retry_after=retry_after)
+    def _log(
+        self,
+        info: CallInfo,
+        method: str,
+        path: str,
+        status: int,
+        arrived: float,
+        fault: str | None = None,
+        retry_after: str | None = None,
+    ) -> None:
+        self.emulator.calls.add(
+            cloud=self.plugin.name,
+            account=info.account,
+            method=method,
+            path=path,
+            action=info.action,
+            status=status,
+            time=arrived,
+            fault=fault,
+            retry_after=retry_after,
+        )
 
 
 def make_app(emulator: Emulator, plugin: CloudPlugin) -> ASGIApp:

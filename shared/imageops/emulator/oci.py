@@ -35,14 +35,19 @@ SECOND_REGION = "eu-frankfurt-1"
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def error_response(status: int, code: str, message: str, info: CallInfo,
-                   headers: dict[str, str] | None = None) -> Response:
-    return JSONResponse({"code": code, "message": message}, status,
-                        headers={"opc-request-id": info.request_id, **(headers or {})})
+def error_response(
+    status: int, code: str, message: str, info: CallInfo, headers: dict[str, str] | None = None
+) -> Response:
+    return JSONResponse(
+        {"code": code, "message": message},
+        status,
+        headers={"opc-request-id": info.request_id, **(headers or {})},
+    )
 
 
-def json_response(body: Any, info: CallInfo, status: int = 200, headers: dict[str, str] | None = None
-                  ) -> Response:
+def json_response(
+    body: Any, info: CallInfo, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     return JSONResponse(body, status, headers={"opc-request-id": info.request_id, **(headers or {})})
 
 
@@ -78,18 +83,28 @@ class OciApi:
         headers = {k.lower(): v for k, v in request.headers.items()}
         try:
             caller = verify_request(
-                method=request.method, raw_path=request.scope.get("raw_path") or request.url.path.encode(),
-                query_string=request.scope.get("query_string", b""), headers=headers, body=body,
-                now=self.emu.now(), lookup_key=self._lookup_key, content_headers=content_headers)
+                method=request.method,
+                raw_path=request.scope.get("raw_path") or request.url.path.encode(),
+                query_string=request.scope.get("query_string", b""),
+                headers=headers,
+                body=body,
+                now=self.emu.now(),
+                lookup_key=self._lookup_key,
+                content_headers=content_headers,
+            )
         except SignatureError as exc:
-            raise ApiError(401, "NotAuthenticated",
-                           f"The required information to complete authentication was not provided or "
-                           f"was incorrect: {exc}") from None
+            raise ApiError(
+                401,
+                "NotAuthenticated",
+                f"The required information to complete authentication was not provided or "
+                f"was incorrect: {exc}",
+            ) from None
         call_info(request).account = caller.tenancy
         return caller.tenancy, body
 
-    def endpoint(self, fn: Callable[[Request, str, bytes], Awaitable[Response]],
-                 content_headers: bool = True) -> Handler:
+    def endpoint(
+        self, fn: Callable[[Request, str, bytes], Awaitable[Response]], content_headers: bool = True
+    ) -> Handler:
         async def handle(request: Request) -> Response:
             info = call_info(request)
             try:
@@ -127,8 +142,9 @@ class OciApi:
             raise ApiError.not_found()
         return img
 
-    def image_response(self, img: dict[str, Any], info: CallInfo, headers: dict[str, str] | None = None
-                       ) -> Response:
+    def image_response(
+        self, img: dict[str, Any], info: CallInfo, headers: dict[str, str] | None = None
+    ) -> Response:
         body = images.render(img, self.emu.now())
         return json_response(body, info, headers={"etag": images.etag(body), **(headers or {})})
 
@@ -150,8 +166,11 @@ class OciApi:
             previous = tokens.get(token_key)
             if previous is not None:
                 if previous["hash"] != body_hash:
-                    raise ApiError(409, "InvalidatedRetryToken",
-                                   "The retry token was already used for a different request")
+                    raise ApiError(
+                        409,
+                        "InvalidatedRetryToken",
+                        "The retry token was already used for a different request",
+                    )
                 img = self.state["images"][previous["image"]]
                 return self.image_response(img, info, {"opc-work-request-id": previous["work_request"]})
 
@@ -160,12 +179,19 @@ class OciApi:
         self.own_compartment(tenancy, body["compartmentId"])
         if body.get("instanceId"):
             inst = self.state["instances"].get(body["instanceId"])
-            if (inst is None or inst["_tenancy"] != tenancy or inst["lifecycleState"] == "TERMINATED"
-                    or not self.in_region(inst, region)):
+            if (
+                inst is None
+                or inst["_tenancy"] != tenancy
+                or inst["lifecycleState"] == "TERMINATED"
+                or not self.in_region(inst, region)
+            ):
                 raise ApiError.not_found()
             if inst["lifecycleState"] != "RUNNING":
-                raise ApiError(409, "IncorrectState",
-                               f"The instance is {inst['lifecycleState']}; an image needs a RUNNING instance")
+                raise ApiError(
+                    409,
+                    "IncorrectState",
+                    f"The instance is {inst['lifecycleState']}; an image needs a RUNNING instance",
+                )
             source = self.state["images"].get(inst["imageId"], {})
             img = images.from_instance(self.emu, tenancy, body, inst, source, region)
         else:
@@ -174,8 +200,12 @@ class OciApi:
             img = images.from_object(self.emu, tenancy, body, details, obj, region)
         self.state["images"][img["id"]] = img
         if token is not None:
-            tokens[token_key] = {"hash": body_hash, "image": img["id"], "expires": now + 86400.0,
-                             "work_request": img["_work_request"]}
+            tokens[token_key] = {
+                "hash": body_hash,
+                "image": img["id"],
+                "expires": now + 86400.0,
+                "work_request": img["_work_request"],
+            }
         self.emu.save()
         return self.image_response(img, info, {"opc-work-request-id": img["_work_request"]})
 
@@ -193,8 +223,9 @@ class OciApi:
         try:
             return storage.ready_object(record, loc.object)
         except ApiError:
-            raise ApiError(400, "InvalidParameter",
-                           "sourceUri does not resolve to an object in Object Storage") from None
+            raise ApiError(
+                400, "InvalidParameter", "sourceUri does not resolve to an object in Object Storage"
+            ) from None
 
     async def get_image(self, request: Request, tenancy: str, _body: bytes) -> Response:
         img = self.visible_image(tenancy, request.path_params["image_id"], self.region(request))
@@ -207,8 +238,11 @@ class OciApi:
             raise ApiError(400, "MissingParameter", "compartmentId is required")
         self.own_compartment(tenancy, compartment)
         region = self.region(request)
-        records = {k: v for k, v in self.state["images"].items()
-                   if v["_tenancy"] is None or self.in_region(v, region)}
+        records = {
+            k: v
+            for k, v in self.state["images"].items()
+            if v["_tenancy"] is None or self.in_region(v, region)
+        }
         page, next_page = images.list_page(records, compartment, query, self.emu.now())
         headers = {"opc-next-page": next_page} if next_page else {}
         return json_response(page, call_info(request), headers=headers)
@@ -285,15 +319,23 @@ class OciPlugin:
             (obj, ep(st.put_object, content_headers=False), "PUT", "PutObject"),
             (obj, ep(st.delete_object), "DELETE", "DeleteObject"),
         ]
-        return [Route(prefix + path, handler, methods=[method], name=name)
-                for prefix in ("", REGION_PREFIX) for path, handler, method, name in table]
+        return [
+            Route(prefix + path, handler, methods=[method], name=name)
+            for prefix in ("", REGION_PREFIX)
+            for path, handler, method, name in table
+        ]
 
     def fault_response(self, emulator: Emulator, kind: str, info: CallInfo) -> Response:
         if kind == "throttle":
             # At least 50 ms whatever the time scale: a client that ignores Retry-After and comes
             # back sooner shows in the call log's timestamps (tests/reliability checks them).
-            return error_response(429, "TooManyRequests", "Too many requests for the tenancy", info,
-                                  {"retry-after": decimal_string(max(emulator.scaled(1.0), 0.05))})
+            return error_response(
+                429,
+                "TooManyRequests",
+                "Too many requests for the tenancy",
+                info,
+                {"retry-after": decimal_string(max(emulator.scaled(1.0), 0.05))},
+            )
         if kind == "unavailable":
             return error_response(503, "ServiceUnavailable", "The service is temporarily unavailable", info)
         return error_response(500, "InternalServerError", "An internal error occurred", info)
@@ -301,8 +343,9 @@ class OciPlugin:
     def route_error(self, emulator: Emulator, status: int, info: CallInfo) -> Response:
         if status == 405:
             return error_response(405, "MethodNotAllowed", "The method is not allowed on this resource", info)
-        return error_response(404, "NotAuthorizedOrNotFound",
-                              "Authorization failed or requested resource not found.", info)
+        return error_response(
+            404, "NotAuthorizedOrNotFound", "Authorization failed or requested resource not found.", info
+        )
 
     def account_hint(self, headers: Any) -> str | None:
         try:
@@ -318,27 +361,37 @@ class OciPlugin:
             "IMAGEOPS_OCI_ENDPOINT_TEMPLATE": endpoint + REGION_PREFIX,
             "IMAGEOPS_OCI_REGIONS": ",".join(dict.fromkeys([emulator.region, *REGION_KEYS])),
             "IMAGEOPS_OCI_SECOND_REGION": (
-                SECOND_REGION if emulator.region != SECOND_REGION else "us-phoenix-1"),
+                SECOND_REGION if emulator.region != SECOND_REGION else "us-phoenix-1"
+            ),
             "IMAGEOPS_OCI_REGION": emulator.region,
             "IMAGEOPS_OCI_REGION_KEY": region_key(emulator.region),
             "IMAGEOPS_OCI_CONFIG_FILE": self.config_file or "",
             "IMAGEOPS_OCI_PROFILE": "DEFAULT",
             "IMAGEOPS_OCI_OTHER_PROFILE": "OTHER",
             "IMAGEOPS_OCI_PLATFORM_IMAGE_ID": next(
-                i for i, img in state["images"].items() if img["_tenancy"] is None),
+                i for i, img in state["images"].items() if img["_tenancy"] is None
+            ),
         }
         for profile, prefix in (("DEFAULT", "IMAGEOPS_OCI_"), ("OTHER", "IMAGEOPS_OCI_OTHER_")):
             demo = state["demo"][profile]
-            uri = (f"{endpoint}/n/{quote(demo['namespace'], safe='')}/b/{quote(demo['bucket'], safe='')}"
-                   f"/o/{quote(demo['object'], safe='')}")
-            env.update({
-                f"{prefix}TENANCY_ID": demo["tenancy"], f"{prefix}USER_ID": demo["user"],
-                f"{prefix}COMPARTMENT_ID": demo["compartment"], f"{prefix}INSTANCE_ID": demo["instance"],
-                f"{prefix}STOPPED_INSTANCE_ID": demo["stopped_instance"],
-                f"{prefix}TERMINATED_INSTANCE_ID": demo["terminated_instance"],
-                f"{prefix}NAMESPACE": demo["namespace"], f"{prefix}BUCKET": demo["bucket"],
-                f"{prefix}OBJECT": demo["object"], f"{prefix}OBJECT_URI": uri,
-            })
+            uri = (
+                f"{endpoint}/n/{quote(demo['namespace'], safe='')}/b/{quote(demo['bucket'], safe='')}"
+                f"/o/{quote(demo['object'], safe='')}"
+            )
+            env.update(
+                {
+                    f"{prefix}TENANCY_ID": demo["tenancy"],
+                    f"{prefix}USER_ID": demo["user"],
+                    f"{prefix}COMPARTMENT_ID": demo["compartment"],
+                    f"{prefix}INSTANCE_ID": demo["instance"],
+                    f"{prefix}STOPPED_INSTANCE_ID": demo["stopped_instance"],
+                    f"{prefix}TERMINATED_INSTANCE_ID": demo["terminated_instance"],
+                    f"{prefix}NAMESPACE": demo["namespace"],
+                    f"{prefix}BUCKET": demo["bucket"],
+                    f"{prefix}OBJECT": demo["object"],
+                    f"{prefix}OBJECT_URI": uri,
+                }
+            )
         return env
 
 

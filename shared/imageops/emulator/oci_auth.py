@@ -42,14 +42,17 @@ def generate_key() -> rsa.RSAPrivateKey:
 
 def public_pem(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> str:
     pub = key.public_key() if isinstance(key, rsa.RSAPrivateKey) else key
-    return pub.public_bytes(serialization.Encoding.PEM,
-                            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return pub.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
 
 
 def private_pem(key: rsa.RSAPrivateKey, passphrase: str | None = None) -> bytes:
     encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(passphrase.encode()) if passphrase
-        else serialization.NoEncryption())
+        serialization.BestAvailableEncryption(passphrase.encode())
+        if passphrase
+        else serialization.NoEncryption()
+    )
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
 
 
@@ -61,7 +64,7 @@ def fingerprint(key: rsa.RSAPrivateKey | rsa.RSAPublicKey | str) -> str:
         pub = key.public_key() if isinstance(key, rsa.RSAPrivateKey) else key
     der = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     digest = hashlib.md5(der).hexdigest()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
 def load_private_key_file(path: str, passphrase: str | None = None) -> rsa.RSAPrivateKey:
@@ -108,10 +111,17 @@ def _check_date(headers: Mapping[str, str], now: float) -> None:
         raise SignatureError("The request date is more than 5 minutes away from the server clock")
 
 
-def verify_request(*, method: str, raw_path: bytes, query_string: bytes, headers: Mapping[str, str],
-                   body: bytes, now: float,
-                   lookup_key: Callable[[str, str, str], str | None],
-                   content_headers: bool = True) -> Caller:
+def verify_request(
+    *,
+    method: str,
+    raw_path: bytes,
+    query_string: bytes,
+    headers: Mapping[str, str],
+    body: bytes,
+    now: float,
+    lookup_key: Callable[[str, str, str], str | None],
+    content_headers: bool = True,
+) -> Caller:
     """Verify the signature of one request; ``headers`` must have lowercase names.
 
     ``lookup_key(tenancy, user, fingerprint)`` returns the registered public key PEM or None.

@@ -20,17 +20,31 @@ SOURCE_IMAGE_TYPES = ("QCOW2", "VMDK")
 LIFECYCLE_STATES = ("PROVISIONING", "IMPORTING", "AVAILABLE", "EXPORTING", "DISABLED", "DELETED")
 VOLUME_TYPES = ("ISCSI", "SCSI", "IDE", "VFIO", "PARAVIRTUALIZED", "NVME")
 LAUNCH_OPTION_ENUMS = {
-    "bootVolumeType": VOLUME_TYPES, "remoteDataVolumeType": VOLUME_TYPES,
-    "firmware": ("BIOS", "UEFI_64"), "networkType": ("E1000", "VFIO", "PARAVIRTUALIZED", "VDPA"),
+    "bootVolumeType": VOLUME_TYPES,
+    "remoteDataVolumeType": VOLUME_TYPES,
+    "firmware": ("BIOS", "UEFI_64"),
+    "networkType": ("E1000", "VFIO", "PARAVIRTUALIZED", "VDPA"),
 }
 MODE_OPTIONS = {
-    "NATIVE": {"bootVolumeType": "ISCSI", "firmware": "UEFI_64", "networkType": "VFIO",
-               "remoteDataVolumeType": "ISCSI"},
-    "EMULATED": {"bootVolumeType": "SCSI", "firmware": "BIOS", "networkType": "E1000",
-                 "remoteDataVolumeType": "SCSI"},
+    "NATIVE": {
+        "bootVolumeType": "ISCSI",
+        "firmware": "UEFI_64",
+        "networkType": "VFIO",
+        "remoteDataVolumeType": "ISCSI",
+    },
+    "EMULATED": {
+        "bootVolumeType": "SCSI",
+        "firmware": "BIOS",
+        "networkType": "E1000",
+        "remoteDataVolumeType": "SCSI",
+    },
     "PARAVIRTUALIZED": {k: v for k, v in PV_LAUNCH_OPTIONS.items() if isinstance(v, str)},
-    "VDPA": {"bootVolumeType": "PARAVIRTUALIZED", "firmware": "UEFI_64", "networkType": "VDPA",
-             "remoteDataVolumeType": "PARAVIRTUALIZED"},
+    "VDPA": {
+        "bootVolumeType": "PARAVIRTUALIZED",
+        "firmware": "UEFI_64",
+        "networkType": "VDPA",
+        "remoteDataVolumeType": "PARAVIRTUALIZED",
+    },
 }
 PROVISION_SECONDS = 60.0
 IMPORT_SECONDS = 300.0
@@ -82,12 +96,15 @@ def _string(body: Mapping[str, Any], name: str, required: bool = False) -> str |
 
 def _tags(body: Mapping[str, Any]) -> None:
     free = body.get("freeformTags")
-    if free is not None and (not isinstance(free, dict)
-                             or not all(isinstance(k, str) and isinstance(v, str) for k, v in free.items())):
+    if free is not None and (
+        not isinstance(free, dict)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in free.items())
+    ):
         raise _invalid("freeformTags must be an object of string values")
     defined = body.get("definedTags")
-    if defined is not None and (not isinstance(defined, dict)
-                                or not all(isinstance(v, dict) for v in defined.values())):
+    if defined is not None and (
+        not isinstance(defined, dict) or not all(isinstance(v, dict) for v in defined.values())
+    ):
         raise _invalid("definedTags must be an object of namespaces, each an object of keys")
 
 
@@ -160,71 +177,110 @@ def validate_update(body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------ creation
-def _new_record(emu: Emulator, tenancy: str, body: Mapping[str, Any], pending: str, seconds: float,
-                region: str) -> dict[str, Any]:
+def _new_record(
+    emu: Emulator, tenancy: str, body: Mapping[str, Any], pending: str, seconds: float, region: str
+) -> dict[str, Any]:
     now = emu.now()
     name = body.get("displayName") or "image" + iso_ms(now)[:19].replace("-", "").replace(":", "")
     return {
-        "id": ocid("image", region), "_tenancy": tenancy, "_region": region, "_created": now,
-        "_ready_at": now + emu.scaled(seconds), "_pending_state": pending, "_deleted_at": None,
+        "id": ocid("image", region),
+        "_tenancy": tenancy,
+        "_region": region,
+        "_created": now,
+        "_ready_at": now + emu.scaled(seconds),
+        "_pending_state": pending,
+        "_deleted_at": None,
         "_work_request": f"ocid1.coreservicesworkrequest.oc1.{region_key(region)}.ab{random_token(58)}",
-        "compartmentId": body["compartmentId"], "displayName": name, "createImageAllowed": True,
+        "compartmentId": body["compartmentId"],
+        "displayName": name,
+        "createImageAllowed": True,
         "freeformTags": dict(body.get("freeformTags") or {}),
-        "definedTags": dict(body.get("definedTags") or {}), "listingType": "NONE",
+        "definedTags": dict(body.get("definedTags") or {}),
+        "listingType": "NONE",
     }
 
 
-def _options_for(mode: str, inherited_mode: str, inherited: dict[str, Any], body: Mapping[str, Any]
-                 ) -> dict[str, Any]:
+def _options_for(
+    mode: str, inherited_mode: str, inherited: dict[str, Any], body: Mapping[str, Any]
+) -> dict[str, Any]:
     if mode == inherited_mode or mode == "CUSTOM":
         options = dict(inherited)
     else:
-        options = {**MODE_OPTIONS[mode], "isPvEncryptionInTransitEnabled": False,
-                   "isConsistentVolumeNamingEnabled": inherited.get("isConsistentVolumeNamingEnabled", False)}
+        options = {
+            **MODE_OPTIONS[mode],
+            "isPvEncryptionInTransitEnabled": False,
+            "isConsistentVolumeNamingEnabled": inherited.get("isConsistentVolumeNamingEnabled", False),
+        }
     options.update(_launch_options(body.get("launchOptions")))
     return options
 
 
-def from_instance(emu: Emulator, tenancy: str, body: Mapping[str, Any], inst: Mapping[str, Any],
-                  source: Mapping[str, Any], region: str) -> dict[str, Any]:
+def from_instance(
+    emu: Emulator,
+    tenancy: str,
+    body: Mapping[str, Any],
+    inst: Mapping[str, Any],
+    source: Mapping[str, Any],
+    region: str,
+) -> dict[str, Any]:
     if source and source.get("createImageAllowed") is False:
         raise _invalid("Images cannot be created from instances launched from this image")
     img = _new_record(emu, tenancy, body, "PROVISIONING", PROVISION_SECONDS, region)
     mode = body.get("launchMode") or inst["launchMode"]
     size = int(inst.get("_bootVolumeSizeInMBs", 47694))
-    img.update({
-        "agentFeatures": source.get("agentFeatures"), "baseImageId": inst["imageId"],
-        "launchMode": mode,
-        "launchOptions": _options_for(mode, inst["launchMode"], inst["launchOptions"], body),
-        "operatingSystem": source.get("operatingSystem", "Custom"),
-        "operatingSystemVersion": source.get("operatingSystemVersion", "Custom"),
-        "_size_mb": size, "_billable_gb": max(1, math.ceil(size / 1024 / 10)),
-    })
+    img.update(
+        {
+            "agentFeatures": source.get("agentFeatures"),
+            "baseImageId": inst["imageId"],
+            "launchMode": mode,
+            "launchOptions": _options_for(mode, inst["launchMode"], inst["launchOptions"], body),
+            "operatingSystem": source.get("operatingSystem", "Custom"),
+            "operatingSystemVersion": source.get("operatingSystemVersion", "Custom"),
+            "_size_mb": size,
+            "_billable_gb": max(1, math.ceil(size / 1024 / 10)),
+        }
+    )
     if body.get("shouldIncludeDataVolumes") and inst.get("_dataVolumes"):
         img["_volumes"] = [dict(v) for v in inst["_dataVolumes"]]
     return img
 
 
-def from_object(emu: Emulator, tenancy: str, body: Mapping[str, Any], details: Mapping[str, Any],
-                obj: Mapping[str, Any], region: str) -> dict[str, Any]:
+def from_object(
+    emu: Emulator,
+    tenancy: str,
+    body: Mapping[str, Any],
+    details: Mapping[str, Any],
+    obj: Mapping[str, Any],
+    region: str,
+) -> dict[str, Any]:
     img = _new_record(emu, tenancy, body, "IMPORTING", IMPORT_SECONDS, region)
     meta = obj.get("metadata", {})
     image_type = details.get("sourceImageType") or "QCOW2"
     default_mode = "EMULATED" if image_type == "VMDK" else "PARAVIRTUALIZED"
     # An image exported in OCI format carries its launch mode (ExportImage writes it as metadata).
     mode = body.get("launchMode") or meta.get("launch-mode") or default_mode
-    base = {**MODE_OPTIONS[default_mode], "firmware": "BIOS", "isPvEncryptionInTransitEnabled": False,
-            "isConsistentVolumeNamingEnabled": False}
+    base = {
+        **MODE_OPTIONS[default_mode],
+        "firmware": "BIOS",
+        "isPvEncryptionInTransitEnabled": False,
+        "isConsistentVolumeNamingEnabled": False,
+    }
     content_mb = math.ceil(len(base64.b64decode(obj["content_b64"])) / 1048576)
     size = int(meta.get("virtual-size-mb") or content_mb)
-    img.update({
-        "agentFeatures": None, "baseImageId": None, "launchMode": mode,
-        "launchOptions": _options_for(mode, default_mode, base, body),
-        "operatingSystem": details.get("operatingSystem") or meta.get("operating-system") or "Custom",
-        "operatingSystemVersion": (details.get("operatingSystemVersion")
-                                   or meta.get("operating-system-version") or "Custom"),
-        "_size_mb": size, "_billable_gb": max(1, math.ceil(content_mb / 1024)),
-    })
+    img.update(
+        {
+            "agentFeatures": None,
+            "baseImageId": None,
+            "launchMode": mode,
+            "launchOptions": _options_for(mode, default_mode, base, body),
+            "operatingSystem": details.get("operatingSystem") or meta.get("operating-system") or "Custom",
+            "operatingSystemVersion": (
+                details.get("operatingSystemVersion") or meta.get("operating-system-version") or "Custom"
+            ),
+            "_size_mb": size,
+            "_billable_gb": max(1, math.ceil(content_mb / 1024)),
+        }
+    )
     return img
 
 
@@ -244,11 +300,14 @@ def render(img: Mapping[str, Any], now: float) -> dict[str, Any]:
     state = lifecycle_state(img, now)
     ready = state in ("AVAILABLE", "DELETED", "EXPORTING")
     body = {k: v for k, v in img.items() if not k.startswith("_")}
-    body.update({
-        "lifecycleState": state, "timeCreated": iso_ms(img["_created"]),
-        "sizeInMBs": img.get("_size_mb") if ready else None,
-        "billableSizeInGBs": img.get("_billable_gb") if ready else None,
-    })
+    body.update(
+        {
+            "lifecycleState": state,
+            "timeCreated": iso_ms(img["_created"]),
+            "sizeInMBs": img.get("_size_mb") if ready else None,
+            "billableSizeInGBs": img.get("_billable_gb") if ready else None,
+        }
+    )
     if img.get("_volumes"):
         body["imageVolumeDetails"] = {"dataVolumes": img["_volumes"]}
     return dict(sorted(body.items()))
@@ -272,8 +331,9 @@ def _decode_page(token: str) -> list[Any]:
     return key
 
 
-def list_page(records: Mapping[str, Mapping[str, Any]], compartment: str, query: Mapping[str, str],
-              now: float) -> tuple[list[dict[str, Any]], str | None]:
+def list_page(
+    records: Mapping[str, Mapping[str, Any]], compartment: str, query: Mapping[str, str], now: float
+) -> tuple[list[dict[str, Any]], str | None]:
     """Filter, sort and cut one page; return it and the next page token (or None)."""
     try:
         limit = int(query.get("limit", DEFAULT_LIMIT))
@@ -302,8 +362,10 @@ def list_page(records: Mapping[str, Mapping[str, Any]], compartment: str, query:
             continue
         if wanted_state is not None and body["lifecycleState"] != wanted_state:
             continue
-        if any(query.get(f) is not None and body.get(f) != query.get(f)
-               for f in ("displayName", "operatingSystem", "operatingSystemVersion")):
+        if any(
+            query.get(f) is not None and body.get(f) != query.get(f)
+            for f in ("displayName", "operatingSystem", "operatingSystemVersion")
+        ):
             continue
         if shape is not None and not shape.startswith(("VM.", "BM.")):
             continue

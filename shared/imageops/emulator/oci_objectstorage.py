@@ -36,21 +36,31 @@ DESTINATION_TYPES = ("objectStorageTuple", "objectStorageUri")
 READ_ACCESS = ("ObjectRead", "ObjectReadWrite", "AnyObjectRead", "AnyObjectReadWrite")
 WRITE_ACCESS = ("ObjectWrite", "ObjectReadWrite", "AnyObjectWrite", "AnyObjectReadWrite")
 ACCESS_TYPES = tuple(dict.fromkeys(READ_ACCESS + WRITE_ACCESS))
-_OBJECT_URI = re.compile(r"^(?:/r/(?P<region>[^/]+))?(?:/p/(?P<par>[^/]+))?"
-                         r"/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$")
+_OBJECT_URI = re.compile(
+    r"^(?:/r/(?P<region>[^/]+))?(?:/p/(?P<par>[^/]+))?"
+    r"/n/(?P<ns>[^/]+)/b/(?P<bucket>[^/]+)/o/(?P<object>.+)$"
+)
 _REAL_HOST = re.compile(r"^objectstorage\.([a-z0-9-]+)\.oraclecloud\.com$")
 
 
 def bucket_not_found(namespace: str, bucket: str) -> ApiError:
-    return ApiError(404, "BucketNotFound", f"Either the bucket named '{bucket}' does not exist in the "
-                    f"namespace '{namespace}' or you are not authorized to access it")
+    return ApiError(
+        404,
+        "BucketNotFound",
+        f"Either the bucket named '{bucket}' does not exist in the "
+        f"namespace '{namespace}' or you are not authorized to access it",
+    )
 
 
 def new_object(content: bytes, metadata: dict[str, str], now: float, ready_at: float = 0.0) -> dict[str, Any]:
     return {
-        "content_b64": base64.b64encode(content).decode(), "contentType": "application/octet-stream",
-        "md5": base64.b64encode(hashlib.md5(content).digest()).decode(), "etag": secrets.token_hex(16),
-        "timeCreated": now, "metadata": metadata, "_ready_at": ready_at,
+        "content_b64": base64.b64encode(content).decode(),
+        "contentType": "application/octet-stream",
+        "md5": base64.b64encode(hashlib.md5(content).digest()).decode(),
+        "etag": secrets.token_hex(16),
+        "timeCreated": now,
+        "metadata": metadata,
+        "_ready_at": ready_at,
     }
 
 
@@ -93,25 +103,35 @@ class ObjectStorage:
     def ready_object(self, record: dict[str, Any], name: str) -> dict[str, Any]:
         obj = record["objects"].get(name)
         if obj is None or obj.get("_ready_at", 0.0) > self.emu.now():  # an export still writing it
-            raise ApiError(404, "ObjectNotFound", f"The object '{name}' was not found in the bucket "
-                           f"'{record['name']}'")
+            raise ApiError(
+                404, "ObjectNotFound", f"The object '{name}' was not found in the bucket '{record['name']}'"
+            )
         return obj
 
     def par_allows(self, loc: ObjectLocation, access: tuple[str, ...]) -> bool:
         par = next((p for p in self.state["pars"].values() if p["token"] == loc.par), None)
-        return (par is not None and par["namespace"] == loc.namespace and par["bucket"] == loc.bucket
-                and par["region"] == loc.region and par["accessType"] in access
-                and par["expires"] > self.emu.now()
-                and (par["accessType"].startswith("Any") or par["objectName"] == loc.object))
+        return (
+            par is not None
+            and par["namespace"] == loc.namespace
+            and par["bucket"] == loc.bucket
+            and par["region"] == loc.region
+            and par["accessType"] in access
+            and par["expires"] > self.emu.now()
+            and (par["accessType"].startswith("Any") or par["objectName"] == loc.object)
+        )
 
-    def resolve_uri(self, tenancy: str, uri: str, region: str, access: tuple[str, ...]) -> tuple[
-            dict[str, Any], ObjectLocation]:
+    def resolve_uri(
+        self, tenancy: str, uri: str, region: str, access: tuple[str, ...]
+    ) -> tuple[dict[str, Any], ObjectLocation]:
         """The bucket an Object Storage URL names, if this caller may use it from ``region``:
         through a pre-authenticated request from anywhere, or its own bucket in the same region."""
         loc = ObjectLocation(uri, self.api.home)
-        invalid = ApiError(400, "InvalidParameter",
-                           "The URI does not resolve to an object you can access; an object in another "
-                           "region or tenancy needs a pre-authenticated request")
+        invalid = ApiError(
+            400,
+            "InvalidParameter",
+            "The URI does not resolve to an object you can access; an object in another "
+            "region or tenancy needs a pre-authenticated request",
+        )
         try:
             record = self.bucket(loc.namespace, loc.bucket, loc.region)
         except ApiError:
@@ -131,11 +151,19 @@ class ObjectStorage:
         return self.api.json(self.namespace_of(tenancy), request)
 
     def _bucket_body(self, record: dict[str, Any]) -> dict[str, Any]:
-        return {"namespace": record["namespace"], "name": record["name"],
-                "compartmentId": record["compartmentId"], "createdBy": record.get("createdBy", ""),
-                "timeCreated": iso_ms(record.get("timeCreated", 0.0)), "etag": record.get("etag", ""),
-                "publicAccessType": "NoPublicAccess", "storageTier": "Standard", "metadata": {},
-                "freeformTags": {}, "definedTags": {}}
+        return {
+            "namespace": record["namespace"],
+            "name": record["name"],
+            "compartmentId": record["compartmentId"],
+            "createdBy": record.get("createdBy", ""),
+            "timeCreated": iso_ms(record.get("timeCreated", 0.0)),
+            "etag": record.get("etag", ""),
+            "publicAccessType": "NoPublicAccess",
+            "storageTier": "Standard",
+            "metadata": {},
+            "freeformTags": {},
+            "definedTags": {},
+        }
 
     async def get_bucket(self, request: Request, tenancy: str, _body: bytes) -> Response:
         p = request.path_params
@@ -152,15 +180,29 @@ class ObjectStorage:
         if not isinstance(compartment, str):
             raise ApiError(400, "MissingParameter", "compartmentId is required")
         if namespace != self.namespace_of(tenancy):
-            raise ApiError(404, "NamespaceNotFound", f"You do not have authorization to perform this "
-                           f"request, or the requested resource could not be found: namespace {namespace}")
+            raise ApiError(
+                404,
+                "NamespaceNotFound",
+                f"You do not have authorization to perform this "
+                f"request, or the requested resource could not be found: namespace {namespace}",
+            )
         self.api.own_compartment(tenancy, compartment)
         if f"{namespace}/{name}" in self.state["buckets"]:  # bucket names are unique per namespace
-            raise ApiError(409, "BucketAlreadyExists", "Either the bucket already exists or you are not "
-                           "authorized to create it")
-        record = {"tenancy": tenancy, "namespace": namespace, "name": name, "compartmentId": compartment,
-                  "objects": {}, "_region": self.api.region(request), "timeCreated": self.emu.now(),
-                  "etag": secrets.token_hex(16)}
+            raise ApiError(
+                409,
+                "BucketAlreadyExists",
+                "Either the bucket already exists or you are not authorized to create it",
+            )
+        record = {
+            "tenancy": tenancy,
+            "namespace": namespace,
+            "name": name,
+            "compartmentId": compartment,
+            "objects": {},
+            "_region": self.api.region(request),
+            "timeCreated": self.emu.now(),
+            "etag": secrets.token_hex(16),
+        }
         self.state["buckets"][f"{namespace}/{name}"] = record
         self.emu.save()
         return self.api.json(self._bucket_body(record), request)
@@ -171,14 +213,21 @@ class ObjectStorage:
         now, prefix, start = self.emu.now(), q.get("prefix", ""), q.get("start", "")
         limit = min(int(q.get("limit", "1000")) if q.get("limit", "").isdigit() else 1000, 1000)
         fields = set((q.get("fields") or "name").split(","))
-        names = sorted(n for n, o in record["objects"].items()
-                       if n.startswith(prefix) and n >= start and o.get("_ready_at", 0.0) <= now)
+        names = sorted(
+            n
+            for n, o in record["objects"].items()
+            if n.startswith(prefix) and n >= start and o.get("_ready_at", 0.0) <= now
+        )
         page = []
         for name in names[:limit]:
             obj = record["objects"][name]
             item: dict[str, Any] = {"name": name}
-            extra = {"size": len(base64.b64decode(obj["content_b64"])), "md5": obj["md5"],
-                     "etag": obj["etag"], "timeCreated": iso_ms(obj["timeCreated"])}
+            extra = {
+                "size": len(base64.b64decode(obj["content_b64"])),
+                "md5": obj["md5"],
+                "etag": obj["etag"],
+                "timeCreated": iso_ms(obj["timeCreated"]),
+            }
             item.update({k: v for k, v in extra.items() if k in fields})
             page.append(item)
         body: dict[str, Any] = {"objects": page, "prefixes": []}
@@ -192,10 +241,14 @@ class ObjectStorage:
         obj = self.ready_object(record, p["object"])
         content = base64.b64decode(obj["content_b64"])
         headers = {
-            "opc-request-id": call_info(request).request_id, "etag": obj["etag"],
-            "content-md5": obj["md5"], "content-type": obj["contentType"],
-            "content-length": str(len(content)), "last-modified": formatdate(obj["timeCreated"], usegmt=True),
-            "accept-ranges": "bytes", "archival-state": "Available",
+            "opc-request-id": call_info(request).request_id,
+            "etag": obj["etag"],
+            "content-md5": obj["md5"],
+            "content-type": obj["contentType"],
+            "content-length": str(len(content)),
+            "last-modified": formatdate(obj["timeCreated"], usegmt=True),
+            "accept-ranges": "bytes",
+            "archival-state": "Available",
             **{f"opc-meta-{k}": v for k, v in obj["metadata"].items()},
         }
         if request.method == "HEAD":
@@ -205,14 +258,17 @@ class ObjectStorage:
     async def put_object(self, request: Request, tenancy: str, body: bytes) -> Response:
         p = request.path_params
         record = self.own_bucket(tenancy, p["namespace"], p["bucket"], self.api.region(request))
-        meta = {k[len("opc-meta-"):]: v for k, v in request.headers.items() if k.startswith("opc-meta-")}
+        meta = {k[len("opc-meta-") :]: v for k, v in request.headers.items() if k.startswith("opc-meta-")}
         obj = new_object(body, meta, self.emu.now())
         obj["contentType"] = request.headers.get("content-type") or obj["contentType"]
         record["objects"][p["object"]] = obj
         self.emu.save()
-        headers = {"opc-request-id": call_info(request).request_id, "etag": obj["etag"],
-                   "opc-content-md5": obj["md5"],
-                   "last-modified": formatdate(obj["timeCreated"], usegmt=True)}
+        headers = {
+            "opc-request-id": call_info(request).request_id,
+            "etag": obj["etag"],
+            "opc-content-md5": obj["md5"],
+            "last-modified": formatdate(obj["timeCreated"], usegmt=True),
+        }
         return Response(status_code=200, headers=headers)
 
     async def delete_object(self, request: Request, tenancy: str, _body: bytes) -> Response:
@@ -244,16 +300,34 @@ class ObjectStorage:
         par_id, token = random_token(40), random_token(64)
         target = f"/o/{object_name}" if object_name else "/o/"
         access_uri = f"/p/{token}/n/{p['namespace']}/b/{p['bucket']}{target}"
-        par = {"id": par_id, "name": name, "namespace": p["namespace"], "bucket": p["bucket"],
-               "objectName": object_name, "accessType": access, "expires": expires, "token": token,
-               "region": region, "tenancy": tenancy, "created": self.emu.now()}
+        par = {
+            "id": par_id,
+            "name": name,
+            "namespace": p["namespace"],
+            "bucket": p["bucket"],
+            "objectName": object_name,
+            "accessType": access,
+            "expires": expires,
+            "token": token,
+            "region": region,
+            "tenancy": tenancy,
+            "created": self.emu.now(),
+        }
         self.state["pars"][par_id] = par
         self.emu.save()
         base = str(request.base_url).rstrip("/")
         prefix = "" if region == self.api.home and "/r/" not in request.url.path else f"/r/{region}"
-        reply = {"id": par_id, "name": name, "accessUri": access_uri, "objectName": object_name,
-                 "accessType": access, "timeExpires": iso_ms(expires), "timeCreated": iso_ms(par["created"]),
-                 "fullPath": f"{base}{prefix}{access_uri}", "bucketListingAction": "Deny"}
+        reply = {
+            "id": par_id,
+            "name": name,
+            "accessUri": access_uri,
+            "objectName": object_name,
+            "accessType": access,
+            "timeExpires": iso_ms(expires),
+            "timeCreated": iso_ms(par["created"]),
+            "fullPath": f"{base}{prefix}{access_uri}",
+            "bucketListingAction": "Deny",
+        }
         return self.api.json(reply, request)
 
     async def delete_par(self, request: Request, tenancy: str, _body: bytes) -> Response:
@@ -270,8 +344,9 @@ class ObjectStorage:
     def _export_target(self, tenancy: str, body: dict[str, Any], region: str) -> tuple[dict[str, Any], str]:
         kind = body.get("destinationType")
         if kind not in DESTINATION_TYPES:
-            raise ApiError(400, "InvalidParameter",
-                           f"destinationType must be one of {', '.join(DESTINATION_TYPES)}")
+            raise ApiError(
+                400, "InvalidParameter", f"destinationType must be one of {', '.join(DESTINATION_TYPES)}"
+            )
         if kind == "objectStorageTuple":
             for name in ("namespaceName", "bucketName", "objectName"):
                 if not isinstance(body.get(name), str) or not body[name]:
@@ -294,29 +369,38 @@ class ObjectStorage:
         body_hash = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         if token is not None and token_key in tokens and tokens[token_key]["expires"] > self.emu.now():
             if tokens[token_key]["hash"] != body_hash:
-                raise ApiError(409, "InvalidatedRetryToken", "The retry token was already used for a "
-                               "different request")
+                raise ApiError(
+                    409, "InvalidatedRetryToken", "The retry token was already used for a different request"
+                )
             replay = {"opc-work-request-id": tokens[token_key]["work_request"]}
             return self.api.image_response(img, info, replay)
         fmt = body.get("exportFormat") or "OCI"
         if fmt not in EXPORT_FORMATS:
-            raise ApiError(400, "InvalidParameter",
-                           f"exportFormat must be one of {', '.join(EXPORT_FORMATS)}")
+            raise ApiError(
+                400, "InvalidParameter", f"exportFormat must be one of {', '.join(EXPORT_FORMATS)}"
+            )
         record, object_name = self._export_target(tenancy, body, region)
         self.api.check_mutable(request, img)  # if-match, and only an AVAILABLE image can be exported
         now = self.emu.now()
         done = now + self.emu.scaled(EXPORT_SECONDS)
         size_mb = int(img.get("_size_mb") or 1024)
-        meta = {"operating-system": img.get("operatingSystem") or "Custom",
-                "operating-system-version": img.get("operatingSystemVersion") or "Custom",
-                "virtual-size-mb": str(size_mb), "export-format": fmt}
+        meta = {
+            "operating-system": img.get("operatingSystem") or "Custom",
+            "operating-system-version": img.get("operatingSystemVersion") or "Custom",
+            "virtual-size-mb": str(size_mb),
+            "export-format": fmt,
+        }
         if fmt == "OCI":  # the OCI format keeps the image's launch settings
             meta["launch-mode"] = img.get("launchMode") or "PARAVIRTUALIZED"
         record["objects"][object_name] = new_object(qcow2_bytes(size_mb * 1048576), meta, now, done)
         img["_exporting_until"] = done
         work_request = f"ocid1.coreservicesworkrequest.oc1.{region_key(region)}.ab{random_token(58)}"
         if token is not None:
-            tokens[token_key] = {"hash": body_hash, "image": img["id"], "expires": now + 86400.0,
-                                 "work_request": work_request}
+            tokens[token_key] = {
+                "hash": body_hash,
+                "image": img["id"],
+                "expires": now + 86400.0,
+                "work_request": work_request,
+            }
         self.emu.save()
         return self.api.image_response(img, info, {"opc-work-request-id": work_request})

@@ -23,21 +23,48 @@ from imageops.emulator.oci_auth import (
 )
 
 REGION_KEYS = {  # every commercial OCI region the emulator serves (name -> three-letter key)
-    "us-ashburn-1": "iad", "us-phoenix-1": "phx", "us-sanjose-1": "sjc", "us-chicago-1": "ord",
-    "ca-toronto-1": "yyz", "ca-montreal-1": "yul", "sa-saopaulo-1": "gru", "sa-santiago-1": "scl",
-    "sa-vinhedo-1": "vcp", "mx-queretaro-1": "qro", "eu-frankfurt-1": "fra", "eu-amsterdam-1": "ams",
-    "eu-zurich-1": "zrh", "eu-milan-1": "lin", "eu-marseille-1": "mrs", "eu-stockholm-1": "arn",
-    "eu-paris-1": "cdg", "eu-madrid-1": "mad", "uk-london-1": "lhr", "uk-cardiff-1": "cwl",
-    "me-jeddah-1": "jed", "me-dubai-1": "dxb", "il-jerusalem-1": "mtz", "af-johannesburg-1": "jnb",
-    "ap-tokyo-1": "nrt", "ap-osaka-1": "kix", "ap-seoul-1": "icn", "ap-chuncheon-1": "yny",
-    "ap-mumbai-1": "bom", "ap-hyderabad-1": "hyd", "ap-singapore-1": "sin", "ap-sydney-1": "syd",
+    "us-ashburn-1": "iad",
+    "us-phoenix-1": "phx",
+    "us-sanjose-1": "sjc",
+    "us-chicago-1": "ord",
+    "ca-toronto-1": "yyz",
+    "ca-montreal-1": "yul",
+    "sa-saopaulo-1": "gru",
+    "sa-santiago-1": "scl",
+    "sa-vinhedo-1": "vcp",
+    "mx-queretaro-1": "qro",
+    "eu-frankfurt-1": "fra",
+    "eu-amsterdam-1": "ams",
+    "eu-zurich-1": "zrh",
+    "eu-milan-1": "lin",
+    "eu-marseille-1": "mrs",
+    "eu-stockholm-1": "arn",
+    "eu-paris-1": "cdg",
+    "eu-madrid-1": "mad",
+    "uk-london-1": "lhr",
+    "uk-cardiff-1": "cwl",
+    "me-jeddah-1": "jed",
+    "me-dubai-1": "dxb",
+    "il-jerusalem-1": "mtz",
+    "af-johannesburg-1": "jnb",
+    "ap-tokyo-1": "nrt",
+    "ap-osaka-1": "kix",
+    "ap-seoul-1": "icn",
+    "ap-chuncheon-1": "yny",
+    "ap-mumbai-1": "bom",
+    "ap-hyderabad-1": "hyd",
+    "ap-singapore-1": "sin",
+    "ap-sydney-1": "syd",
     "ap-melbourne-1": "mel",
 }
 PLATFORM_IMAGE_NAME = "Oracle-Linux-8.9-2024.01.26-0"
 PROFILES = ("DEFAULT", "OTHER")
 PV_LAUNCH_OPTIONS = {
-    "bootVolumeType": "PARAVIRTUALIZED", "firmware": "UEFI_64", "networkType": "PARAVIRTUALIZED",
-    "remoteDataVolumeType": "PARAVIRTUALIZED", "isPvEncryptionInTransitEnabled": False,
+    "bootVolumeType": "PARAVIRTUALIZED",
+    "firmware": "UEFI_64",
+    "networkType": "PARAVIRTUALIZED",
+    "remoteDataVolumeType": "PARAVIRTUALIZED",
+    "isPvEncryptionInTransitEnabled": False,
     "isConsistentVolumeNamingEnabled": True,
 }
 
@@ -57,19 +84,31 @@ def qcow2_bytes(virtual_size: int) -> bytes:
     return header + bytes(4096 - len(header))
 
 
-def _instance(region: str, tenancy: str, compartment: str, image: str, name: str, state: str,
-              created: float) -> dict[str, Any]:
+def _instance(
+    region: str, tenancy: str, compartment: str, image: str, name: str, state: str, created: float
+) -> dict[str, Any]:
     key = region_key(region)
     return {
-        "id": f"ocid1.instance.oc1.{key}.an{random_token(58)}", "_tenancy": tenancy,
+        "id": f"ocid1.instance.oc1.{key}.an{random_token(58)}",
+        "_tenancy": tenancy,
         "availabilityDomain": f"Uocm:{region.upper().rsplit('-', 1)[0]}-AD-1",
-        "compartmentId": compartment, "displayName": name, "faultDomain": "FAULT-DOMAIN-1",
-        "imageId": image, "launchMode": "PARAVIRTUALIZED", "launchOptions": dict(PV_LAUNCH_OPTIONS),
-        "lifecycleState": state, "region": key, "shape": "VM.Standard.E4.Flex",
+        "compartmentId": compartment,
+        "displayName": name,
+        "faultDomain": "FAULT-DOMAIN-1",
+        "imageId": image,
+        "launchMode": "PARAVIRTUALIZED",
+        "launchOptions": dict(PV_LAUNCH_OPTIONS),
+        "lifecycleState": state,
+        "region": key,
+        "shape": "VM.Standard.E4.Flex",
         "shapeConfig": {"ocpus": 1.0, "memoryInGBs": 16.0, "vcpus": 2},
         "sourceDetails": {"sourceType": "image", "imageId": image, "bootVolumeSizeInGBs": 47},
-        "metadata": {}, "extendedMetadata": {}, "freeformTags": {}, "definedTags": {},
-        "systemTags": {}, "timeCreated": iso_ms(created),
+        "metadata": {},
+        "extendedMetadata": {},
+        "freeformTags": {},
+        "definedTags": {},
+        "systemTags": {},
+        "timeCreated": iso_ms(created),
         "_bootVolumeSizeInMBs": 47694,
         "_dataVolumes": [{"displayName": "data-1", "index": 1, "sizeInMBs": 51200}],
     }
@@ -92,37 +131,76 @@ def _tenancy_world(emu: Emulator, oci: dict[str, Any], profile: str, label: str,
     bucket, obj = f"{label}-images", f"{label}-ol9.qcow2"
     content = qcow2_bytes(47694 * 1024 * 1024)
     oci["buckets"][f"{namespace}/{bucket}"] = {
-        "tenancy": tenancy, "namespace": namespace, "name": bucket, "compartmentId": compartment,
-        "objects": {obj: {
-            "content_b64": base64.b64encode(content).decode(),
-            "contentType": "application/octet-stream",
-            "md5": base64.b64encode(hashlib.md5(content).digest()).decode(),
-            "etag": secrets.token_hex(16), "timeCreated": now,
-            "metadata": {"operating-system": "Oracle Linux", "operating-system-version": "9",
-                         "virtual-size-mb": "47694"},
-        }},
+        "tenancy": tenancy,
+        "namespace": namespace,
+        "name": bucket,
+        "compartmentId": compartment,
+        "objects": {
+            obj: {
+                "content_b64": base64.b64encode(content).decode(),
+                "contentType": "application/octet-stream",
+                "md5": base64.b64encode(hashlib.md5(content).digest()).decode(),
+                "etag": secrets.token_hex(16),
+                "timeCreated": now,
+                "metadata": {
+                    "operating-system": "Oracle Linux",
+                    "operating-system-version": "9",
+                    "virtual-size-mb": "47694",
+                },
+            }
+        },
     }
     oci["demo"][profile] = {
-        "tenancy": tenancy, "user": user, "compartment": compartment, "namespace": namespace,
-        "bucket": bucket, "object": obj, "instance": instances["RUNNING"],
-        "stopped_instance": instances["STOPPED"], "terminated_instance": instances["TERMINATED"],
+        "tenancy": tenancy,
+        "user": user,
+        "compartment": compartment,
+        "namespace": namespace,
+        "bucket": bucket,
+        "object": obj,
+        "instance": instances["RUNNING"],
+        "stopped_instance": instances["STOPPED"],
+        "terminated_instance": instances["TERMINATED"],
         "pass_phrase": secrets.token_urlsafe(18) if profile == "OTHER" else None,
     }
 
 
 def seed_world(emu: Emulator, oci: dict[str, Any]) -> None:
     """Create the demo world in an empty ``oci`` state section."""
-    oci.update({"region": emu.region, "tenancies": {}, "users": {}, "compartments": {}, "images": {},
-                "instances": {}, "buckets": {}, "retry_tokens": {}, "demo": {}})
+    oci.update(
+        {
+            "region": emu.region,
+            "tenancies": {},
+            "users": {},
+            "compartments": {},
+            "images": {},
+            "instances": {},
+            "buckets": {},
+            "retry_tokens": {},
+            "demo": {},
+        }
+    )
     platform = ocid("image", emu.region)
     oci["images"][platform] = {
-        "id": platform, "_tenancy": None, "_created": emu.now() - 86400 * 30, "_ready_at": 0.0,
-        "_pending_state": "AVAILABLE", "_deleted_at": None, "_size_mb": 47694, "_billable_gb": None,
+        "id": platform,
+        "_tenancy": None,
+        "_created": emu.now() - 86400 * 30,
+        "_ready_at": 0.0,
+        "_pending_state": "AVAILABLE",
+        "_deleted_at": None,
+        "_size_mb": 47694,
+        "_billable_gb": None,
         "agentFeatures": {"isMonitoringSupported": True, "isManagementSupported": True},
-        "baseImageId": None, "compartmentId": None, "createImageAllowed": True,
-        "definedTags": {}, "freeformTags": {}, "displayName": PLATFORM_IMAGE_NAME,
-        "launchMode": "PARAVIRTUALIZED", "launchOptions": dict(PV_LAUNCH_OPTIONS),
-        "listingType": "NONE", "operatingSystem": "Oracle Linux", "operatingSystemVersion": "8",
+        "baseImageId": None,
+        "compartmentId": None,
+        "createImageAllowed": True,
+        "definedTags": {},
+        "freeformTags": {},
+        "displayName": PLATFORM_IMAGE_NAME,
+        "launchMode": "PARAVIRTUALIZED",
+        "launchOptions": dict(PV_LAUNCH_OPTIONS),
+        "listingType": "NONE",
+        "operatingSystem": "Oracle Linux",
+        "operatingSystemVersion": "8",
     }
     _tenancy_world(emu, oci, "DEFAULT", "demo", platform)
     _tenancy_world(emu, oci, "OTHER", "other", platform)
@@ -151,8 +229,14 @@ def ensure_credentials(emu: Emulator, oci: dict[str, Any]) -> Path:
             atomic_write(key_file, private_pem(key, passphrase), mode=0o600)
             fp = fingerprint(key)
             user["keys"] = {fp: public_pem(key)}
-        lines = [f"[{profile}]", f"user={demo['user']}", f"fingerprint={fp}", f"key_file={key_file}",
-                 f"tenancy={demo['tenancy']}", f"region={emu.region}"]
+        lines = [
+            f"[{profile}]",
+            f"user={demo['user']}",
+            f"fingerprint={fp}",
+            f"key_file={key_file}",
+            f"tenancy={demo['tenancy']}",
+            f"region={emu.region}",
+        ]
         if passphrase:
             lines.append(f"pass_phrase={passphrase}")
         sections.append("\n".join(lines))

@@ -178,10 +178,11 @@ def validate_create(body: Mapping[str, Any]) -> None:
     for name in ("NoReboot", "TpmMandatory", "DryRun"):
         _typed(body, name, bool)
     _strings(body, "ProductCodes")
-    name = body.get("ImageName")
-    if name is not None and not _IMAGE_NAME.match(name):
+    image_name = body.get("ImageName")
+    if image_name is not None and not _IMAGE_NAME.match(image_name):
         raise invalid(
-            "4026", f"Invalid image name '{name}': 3-128 characters among a-z A-Z 0-9 _ ( ) / . - and space."
+            "4026",
+            f"Invalid image name '{image_name}': 3-128 characters among a-z A-Z 0-9 _ ( ) / . - and space.",
         )
     if body.get("Architecture") not in (None, "i386", "x86_64"):
         raise invalid("4047", "Architecture must be i386 or x86_64.")
@@ -310,6 +311,16 @@ def _tag_filters(filters: Mapping[str, Any]) -> list[Callable[[Mapping[str, Any]
     return tests
 
 
+def _field_in(field: str, wanted: set[str]) -> Callable[[Mapping[str, Any]], bool]:
+    """A test: the image's ``field`` is one of ``wanted``."""
+    return lambda r: r.get(field) in wanted
+
+
+def _shares_any(field: str, sub: str | None, wanted: set[str]) -> Callable[[Mapping[str, Any]], bool]:
+    """A test: the list at ``field`` (or ``field.sub``) holds at least one of ``wanted``."""
+    return lambda r: bool(wanted & set(r[field][sub] if sub else r[field]))
+
+
 #: ReadImages list filters: filter name -> the image field it matches.
 IMAGE_LIST_FILTERS = {
     "ImageIds": "ImageId",
@@ -350,7 +361,7 @@ def match_images(images: list[dict[str, Any]], filters: Any) -> list[dict[str, A
     for name, field in IMAGE_LIST_FILTERS.items():
         if filters.get(name) is not None:
             wanted = set(_strings(filters, name) or [])
-            tests.append(lambda r, f=field, w=wanted: r.get(f) in w)
+            tests.append(_field_in(field, wanted))
     if filters.get("PermissionsToLaunchGlobalPermission") is not None:
         flag = bool(filters["PermissionsToLaunchGlobalPermission"])
         tests.append(lambda r: r["PermissionsToLaunch"]["GlobalPermission"] is flag)
@@ -361,7 +372,7 @@ def match_images(images: list[dict[str, Any]], filters: Any) -> list[dict[str, A
     ):
         if filters.get(name) is not None:
             wanted = set(_strings(filters, name) or [])
-            tests.append(lambda r, f=field, s=sub, w=wanted: bool(w & set(r[f][s] if s else r[f])))
+            tests.append(_shares_any(field, sub, wanted))
     return [r for r in images if all(test(r) for test in tests)]
 
 

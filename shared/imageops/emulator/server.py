@@ -37,8 +37,10 @@ def check_loopback(host: str) -> str:
     except ValueError:
         raise NotLoopbackError(f"--host {host!r} is not a loopback address (use 127.0.0.1 or ::1)") from None
     if not address.is_loopback:
-        raise NotLoopbackError(f"--host {host!r} is not a loopback address; the emulator listens on "
-                               "loopback only (127.0.0.0/8 or ::1)")
+        raise NotLoopbackError(
+            f"--host {host!r} is not a loopback address; the emulator listens on "
+            "loopback only (127.0.0.0/8 or ::1)"
+        )
     return host
 
 
@@ -125,8 +127,14 @@ async def serve_async(emulator: Emulator, options: ServeOptions) -> None:
     for index, plugin in enumerate(emulator.plugins):
         sock = _bind(host, options.port + index if options.port else 0)
         sockets.append(sock)
-        config = uvicorn.Config(make_app(emulator, plugin), log_level="warning", lifespan="off",
-                                access_log=False, timeout_graceful_shutdown=2, server_header=False)
+        config = uvicorn.Config(
+            make_app(emulator, plugin),
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+            timeout_graceful_shutdown=2,
+            server_header=False,
+        )
         servers.append(_Server(config))
         env.update(plugin.env(emulator, _endpoint(sock)))
     env["IMAGEOPS_EMULATOR_URL"] = _endpoint(sockets[0])
@@ -169,10 +177,17 @@ def serve(options: ServeOptions, plugins: Sequence[CloudPlugin] | None = None) -
     """Build the emulator, seed every cloud, listen, write the env file, run until signalled."""
     check_loopback(options.host)
     with _data_dir(options) as data_dir:
-        emulator = Emulator(state_file=options.state_file, data_dir=data_dir, time_scale=options.time_scale,
-                            fault_rate=options.fault_rate, seed=options.seed, region=options.region,
-                           latency=options.latency, slow_response=options.slow_response,
-                           clock_offset=options.clock_offset)
+        emulator = Emulator(
+            state_file=options.state_file,
+            data_dir=data_dir,
+            time_scale=options.time_scale,
+            fault_rate=options.fault_rate,
+            seed=options.seed,
+            region=options.region,
+            latency=options.latency,
+            slow_response=options.slow_response,
+            clock_offset=options.clock_offset,
+        )
         for plugin in plugins if plugins is not None else default_plugins():
             emulator.add(plugin)
         asyncio.run(serve_async(emulator, options))

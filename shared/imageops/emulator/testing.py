@@ -76,10 +76,17 @@ def _pythonpath() -> str:
 
 
 @contextlib.contextmanager
-def running_emulator(*, time_scale: float = 0.01, fault_rate: float = 0.0, seed: int = 0,
-                     state_file: Path | None = None, workdir: Path | None = None,
-                     extra_args: Sequence[str] = (), latency: float = 0.0,
-                     ready_timeout: float = READY_TIMEOUT) -> Iterator[EmulatorHandle]:
+def running_emulator(
+    *,
+    time_scale: float = 0.01,
+    fault_rate: float = 0.0,
+    seed: int = 0,
+    state_file: Path | None = None,
+    workdir: Path | None = None,
+    extra_args: Sequence[str] = (),
+    latency: float = 0.0,
+    ready_timeout: float = READY_TIMEOUT,
+) -> Iterator[EmulatorHandle]:
     """Start ``python -m imageops emulator serve`` on a free loopback port; stop it on exit."""
     with contextlib.ExitStack() as stack:
         if workdir is None:
@@ -88,9 +95,25 @@ def running_emulator(*, time_scale: float = 0.01, fault_rate: float = 0.0, seed:
         workdir.mkdir(parents=True, exist_ok=True)
         env_file = workdir / "emulator.env"
         env_file.unlink(missing_ok=True)
-        args = [sys.executable, "-m", "imageops", "emulator", "serve", "--host", "127.0.0.1", "--port", "0",
-                "--env-file", str(env_file), "--time-scale", repr(float(time_scale)),
-                "--fault-rate", repr(float(fault_rate)), "--seed", str(int(seed))]
+        args = [
+            sys.executable,
+            "-m",
+            "imageops",
+            "emulator",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--env-file",
+            str(env_file),
+            "--time-scale",
+            repr(float(time_scale)),
+            "--fault-rate",
+            repr(float(fault_rate)),
+            "--seed",
+            str(int(seed)),
+        ]
         if latency:
             args += ["--latency", repr(float(latency))]
         if state_file is not None:
@@ -107,8 +130,10 @@ def running_emulator(*, time_scale: float = 0.01, fault_rate: float = 0.0, seed:
         deadline = time.monotonic() + ready_timeout
         while not env_file.exists():
             if process.poll() is not None:
-                raise RuntimeError(f"the emulator exited with {process.returncode}: "
-                                   f"{(workdir / 'emulator.log').read_text(errors='replace')[-2000:]}")
+                raise RuntimeError(
+                    f"the emulator exited with {process.returncode}: "
+                    f"{(workdir / 'emulator.log').read_text(errors='replace')[-2000:]}"
+                )
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the emulator did not write {env_file} within {ready_timeout:.0f} s")
             time.sleep(0.02)
@@ -123,13 +148,21 @@ class InProcessEmulator:
     that base URL. Nothing is listening, so this is for fast in-process tests only.
     """
 
-    def __init__(self, data_dir: Path, *, time_scale: float = 0.01, fault_rate: float = 0.0, seed: int = 0,
-                 state_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        time_scale: float = 0.01,
+        fault_rate: float = 0.0,
+        seed: int = 0,
+        state_file: Path | None = None,
+    ) -> None:
         from imageops.emulator.core import Emulator, make_app
         from imageops.emulator.server import default_plugins
 
-        self.emulator = Emulator(state_file=state_file, data_dir=data_dir, time_scale=time_scale,
-                                 fault_rate=fault_rate, seed=seed)
+        self.emulator = Emulator(
+            state_file=state_file, data_dir=data_dir, time_scale=time_scale, fault_rate=fault_rate, seed=seed
+        )
         self.apps = {}
         self.env: dict[str, str] = {}
         for plugin in default_plugins():

@@ -111,8 +111,13 @@ class OciApiClient(ApiClient):
         if response.is_success:
             return response
         error = error_from_response(operation, response)
-        log.info("%s failed: HTTP %d %s (request id %s)", operation, error.status, error.code,
-                 error.request_id or "-")
+        log.info(
+            "%s failed: HTTP %d %s (request id %s)",
+            operation,
+            error.status,
+            error.code,
+            error.request_id or "-",
+        )
         raise error
 
     @staticmethod
@@ -120,7 +125,6 @@ class OciApiClient(ApiClient):
         if not response.content:
             return None
         return response.json()
-
 
 
 class OciComputeApi(OciApiClient):

@@ -204,12 +204,13 @@ def load_credentials(
     profile_given = profile or _first_env(env, _PROFILE_ENV)
     profile_name = profile_given or DEFAULT_PROFILE
 
+    explicit_key_file = os.fspath(key_file) if key_file is not None else None
     explicit = {
         "tenancy": tenancy,
         "user": user,
         "fingerprint": fingerprint,
         "region": region,
-        "key_file": os.fspath(key_file) if key_file is not None else None,
+        "key_file": explicit_key_file,
         "key_content": key_content,
     }
     from_env = {name: _first_env(env, names) for name, names in _ENV.items()}
@@ -237,7 +238,7 @@ def load_credentials(
 
     missing = [name for name in needed if not resolve(name)]
     content = explicit["key_content"] or from_env["key_content"]
-    key_path = explicit["key_file"] or from_env["key_file"] or file_values.get("key_file")
+    key_path = explicit_key_file or from_env["key_file"] or file_values.get("key_file")
     if not content and not key_path:
         missing.append("key_file")
     if missing:

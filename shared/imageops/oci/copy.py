@@ -238,8 +238,9 @@ def copy_image(dest: OciDriver, spec: OciImageSpec, regions: RegionFactory, *, t
         "objectName": ref.name,
         "exportFormat": COPY_FORMAT,
     }
-    ensure_exported(source, storage, copy.source_image_id, ref, body, timeout=timeout,
-                    field="copy_from.source_image_id")
+    ensure_exported(
+        source, storage, copy.source_image_id, ref, body, timeout=timeout, field="copy_from.source_image_id"
+    )
     par = storage.create_par(
         namespace,
         bucket,

@@ -340,8 +340,8 @@ class OciDriver(PollingDriver):
     def update(self, image: Image, spec: ImageSpec, values: dict[str, Any]) -> Image:
         spec = self._spec(spec)
         values = dict(values)
-        wants_export = values.pop("export_to", None) is not None and spec.export_to is not None
-        if wants_export and self.export(image.id, spec.export_to):
+        export_requested = values.pop("export_to", None) is not None
+        if export_requested and spec.export_to is not None and self.export(image.id, spec.export_to):
             image = self.get(image.id) or image  # AVAILABLE again, as the export left it
         if not values:
             return image

@@ -55,20 +55,42 @@ class ImageSourceDetails(ImageSpec):
     """Where to import the image from (OCI ``ImageSourceDetails``)."""
 
     source_type: Literal["objectStorageTuple", "objectStorageUri"] = replace(
-        description="`objectStorageTuple` (namespace, bucket, object) or `objectStorageUri` (an URL)."
+        description="`objectStorageTuple` (namespace, bucket, object) or `objectStorageUri` (an URL).",
+        doc=(
+            "The source type for the image. Use C(objectStorageTuple) when specifying the namespace, "
+            "bucket name and object name. Use C(objectStorageUri) when specifying the Object Storage URL."
+        ),
     )
-    bucket_name: Name255 | None = replace(description="Object Storage bucket (objectStorageTuple).")
-    namespace_name: Name255 | None = replace(description="Object Storage namespace (objectStorageTuple).")
-    object_name: Name255 | None = replace(description="Object Storage object name (objectStorageTuple).")
+    bucket_name: Name255 | None = replace(
+        description="Object Storage bucket (objectStorageTuple).",
+        doc="The Object Storage bucket for the image. Required with C(objectStorageTuple).",
+    )
+    namespace_name: Name255 | None = replace(
+        description="Object Storage namespace (objectStorageTuple).",
+        doc="The Object Storage namespace for the image. Required with C(objectStorageTuple).",
+    )
+    object_name: Name255 | None = replace(
+        description="Object Storage object name (objectStorageTuple).",
+        doc="The Object Storage name for the image. Required with C(objectStorageTuple).",
+    )
     source_uri: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = replace(
-        description="Object Storage URL of the image (objectStorageUri)."
+        description="Object Storage URL of the image (objectStorageUri).",
+        doc="The Object Storage URL for the image. Required with C(objectStorageUri).",
     )
     source_image_type: Literal["QCOW2", "VMDK"] | None = replace(
-        description="Format of the image to import: QCOW2 or VMDK (monolithic only)."
+        description="Format of the image to import: QCOW2 or VMDK (monolithic only).",
+        doc=(
+            "The format of the image to be imported. Exported Oracle images are C(QCOW2). Only monolithic "
+            "images are supported."
+        ),
     )
-    operating_system: Name255 | None = replace(description="Operating system of the imported image.")
+    operating_system: Name255 | None = replace(
+        description="Operating system of the imported image.",
+        doc="The operating system of the imported image, for example C(Oracle Linux).",
+    )
     operating_system_version: Name255 | None = replace(
-        description="Operating system version of the imported image."
+        description="Operating system version of the imported image.",
+        doc="The operating system version of the imported image, for example C(7.2).",
     )
 
     @model_validator(mode="after")
@@ -92,51 +114,107 @@ class ImageSourceDetails(ImageSpec):
 class LaunchOptions(ImageSpec):
     """Options for tuning the compatibility and performance of VM shapes (OCI ``LaunchOptions``)."""
 
-    boot_volume_type: VolumeType | None = replace(description="Emulation type for the boot volume.")
-    firmware: Literal["BIOS", "UEFI_64"] | None = replace(description="Firmware used to boot the VM.")
-    network_type: Literal["E1000", "VFIO", "PARAVIRTUALIZED", "VDPA"] | None = replace(
-        description="Emulation type for the physical network interface card."
+    boot_volume_type: VolumeType | None = replace(
+        description="Emulation type for the boot volume.",
+        doc=(
+            "Emulation type for the boot volume. C(ISCSI) iSCSI attached block storage device, C(SCSI) "
+            "emulated SCSI disk, C(IDE) emulated IDE disk, C(VFIO) direct attached Virtual Function "
+            "storage, C(PARAVIRTUALIZED) paravirtualized disk, C(NVME) NVMe disk."
+        ),
     )
-    remote_data_volume_type: VolumeType | None = replace(description="Emulation type for data volumes.")
+    firmware: Literal["BIOS", "UEFI_64"] | None = replace(
+        description="Firmware used to boot the VM.",
+        doc=(
+            "Firmware used to boot the VM. C(BIOS) for MBR style bootloaders, C(UEFI_64) for 64 bit "
+            "operating systems booting with UEFI (the default for Oracle provided images)."
+        ),
+    )
+    network_type: Literal["E1000", "VFIO", "PARAVIRTUALIZED", "VDPA"] | None = replace(
+        description="Emulation type for the physical network interface card.",
+        doc=(
+            "Emulation type for the NIC. C(E1000) emulated Gigabit ethernet controller, C(VFIO) direct "
+            "attached Virtual Function network controller, C(PARAVIRTUALIZED) virtio, C(VDPA) vDPA."
+        ),
+    )
+    remote_data_volume_type: VolumeType | None = replace(
+        description="Emulation type for data volumes.",
+        doc="Emulation type for remote data volumes; same values as I(boot_volume_type).",
+    )
     is_pv_encryption_in_transit_enabled: bool | None = replace(
-        description="Deprecated by OCI; whether in-transit encryption is enabled for paravirtualized volumes."
+        description="Deprecated by OCI; whether in-transit encryption is enabled for PV volumes.",
+        doc="Deprecated by OCI. Whether in-transit encryption is enabled for paravirtualized volumes.",
     )
     is_consistent_volume_naming_enabled: bool | None = replace(
-        description="Whether to enable consistent volume naming."
+        description="Whether to enable consistent volume naming.",
+        doc="Whether to enable consistent volume naming.",
     )
 
 
 class CopyFrom(ImageSpec):
     """Copy an image of this tenancy from another region (ExportImage there, then an import here)."""
 
-    source_image_id: Ocid = replace(..., description="OCID of the image to copy.")
-    source_region: RegionName = replace(..., description="Region the source image is in, e.g. us-phoenix-1.")
+    source_image_id: Ocid = replace(
+        ...,
+        description="OCID of the image to copy.",
+        doc="OCID of the image to copy.",
+    )
+    source_region: RegionName = replace(
+        ...,
+        description="Region the source image is in, e.g. us-phoenix-1.",
+        doc="Region the source image is in, for example C(us-ashburn-1).",
+    )
     bucket_name: BucketName | None = replace(
         description="Bucket in the source region for the intermediate object; default "
-        "imageops-transfer-<source_region>, created in compartment_id when missing."
+        "imageops-transfer-<source_region>, created in compartment_id when missing.",
+        doc=(
+            "Bucket in the source region that holds the intermediate object.",
+            "Default C(imageops-transfer-<source_region>), created in I(compartment_id) when missing.",
+        ),
     )
     delete_intermediate: bool | None = replace(
         description="Delete the intermediate object once the import has finished (default false: "
-        "copies of the same source to other regions reuse it)."
+        "copies of the same source to other regions reuse it).",
+        doc=(
+            "Delete the intermediate object once the import has finished.",
+            ("Leave it C(false) while other regions copy the same source at the same time (they read it)."),
+        ),
+        shown_default=False,
     )
 
 
 class ExportTo(ImageSpec):
     """Export the image to Object Storage (ExportImage); an object already there is kept as is."""
 
-    bucket_name: BucketName | None = in_place(description="Bucket to export into (this region).")
+    bucket_name: BucketName | None = in_place(
+        description="Bucket to export into (this region).",
+        doc="Bucket (in the image's region) to export into. Required without I(destination_uri).",
+    )
     namespace_name: Name255 | None = in_place(
-        description="Object Storage namespace of the bucket; default: the tenancy's."
+        description="Object Storage namespace of the bucket; default: the tenancy's.",
+        doc="Object Storage namespace of the bucket. Default the tenancy's.",
     )
     object_name: Annotated[str, StringConstraints(min_length=1, max_length=1024)] | None = in_place(
-        description="Name of the object to write."
+        description="Name of the object to write.",
+        doc="Name of the object to write. Required without I(destination_uri).",
     )
     destination_uri: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = in_place(
         description="Object Storage URL (or a pre-authenticated request URL with write access) to "
-        "export to, instead of bucket_name and object_name."
+        "export to, instead of bucket_name and object_name.",
+        doc=(
+            (
+                "Object Storage URL to export to instead of I(bucket_name) and I(object_name), for example "
+                "a pre-authenticated request with write access to another region's or tenancy's bucket."
+            ),
+            (
+                "Whether the object exists is checked with this tenancy's credentials, so a re-run exports "
+                "again when the object is not readable by them."
+            ),
+        ),
     )
     export_format: ExportFormat | None = in_place(
-        description="OCI (default; keeps the launch settings), QCOW2, VMDK, VHD or VDI."
+        description="OCI (default; keeps the launch settings), QCOW2, VMDK, VHD or VDI.",
+        doc="Format of the exported image. C(OCI) keeps the launch mode and options.",
+        shown_default="OCI",
     )
 
     @model_validator(mode="after")
@@ -160,44 +238,143 @@ class OciImageSpec(ImageSpec):
     tag_fields = ("freeform_tags", "defined_tags")
 
     compartment_id: Ocid = replace(
-        ..., description="OCID of the compartment the image is created in (and the instance is in)."
+        ...,
+        description="OCID of the compartment the image is created in (and the instance is in).",
+        doc=(
+            (
+                "OCID of the compartment the image is created in, containing the instance you want to use "
+                "as the basis for the image."
+            ),
+            (
+                "Required with I(state=present); with I(state=absent), required together with "
+                "I(display_name) when I(image_id) is not given."
+            ),
+        ),
     )
     display_name: Name255 | None = in_place(
-        description="A user-friendly name; imageops finds the image again by it within the compartment."
+        description="A user-friendly name; imageops finds the image again by it within the compartment.",
+        doc=(
+            (
+                "A user-friendly name for the image. Avoid entering confidential information. You cannot "
+                "use an Oracle-provided image name as a custom image name."
+            ),
+            "Also the idempotency key of the module. Example C(My Oracle Linux image).",
+        ),
+        aliases=("name",),
     )
     instance_id: Ocid | None = replace(
-        description="OCID of the instance to build the image from (exclusive with image_source_details)."
+        description="OCID of the instance to build the image from (exclusive with image_source_details).",
+        doc=(
+            "OCID of the instance to use as the basis for the image.",
+            "Required unless I(image_source_details) is given; the two are mutually exclusive.",
+        ),
+        reported=False,
     )
     image_source_details: ImageSourceDetails | None = replace(
-        description="Import the image from Object Storage instead (exclusive with instance_id)."
+        description="Import the image from Object Storage instead (exclusive with instance_id).",
+        doc="Details for creating an image through import from Object Storage, instead of I(instance_id).",
+        reported=False,
     )
     launch_mode: LaunchMode | None = replace(
         description="Configuration mode for launching VM instances: NATIVE, EMULATED, PARAVIRTUALIZED, "
-        "VDPA or CUSTOM (CUSTOM uses launch_options)."
+        "VDPA or CUSTOM (CUSTOM uses launch_options).",
+        doc=(
+            "Specifies the configuration mode for launching virtual machine (VM) instances.",
+            (
+                "C(NATIVE) - VM instances launch with iSCSI boot and VFIO devices. The default value for "
+                "Oracle-provided images."
+            ),
+            (
+                "C(EMULATED) - VM instances launch with emulated devices, such as the E1000 network driver "
+                "and emulated SCSI disk controller."
+            ),
+            ("C(PARAVIRTUALIZED) - VM instances launch with paravirtualized devices using virtio drivers."),
+            "C(VDPA) - VM instances launch with vDPA-accelerated networking.",
+            (
+                "C(CUSTOM) - VM instances launch with custom configuration settings specified in "
+                "I(launch_options)."
+            ),
+        ),
     )
     launch_options: LaunchOptions | None = replace(
-        description="Launch options overriding the defaults (used with launch_mode CUSTOM)."
+        description="Launch options overriding the defaults (used with launch_mode CUSTOM).",
+        doc=(
+            "Options for tuning the compatibility and performance of VM shapes; only with "
+            "I(launch_mode=CUSTOM) (or no I(launch_mode))."
+        ),
     )
     copy_from: CopyFrom | None = replace(
         description="Copy an image from another region instead (exclusive with instance_id and "
-        "image_source_details); the destination is the connection's region."
+        "image_source_details); the destination is the connection's region.",
+        doc=(
+            (
+                "Copy an image of this tenancy from another region into I(region) (the connection's "
+                "region), instead of I(instance_id) or I(image_source_details). Requires I(display_name), "
+                "by which a re-run finds the copy."
+            ),
+            (
+                "OCI has no copy call, so this is OCI's documented procedure - ExportImage in the source "
+                "region into a bucket there (format C(OCI), which keeps the launch mode and options), a "
+                "read-only pre-authenticated request on the object, and an import by URL in this region. "
+                "The task waits for the whole copy, whatever I(wait) says."
+            ),
+            (
+                "The intermediate object's name derives from the source image "
+                "(C(imageops-copy/<hash>.oci)). A re-run after an interruption finds the object, or the "
+                "export still writing it (the source image is C(EXPORTING)), and never exports twice; "
+                "copies of one source to other regions reuse it."
+            ),
+            "An image of another tenancy is refused (not found) before anything is written.",
+        ),
+        reported=False,
     )
     export_to: ExportTo | None = in_place(
-        description="Also export the image to Object Storage; skipped when the object exists."
+        description="Also export the image to Object Storage; skipped when the object exists.",
+        doc=(
+            (
+                "Also export the image to Object Storage (ExportImage), by bucket and object name or by "
+                "URL. The image is C(EXPORTING) meanwhile; the task waits for the export to end."
+            ),
+            (
+                "Skipped (C(changed=false)) when the object already exists, so a re-run never exports "
+                "again; this costs one HeadObject call per run (and a GetNamespace one without "
+                "I(namespace_name))."
+            ),
+        ),
+        reported=False,
     )
     should_include_data_volumes: bool | None = replace(
-        description="Include the instance's attached data volumes in the image (instance_id only)."
+        description="Include the instance's attached data volumes in the image (instance_id only).",
+        doc=(
+            "Whether to include the instance's attached data volumes in the image. Only with I(instance_id)."
+        ),
+        reported=False,
     )
     freeform_tags: dict[str, str] | None = in_place(
-        description='Free-form tags, e.g. {"Department": "Finance"}.'
+        description='Free-form tags, e.g. {"Department": "Finance"}.',
+        doc=(
+            (
+                "Free-form tags for the image, each a simple key-value pair with no predefined name, type "
+                "or namespace, for example C(Department=Finance)."
+            ),
+            (
+                "With I(purge_tags=true), tags not listed here are removed; C({}) removes them all. Not "
+                "given at all, the image's tags are left alone."
+            ),
+        ),
     )
     defined_tags: dict[str, str] | None = in_place(
-        description='Defined tags as "namespace.key" -> value, e.g. {"Operations.CostCenter": "42"}.'
+        description='Defined tags as "namespace.key" -> value, e.g. {"Operations.CostCenter": "42"}.',
+        doc=(
+            (
+                'Defined tags for the image, as C("namespace.key" -> value). Each key is predefined and '
+                "scoped to a namespace, for example C(Operations.CostCenter=42)."
+            ),
+            "With I(purge_tags=true), tags not listed here are removed; C({}) removes them all.",
+        ),
     )
 
-    _tags_as_strings = field_validator("freeform_tags", "defined_tags", mode="before")(
-        tag_values_as_strings
-    )
+    _tags_as_strings = field_validator("freeform_tags", "defined_tags", mode="before")(tag_values_as_strings)
     _check_freeform = field_validator("freeform_tags")(_check_freeform)
 
     @field_validator("defined_tags")

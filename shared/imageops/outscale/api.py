@@ -69,8 +69,14 @@ def error_from_response(operation: str, response: httpx.Response) -> errors.Clou
         ": ".join(part for part in (kind, details) if part) or response.reason_phrase or "request failed"
     )
     hint = AUTH_HINT if cls is errors.AuthError else ""
-    return cls(redact(message), code=redact(code), status=status, request_id=request_id, operation=operation,
-               hint=hint)
+    return cls(
+        redact(message),
+        code=redact(code),
+        status=status,
+        request_id=request_id,
+        operation=operation,
+        hint=hint,
+    )
 
 
 AUTH_HINT = (

@@ -93,7 +93,8 @@ def _read_profile(path: Path, profile: str, *, required: bool) -> dict[str, Any]
             raise ConfigError(f"profile {profile!r} is not in OUTSCALE config file {path}")
         return {}
     register_secret(section.get("secret_key"))
-    endpoints = section.get("endpoints") if isinstance(section.get("endpoints"), dict) else {}
+    raw_endpoints = section.get("endpoints")
+    endpoints = raw_endpoints if isinstance(raw_endpoints, dict) else {}
     return {
         "access_key": section.get("access_key"),
         "secret_key": section.get("secret_key"),
@@ -124,16 +125,17 @@ def load_credentials(
     )
     given = {"access_key": access_key, "secret_key": secret_key, "region": region, "endpoint": endpoint}
     values = {name: given[name] or _first_env(env, _ENV[name]) or from_file.get(name) for name in given}
-    missing = [name for name in ("access_key", "secret_key") if not values[name]]
-    if missing:
+    chosen_access_key, chosen_secret_key = values["access_key"], values["secret_key"]
+    if not chosen_access_key or not chosen_secret_key:
+        missing = [name for name in ("access_key", "secret_key") if not values[name]]
         raise ConfigError(
             f"OUTSCALE {' and '.join(missing)} not found: pass it, set OSC_ACCESS_KEY/OSC_SECRET_KEY, or add "
             f"it to profile {profile_name!r} of {path}"
         )
     chosen_region = values["region"] or DEFAULT_REGION
     return OutscaleCredentials(
-        access_key=values["access_key"],
-        secret_key=values["secret_key"],
+        access_key=chosen_access_key,
+        secret_key=chosen_secret_key,
         region=chosen_region,
         endpoint=(values["endpoint"] or default_endpoint(chosen_region)).rstrip("/"),
         profile=profile_name if from_file else None,

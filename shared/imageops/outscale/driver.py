@@ -18,7 +18,7 @@ interrupted for good is adopted by name on the next run, like any existing OMI.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -340,7 +340,7 @@ class OutscaleDriver(PollingDriver):
             self._retag(image, values["tags"] or [])
         return self.get(image.id) or image
 
-    def _retag(self, image: Image, wanted: list[dict[str, str]]) -> None:
+    def _retag(self, image: Image, wanted: Iterable[Mapping[str, str]]) -> None:
         want = {t["key"]: t["value"] for t in wanted}
         gone = [{"Key": k, "Value": v} for k, v in image.tags.items() if k not in want]
         new = [{"Key": k, "Value": v} for k, v in sorted(want.items()) if image.tags.get(k) != v]

@@ -75,19 +75,46 @@ class Bsu(ImageSpec):
     """The BSU volume of a block device mapping (OUTSCALE ``BsuToCreate``)."""
 
     delete_on_vm_deletion: bool | None = replace(
-        description="Delete the volume when the VM is terminated (default true)."
+        description="Delete the volume when the VM is terminated (default true).",
+        doc=(
+            "By default or if set to C(true), the volume is deleted when terminating the VM. If C(false), "
+            "the volume is not deleted when terminating the VM."
+        ),
     )
     iops: int | None = replace(
         description=f"IOPS of an io1 volume (only io1): at most {MAX_IOPS} and {MAX_IOPS_PER_GIB} per GiB.",
         ge=1,
+        doc=(
+            (
+                "The number of I/O operations per second (IOPS). Must be specified for, and only for, an "
+                "C(io1) volume."
+            ),
+            (
+                "The maximum number of IOPS allowed for C(io1) volumes is C(13000) with a maximum "
+                "performance ratio of 300 IOPS per gibibyte."
+            ),
+        ),
     )
-    snapshot_id: SnapshotId | None = replace(description="ID of the snapshot the volume is created from.")
+    snapshot_id: SnapshotId | None = replace(
+        description="ID of the snapshot the volume is created from.",
+        doc="The ID of the snapshot used to create the volume (C(snap-xxxxxxxx)).",
+    )
     volume_size: int | None = replace(
         description="Size of the volume in GiB (at least the snapshot's; default the snapshot's).",
         ge=1,
         le=14901,
+        doc=(
+            "The size of the volume, in gibibytes (GiB).",
+            (
+                "If you specify a snapshot ID, the volume size must be at least equal to the snapshot "
+                "size; without a size, the volume is the snapshot's size."
+            ),
+        ),
     )
-    volume_type: VolumeType | None = replace(description="`standard` (default), `io1` or `gp2`.")
+    volume_type: VolumeType | None = replace(
+        description="`standard` (default), `io1` or `gp2`.",
+        doc="The type of the volume. If not specified, a C(standard) volume is created.",
+    )
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         if self.volume_type == "io1" and self.iops is None:
@@ -113,10 +140,21 @@ class Bsu(ImageSpec):
 class BlockDeviceMapping(ImageSpec):
     """One block device of an OMI registered from snapshots (OUTSCALE ``BlockDeviceMappingImage``)."""
 
-    bsu: Bsu | None = replace(description="The BSU volume to create for this device.")
-    device_name: DeviceName | None = replace(description="Device name: /dev/sda1 for the root device.")
+    bsu: Bsu | None = replace(
+        description="The BSU volume to create for this device.",
+        doc="Information about the BSU volume to create.",
+    )
+    device_name: DeviceName | None = replace(
+        description="Device name: /dev/sda1 for the root device.",
+        doc=(
+            "The device name for the volume. For a root device, you must use C(/dev/sda1). For other "
+            "volumes, C(/dev/sdX), C(/dev/sdXX), C(/dev/xvdX) or C(/dev/xvdXX) (where the first C(X) is a "
+            "letter between C(b) and C(z), and the second C(X) a letter between C(a) and C(z))."
+        ),
+    )
     virtual_device_name: VirtualDeviceName | None = replace(
-        description="Name of an ephemeral (instance store) device, `ephemeralN`."
+        description="Name of an ephemeral (instance store) device, `ephemeralN`.",
+        doc="The name of the virtual device (C(ephemeralN)). Not together with I(bsu).",
     )
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
@@ -133,8 +171,14 @@ class BlockDeviceMapping(ImageSpec):
 class PermissionsToLaunch(ImageSpec):
     """Who may launch VMs from the OMI (OUTSCALE ``PermissionsOnResource``)."""
 
-    global_permission: bool | None = in_place(description="True makes the OMI public.")
-    account_ids: list[AccountId] | None = in_place(description="Accounts allowed to launch the OMI.")
+    global_permission: bool | None = in_place(
+        description="True makes the OMI public.",
+        doc="C(true) makes the OMI public, C(false) private.",
+    )
+    account_ids: list[AccountId] | None = in_place(
+        description="Accounts allowed to launch the OMI.",
+        doc="The IDs of the accounts (12 digits) allowed to launch the OMI; the complete list.",
+    )
 
     @field_validator("account_ids")
     @classmethod
@@ -146,10 +190,14 @@ class Tag(ImageSpec):
     """One tag (OUTSCALE ``ResourceTag``)."""
 
     key: Annotated[str, StringConstraints(min_length=1, max_length=255)] = in_place(
-        ..., description="The key, 1 to 255 characters."
+        ...,
+        description="The key, 1 to 255 characters.",
+        doc="The key of the tag, with a minimum of 1 character.",
     )
     value: Annotated[str, StringConstraints(max_length=255)] = in_place(
-        ..., description="The value, 0 to 255 characters."
+        ...,
+        description="The value, 0 to 255 characters.",
+        doc="The value of the tag, between 0 and 255 characters.",
     )
 
     @field_validator("value", mode="before")
@@ -169,39 +217,121 @@ class OutscaleImageSpec(ImageSpec):
     image_name: ImageName | None = replace(
         description="Unique name of the OMI in the account; imageops finds the OMI again by it. "
         + IMAGE_NAME_RULE.replace("must be", "Constraints:")
-        + "."
+        + ".",
+        doc=(
+            "A unique name for the OMI within the account.",
+            (
+                "Constraints - 3-128 alphanumeric characters, underscores (C(_)), spaces, parentheses "
+                "(C(())), slashes (C(/)), periods (C(.)) or dashes (C(-))."
+            ),
+            "The idempotency key of the module.",
+        ),
+        aliases=("name",),
     )
-    description: str | None = in_place(description="A description of the OMI.")
-    vm_id: VmId | None = replace(description="Create from this VM (source mode 1).")
+    description: str | None = in_place(
+        description="A description of the OMI.",
+        doc=(
+            "A description for the OMI.",
+            "Not given, the OMI's description is left alone.",
+        ),
+    )
+    vm_id: VmId | None = replace(
+        description="Create from this VM (source mode 1).",
+        doc=(
+            "When creating from a VM - the ID of the VM from which to create the OMI (C(i-xxxxxxxx)).",
+            (
+                "One of the four sources - exactly one of I(vm_id), I(file_location), I(source_image_id) "
+                "or I(block_device_mappings) is required."
+            ),
+        ),
+        reported=False,
+    )
     no_reboot: bool | None = replace(
-        description="With vm_id: if false, the VM shuts down before the OMI is made, then reboots."
+        description="With vm_id: if false, the VM shuts down before the OMI is made, then reboots.",
+        doc=(
+            "When creating from a VM - if C(false), the VM shuts down before creating the OMI and then "
+            "reboots. If C(true), the VM does not. Only with I(vm_id)."
+        ),
+        reported=False,
     )
-    source_image_id: OmiId | None = replace(description="Copy this OMI (source mode 2).")
+    source_image_id: OmiId | None = replace(
+        description="Copy this OMI (source mode 2).",
+        doc=(
+            "When copying an OMI - the ID of the OMI you want to copy (C(ami-xxxxxxxx)). Requires "
+            "I(source_region_name)."
+        ),
+        reported=False,
+    )
     source_region_name: RegionName | None = replace(
-        description="With source_image_id: the Region of the source OMI (your account's Region)."
+        description="With source_image_id: the Region of the source OMI (your account's Region).",
+        doc=(
+            "When copying an OMI - the name of the source Region (always the same as the Region of your "
+            "account). Only with, and required with, I(source_image_id)."
+        ),
+        reported=False,
     )
     block_device_mappings: list[BlockDeviceMapping] | None = replace(
-        description="Register from snapshots with these block devices (source mode 3)."
+        description="Register from snapshots with these block devices (source mode 3).",
+        doc=(
+            "When registering from a snapshot - one or more block device mappings. Requires "
+            "I(root_device_name)."
+        ),
     )
     root_device_name: RootDeviceName | None = replace(
-        description="With block_device_mappings: the root device name, /dev/sda1."
+        description="With block_device_mappings: the root device name, /dev/sda1.",
+        doc=(
+            "When registering from a snapshot - the name of the root device for the new OMI "
+            "(C(/dev/sda1)); one of the I(block_device_mappings) must have it as I(device_name)."
+        ),
     )
     architecture: Literal["i386", "x86_64"] | None = replace(
-        description="With block_device_mappings: the architecture (default x86_64)."
+        description="With block_device_mappings: the architecture (default x86_64).",
+        doc=(
+            "When registering from a snapshot - the architecture of the OMI. Only with "
+            "I(block_device_mappings)."
+        ),
     )
     file_location: FileLocation | None = replace(
-        description="Register from the manifest at this pre-signed URL (source mode 4)."
+        description="Register from the manifest at this pre-signed URL (source mode 4).",
+        doc=(
+            "When registering from a bucket by using a manifest file - the pre-signed URL of the manifest "
+            "file for the OMI you want to register. Make sure the manifest is still valid."
+        ),
     )
-    boot_modes: list[BootMode] | None = replace(description="Boot modes of the OMI: `uefi`, `legacy`.")
-    tpm_mandatory: bool | None = replace(description="If true, VMs from the OMI must have a vTPM.")
+    boot_modes: list[BootMode] | None = replace(
+        description="Boot modes of the OMI: `uefi`, `legacy`.",
+        doc="The boot modes compatible with the OMI.",
+    )
+    tpm_mandatory: bool | None = replace(
+        description="If true, VMs from the OMI must have a vTPM.",
+        doc=(
+            "By default or if set to C(false), a virtual Trusted Platform Module (vTPM) is not mandatory "
+            "on VMs created from this OMI. If C(true), VMs created from this OMI must have a vTPM enabled."
+        ),
+    )
     permissions_to_launch: PermissionsToLaunch | None = in_place(
-        description="Launch permissions: global_permission and account_ids."
+        description="Launch permissions: global_permission and account_ids.",
+        doc=(
+            (
+                "Who may launch VMs from the OMI. Changeable in place (UpdateImage adds and removes "
+                "permissions to reach exactly what is given here)."
+            ),
+            "Not given, the OMI's permissions are left alone.",
+        ),
     )
     product_codes: list[Annotated[str, StringConstraints(min_length=1)]] | None = in_place(
-        description="Product codes of the OMI (UpdateImage replaces the whole list)."
+        description="Product codes of the OMI (UpdateImage replaces the whole list).",
+        doc="The product codes associated with the OMI. Changeable in place (the whole list).",
     )
     tags: list[Tag] | None = in_place(
-        description='Tags as a list of blocks, e.g. [{"key": "env", "value": "prod"}].'
+        description='Tags as a list of blocks, e.g. [{"key": "env", "value": "prod"}].',
+        doc=(
+            "Tags to put on the OMI, as a list of C(key)/C(value) pairs, as in Terraform.",
+            (
+                "With I(purge_tags=true), tags not listed here are removed; C([]) removes them all. Not "
+                "given at all, the OMI's tags are left alone."
+            ),
+        ),
     )
 
     @field_validator("tags")
