@@ -9,7 +9,8 @@ the Terraform ``alicloud_image`` (with import from OSS and copy across regions).
 resource per region (:mod:`pulumi_images.fanout`).
 """
 
-from pulumi_images import alicloud, oci, outscale
+from pulumi_images._clouds import *  # noqa: F403 - each cloud's module, by its name (generated)
+from pulumi_images._clouds import CLOUD_MODULES
 from pulumi_images._provider import CONNECTIONS, ImageProvider, ImageProviderError
 from pulumi_images.fanout import fan_out
 from pulumi_images.neutral import (
@@ -33,8 +34,6 @@ __all__ = [
     "ImageSourceImportArgs",
     "ImageSourceInstanceArgs",
     "ImageSourceSnapshotArgs",
-    "alicloud",
     "fan_out",
-    "oci",
-    "outscale",
 ]
+__all__ += list(CLOUD_MODULES)

@@ -1,11 +1,14 @@
 """How each cloud's driver is reached from a resource's inputs and the stack configuration, and
-which of its spec fields need special handling in a diff. Data only; :mod:`pulumi_images._provider`
-uses it."""
+which of its spec fields need special handling in a diff: a view of each cloud's declaration
+(:mod:`imageops.schema`) in the terms :mod:`pulumi_images._provider` uses."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from imageops import registry
+from imageops.schema import CloudSchema
 
 __all__ = ["CONNECTIONS", "Connection"]
 
@@ -26,77 +29,31 @@ class Connection:
     """Spec fields the cloud never reports back (create-only sources): the outputs echo them as
     given, and ``diff`` compares them with the old outputs, set <-> unset included."""
     computed: tuple[str, ...] = ()
-    """Spec blocks the cloud reports back richer than given (Terraform's Optional+Computed, e.g. a
-    disk mapping with progress and format): the output is the cloud's view, a given value is a
-    change only where it differs from that view, and an unset one is no opinion."""
+    """Spec blocks the cloud reports back richer than given (Terraform's Optional+Computed): a given
+    value is a change only where it differs from the cloud's view, and an unset one is no opinion."""
     state_output: str = "state"
     """The output holding the cloud's own lifecycle word."""
     name_outputs: tuple[str, ...] = ("display_name",)
     """The outputs holding the image's name, first found wins."""
     config_aliases: Mapping[str, str] = field(default_factory=dict)
     """Further stack config keys for a driver setting (key -> setting), read when the main key is
-    unset: the names the project's issue tracker promised (``ociConfigProfile``) keep working."""
+    unset."""
+
+    @classmethod
+    def of(cls, schema: CloudSchema) -> Connection:
+        return cls(
+            inputs=schema.pulumi_inputs,
+            config=schema.pulumi_config,
+            secret_config=schema.pulumi_secret_config,
+            replace=schema.replace_settings,
+            input_only=schema.input_only,
+            computed=schema.computed,
+            state_output=schema.state_attribute,
+            name_outputs=schema.name_attributes,
+            config_aliases=schema.pulumi_config_aliases,
+        )
 
 
 CONNECTIONS: dict[str, Connection] = {
-    "oci": Connection(
-        inputs=("config_file", "profile", "region", "endpoint"),
-        config={
-            "config_file": "ociConfigFile",
-            "profile": "ociProfile",
-            "region": "ociRegion",
-            "endpoint": "ociEndpoint",
-            "tenancy": "ociTenancy",
-            "user": "ociUser",
-            "fingerprint": "ociFingerprint",
-            "key_file": "ociKeyFile",
-        },
-        secret_config={"key_content": "ociKeyContent", "pass_phrase": "ociPassPhrase"},
-        config_aliases={"ociConfigProfile": "profile"},
-        replace=("region",),
-        input_only=(
-            "instance_id", "image_source_details", "should_include_data_volumes", "copy_from", "export_to",
-        ),
-    ),
-    "outscale": Connection(
-        inputs=("region", "profile", "endpoint", "config_file"),
-        config={
-            "region": "outscaleRegion",
-            "profile": "outscaleProfile",
-            "endpoint": "outscaleEndpoint",
-            "config_file": "outscaleConfigFile",
-            "access_key": "outscaleAccessKey",
-        },
-        secret_config={"secret_key": "outscaleSecretKey"},
-        replace=("region",),
-        input_only=("vm_id", "no_reboot", "source_image_id", "source_region_name"),
-        name_outputs=("image_name",),
-    ),
-    "alicloud": Connection(
-        inputs=("region", "profile", "endpoint", "config_file"),
-        config={
-            "region": "alicloudRegion",
-            "profile": "alicloudProfile",
-            "endpoint": "alicloudEndpoint",
-            "config_file": "alicloudConfigFile",
-            "access_key_id": "alicloudAccessKeyId",
-        },
-        secret_config={
-            "access_key_secret": "alicloudAccessKeySecret",
-            "security_token": "alicloudSecurityToken",
-        },
-        replace=("region",),
-        input_only=(
-            "instance_id",
-            "snapshot_id",
-            "import_from",
-            "copy_from",
-            "detection_strategy",
-            "force",
-            "delete_auto_snapshot",
-        ),
-        computed=("disk_device_mapping", "features"),
-        state_output="status",
-        name_outputs=("image_name",),
-    ),
+    cloud: Connection.of(registry.schema(cloud)) for cloud in registry.clouds()
 }

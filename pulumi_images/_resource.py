@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,6 +16,15 @@ def set_given(target: Any, values: Mapping[str, Any]) -> None:
     for name, value in values.items():
         if name not in ("self", "__self__") and value is not None:
             pulumi.set(target, name, value)
+
+
+def warn_deprecated(args: Any, kwargs: Mapping[str, Any], deprecated: Mapping[str, str]) -> None:
+    """As Pulumi's generated SDKs flag a deprecated argument: a Python and an engine warning."""
+    for name, message in deprecated.items():
+        given_value = kwargs.get(name) if args is None else getattr(args, name, None) or kwargs.get(name)
+        if given_value is not None:
+            warnings.warn(message, DeprecationWarning, stacklevel=3)
+            pulumi.log.warn(message)
 
 
 def resource_props(

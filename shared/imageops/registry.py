@@ -1,22 +1,28 @@
-"""Which clouds exist, and how to get each one's spec model and driver.
+"""Which clouds exist: the one registration point.
 
-Pulumi and Ansible reach every cloud through these two functions, so adding a cloud is adding one
-entry here and one package beside ``imageops.oci``.
+A cloud is one package beside ``imageops.oci`` that declares its resource (``<package>.schema.SCHEMA``,
+see :mod:`imageops.schema`) and exposes ``SPEC``, ``connect`` and ``normalise_state``. Adding a cloud
+is adding that package and one entry to :data:`_CLOUDS`; every other file that needs the set of
+clouds (the emulator, the Ansible collection, the Pulumi package, the docs) asks this module, or is
+generated from it by ``make generate``.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from imageops.driver import ImageDriver
 from imageops.model import ImageState
 from imageops.spec import ImageSpec
 
+if TYPE_CHECKING:
+    from imageops.schema import CloudSchema
+
 _CLOUDS: dict[str, str] = {
     "oci": "imageops.oci",
-    "alicloud": "imageops.alicloud",
     "outscale": "imageops.outscale",
+    "alicloud": "imageops.alicloud",
 }
 
 
@@ -29,6 +35,14 @@ def _package(cloud: str) -> Any:
         return importlib.import_module(_CLOUDS[cloud])
     except KeyError:
         raise ValueError(f"unknown cloud {cloud!r}; known: {', '.join(_CLOUDS)}") from None
+
+
+def schema(cloud: str) -> CloudSchema:
+    """The declaration of ``cloud``'s image resource (:class:`imageops.schema.CloudSchema`)."""
+    if cloud not in _CLOUDS:
+        raise ValueError(f"unknown cloud {cloud!r}; known: {', '.join(_CLOUDS)}")
+    declared: CloudSchema = importlib.import_module(f"{_CLOUDS[cloud]}.schema").SCHEMA
+    return declared
 
 
 def spec_type(cloud: str) -> type[ImageSpec]:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic.fields import FieldInfo
 
+from imageops.redact import register_secret
 from imageops.spec import ImageSpec, Update
 
 __all__ = [
@@ -36,9 +37,11 @@ __all__ = [
     "Mode",
     "ModuleText",
     "Setting",
+    "env_names",
     "field_meta",
     "field_type",
     "fields_of",
+    "first_env",
 ]
 
 
@@ -189,6 +192,34 @@ class Setting:
     @property
     def option(self) -> str | None:
         return self.name if self.ansible == "" else self.ansible
+
+
+def _declared(settings: Iterable[Setting], name: str) -> Setting:
+    for setting in settings:
+        if setting.name == name:
+            return setting
+    raise KeyError(f"no setting {name!r} is declared")
+
+
+def env_names(settings: Iterable[Setting], name: str) -> tuple[str, ...]:
+    """The environment variables declared for the setting ``name`` of ``settings`` (a cloud's
+    ``SETTINGS``), in precedence order; :class:`KeyError` for a setting that is not declared."""
+    return _declared(settings, name).env
+
+
+def first_env(settings: Iterable[Setting], name: str, environ: Mapping[str, str]) -> str | None:
+    """The value of the first variable declared for the setting ``name`` that is set (and not empty)
+    in ``environ``, else None: how every cloud's loader reads its environment (first set wins).
+
+    For a secret setting, every declared variable that is set is registered with
+    :func:`imageops.redact.register_secret`, the one that wins and the ones it shadows alike.
+    """
+    setting = _declared(settings, name)
+    values = [environ.get(variable) for variable in setting.env]
+    if setting.secret:
+        for value in values:
+            register_secret(value)
+    return next((value for value in values if value), None)
 
 
 @dataclass(frozen=True)

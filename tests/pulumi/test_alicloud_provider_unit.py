@@ -71,7 +71,7 @@ def test_check_names_each_field_and_rule(provider):
             "description": "https://example.com",
             "architecture": "sparc",
             "timeouts": {"create": "soon", "later": "1m"},
-            "wait_timeout": 0,
+            "wait_timeout": -1,
         },
     )
     assert "acs: or aliyun" in got["image_name"]

@@ -11,7 +11,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "config_file",
         ("Path to the OCI configuration file (the one the OCI CLI uses).",),
-        type="path",
         env=("IMAGEOPS_OCI_CONFIG_FILE", "OCI_CONFIG_FILE", "OCI_CLI_CONFIG_FILE"),
         env_doc="C(~/.oci/config); C(IMAGEOPS_OCI_CONFIG_FILE) is what the imageops emulator writes",
         ansible="config_file_location",
@@ -87,6 +86,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "pass_phrase",
         ("Passphrase of the encrypted private key in I(api_user_key_file).",),
+        env=("OCI_CLI_PASSPHRASE",),
         env_doc="the profile's C(pass_phrase)",
         secret=True,
         ansible="api_user_key_pass_phrase",

@@ -55,6 +55,7 @@ class ImageSourceDetails(ImageSpec):
     """Where to import the image from (OCI ``ImageSourceDetails``)."""
 
     source_type: Literal["objectStorageTuple", "objectStorageUri"] = replace(
+        ...,
         description="`objectStorageTuple` (namespace, bucket, object) or `objectStorageUri` (an URL).",
         doc=(
             "The source type for the image. Use C(objectStorageTuple) when specifying the namespace, "

@@ -29,7 +29,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.validation import check_type_dict
 
-from ansible_collections.imageops.cloud.plugins.module_utils.regions import regions_argument_spec, run_regions
+from ansible_collections.imageops.cloud.plugins.module_utils.regions import run_regions
 
 # httpx imports its command-line client, and with it rich, pygments and click (~30 ms of every
 # task), whenever those happen to be installed; a module never runs that client. A None entry makes
@@ -48,6 +48,7 @@ try:
     from imageops.progress import ProgressTracker
     from imageops.reconcile import Action
     from imageops.redact import redact
+    from imageops.timeouts import wait_timeout
 except ImportError:
     HAS_IMAGEOPS = False
     IMAGEOPS_IMPORT_ERROR = traceback.format_exc()
@@ -56,38 +57,19 @@ else:
     IMAGEOPS_IMPORT_ERROR = None
 
 
-class CloudAuth:
-    """How a cloud's auth options look in Ansible and which core setting each one feeds.
-
-    ``argument_spec`` is the Ansible argument spec of the auth options (secrets with ``no_log``);
-    ``settings`` maps each option name to the keyword :func:`imageops.registry.connect` takes.
-    """
-
-    def __init__(self, cloud, argument_spec, settings):
-        missing = set(settings) - set(argument_spec)
-        if missing:
-            raise ValueError(f"auth settings for undeclared options: {sorted(missing)}")
-        self.cloud = cloud
-        self.argument_spec = argument_spec
-        self.settings = settings
-
-
-DEFAULT_WAIT_TIMEOUT = 1800.0
-
-
-def wait_argument_spec():
-    return dict(
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int"),
+def run_module(argument_spec, *, cloud, settings, spec_names, info=False, filters=(), **kwargs):
+    """``main`` of every generated module: the module's full argument spec and how its options feed
+    the core (``settings``: option -> ``connect`` keyword; ``spec_names``: option -> spec field)."""
+    module = ImageModule(
+        argument_spec, cloud=cloud, settings=settings, spec_names=spec_names, info=info, **kwargs
     )
+    if info:
+        module.run_info(filters={name: module.params.get(name) for name in filters})
+    else:
+        module.run()
 
 
 TAG_FILTER = "tags"
-
-
-def info_argument_spec():
-    """The options every ``<cloud>_image_info`` module has besides its cloud's own arguments."""
-    return {TAG_FILTER: dict(type="dict")}
 
 
 def matches_tags(image, wanted):
@@ -96,18 +78,6 @@ def matches_tags(image, wanted):
     return all(
         key in tags and (value in (None, "") or tags[key] == str(value)) for key, value in wanted.items()
     )
-
-
-def image_argument_spec():
-    """The options every ``<cloud>_image`` module has besides its cloud's own arguments."""
-    spec = dict(
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        image_id=dict(type="str"),
-        purge_tags=dict(type="bool", default=True),
-        allow_replace=dict(type="bool", default=False),
-    )
-    spec.update(wait_argument_spec())
-    return spec
 
 
 class _TrackingDriver:
@@ -220,26 +190,15 @@ class ImageModule(AnsibleModule):
     :param spec_names: option name -> spec field name, for options whose names differ.
     """
 
-    def __init__(self, auth, argument_spec, *, info=False, spec_names=None, regions=False, **kwargs):
-        self.auth = auth
+    def __init__(self, argument_spec, *, cloud, settings, spec_names, info=False, regions=False, **kwargs):
+        self.settings = settings
         self.supports_regions = regions
-        self.cloud = auth.cloud
+        self.cloud = cloud
         self.is_info = info
-        if info:  # every info module filters by tags the same way (see run_info)
-            argument_spec = dict(info_argument_spec(), **argument_spec)
-            spec_names = dict(spec_names or {}, **{TAG_FILTER: None})
-        self._own_options = dict(argument_spec)
-        self.spec_names = {name: name for name in self._own_options}
-        self.spec_names.update(spec_names or {})
-        full_spec = dict(auth.argument_spec)
-        if not info:
-            full_spec.update(image_argument_spec())
-        if regions:  # the module's cloud copies images between regions: it can fan out
-            full_spec.update(regions_argument_spec())
-        full_spec.update(argument_spec)
+        self.spec_names = dict(spec_names)
         kwargs.setdefault("supports_check_mode", True)
         self._misshapen = []
-        super().__init__(argument_spec=full_spec, **kwargs)
+        super().__init__(argument_spec=argument_spec, **kwargs)
         if self._misshapen:
             text = "; ".join(f"{option}: {rule}" for option, rule in self._misshapen)
             errors = [{"option": option, "rule": rule} for option, rule in self._misshapen]
@@ -266,7 +225,7 @@ class ImageModule(AnsibleModule):
 
     def chosen_cloud(self):
         """The cloud this run manages: the module's own (the neutral ``image`` module reads its option)."""
-        return self.auth.cloud
+        return self.cloud
 
     # ---------------------------------------------------------------------------- inputs
     def spec_input(self):
@@ -276,7 +235,7 @@ class ImageModule(AnsibleModule):
             value = self.params.get(option)
             if value is None or field is None:
                 continue
-            data[field] = _strip_unset(value, self._own_options.get(option, {}))
+            data[field] = _strip_unset(value, self.argument_spec.get(option, {}))
         return data
 
     def _option_name(self, field):
@@ -314,7 +273,7 @@ class ImageModule(AnsibleModule):
             return None
 
     def auth_settings(self):
-        return {setting: self.params.get(option) for option, setting in self.auth.settings.items()}
+        return {setting: self.params.get(option) for option, setting in self.settings.items()}
 
     # ---------------------------------------------------------------------------- the cloud
     @property
@@ -441,16 +400,17 @@ class ImageModule(AnsibleModule):
         return result
 
     def wait_timeout(self, action):
-        """``wait_timeout`` when given; else the cloud's ``timeouts`` for the operation (the seed's
-        defaults where the cloud's Terraform resource has them); else 1800 seconds."""
-        if self.params.get("wait_timeout") is not None:
-            return float(self.params["wait_timeout"])
+        """Seconds for the waits of ``action``, by the core's one rule (:mod:`imageops.timeouts`)."""
         operation = {Action.DELETE: "delete", Action.UPDATE: "update"}.get(action, "create")
         try:
-            seconds = self.spec_type.timeout_for(operation, self.params.get("timeouts"))
+            return wait_timeout(
+                self.spec_type,
+                operation,
+                wait_timeout=self.params.get("wait_timeout"),
+                timeouts=self.params.get("timeouts"),
+            )
         except SpecError as exc:
             self.fail_spec(exc)
-        return seconds if seconds is not None else DEFAULT_WAIT_TIMEOUT
 
     # ---------------------------------------------------------------------------- info
     def run_info(self, filters=None):

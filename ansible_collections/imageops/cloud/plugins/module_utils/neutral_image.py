@@ -16,15 +16,7 @@ cloud's answers back into neutral names.
 
 from __future__ import annotations
 
-import copy
-
-from ansible_collections.imageops.cloud.plugins.module_utils.alicloud import ALICLOUD_AUTH
-from ansible_collections.imageops.cloud.plugins.module_utils.image_module import (
-    CloudAuth,
-    ImageModule,
-)
-from ansible_collections.imageops.cloud.plugins.module_utils.oci import OCI_AUTH
-from ansible_collections.imageops.cloud.plugins.module_utils.outscale import OUTSCALE_AUTH
+from ansible_collections.imageops.cloud.plugins.module_utils.image_module import ImageModule
 
 try:
     from imageops import neutral
@@ -32,64 +24,23 @@ try:
 except ImportError:
     pass  # ImageModule reports the missing core with missing_required_lib
 
-CLOUD_AUTHS = {auth.cloud: auth for auth in (OCI_AUTH, OUTSCALE_AUTH, ALICLOUD_AUTH)}
 # The neutral options; everything else (state, image_id, wait...) comes from the base class.
 NEUTRAL_OPTIONS = ("cloud", "name", "description", "source", "tags", "region", "cloud_options")
 
 
-def _auth_block(cloud):
-    return dict(type="dict", options=copy.deepcopy(CLOUD_AUTHS[cloud].argument_spec))
-
-
-CONNECTION = CloudAuth(
-    cloud=None,
-    argument_spec=dict(
-        endpoint=dict(type="str"),
-        **{f"{cloud}_auth": _auth_block(cloud) for cloud in CLOUD_AUTHS},
-    ),
-    settings={},
-)
-
-ARGUMENT_SPEC = dict(
-    cloud=dict(type="str", required=True, choices=list(CLOUD_AUTHS)),
-    name=dict(type="str"),
-    description=dict(type="str"),
-    source=dict(
-        type="dict",
-        options={
-            "instance": dict(type="dict", options=dict(id=dict(type="str", required=True))),
-            "snapshot": dict(type="dict", options=dict(id=dict(type="str", required=True))),
-            "import": dict(
-                type="dict",
-                options=dict(
-                    url=dict(type="str"),
-                    namespace=dict(type="str"),
-                    bucket=dict(type="str"),
-                    object=dict(type="str"),
-                    format=dict(type="str"),
-                ),
-            ),
-            "copy": dict(
-                type="dict",
-                options=dict(
-                    image_id=dict(type="str", required=True), region=dict(type="str", required=True)
-                ),
-            ),
-        },
-    ),
-    tags=dict(type="dict"),
-    region=dict(type="str"),
-    cloud_options=dict(type="dict", default={}),
-)
+def run_neutral(argument_spec, *, auth, **kwargs):
+    """``main`` of the generated ``image`` module: ``auth`` is each cloud's option -> setting map."""
+    NeutralImageModule(argument_spec, auth=auth, **kwargs).run()
 
 
 class NeutralImageModule(ImageModule):
     """:class:`ImageModule` for the cloud named by the ``cloud`` option, with neutral option names."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, argument_spec, *, auth, **kwargs):
         self._mapped = None
-        # every cloud of the three copies images between regions: ``regions`` fans out on any of them
-        super().__init__(CONNECTION, ARGUMENT_SPEC, regions=True, **kwargs)
+        self.auth = auth
+        # every cloud copies images between regions: ``regions`` fans out on any of them
+        super().__init__(argument_spec, cloud=None, settings={}, spec_names={}, regions=True, **kwargs)
 
     def chosen_cloud(self):
         return self.params["cloud"]
@@ -138,9 +89,8 @@ class NeutralImageModule(ImageModule):
 
     def auth_settings(self):
         """The chosen cloud's auth block, then the shared ``endpoint``, then the neutral region."""
-        auth = CLOUD_AUTHS[self.cloud]
         block = self.params.get(f"{self.cloud}_auth") or {}
-        settings = {setting: block.get(option) for option, setting in auth.settings.items()}
+        settings = {setting: block.get(option) for option, setting in self.auth[self.cloud].items()}
         if self.params.get("endpoint") is not None:
             settings["endpoint"] = self.params["endpoint"]
         if self.params.get("region") is not None:
