@@ -11,7 +11,8 @@ COLLECTION := ansible_collections/imageops/cloud
 # Prefix of a one-line recipe: prints how long the stage took, also when it fails (exit status kept).
 TIMED = start=$$(date +%s); trap 'echo "== $@: $$(( $$(date +%s) - start ))s"' EXIT;
 
-.PHONY: all bootstrap test lint molecule docs sanity lint-ansible pytest unit demo bench soak collection clean
+.PHONY: all bootstrap test check lint typecheck generate generated molecule docs sanity lint-ansible pytest unit demo \
+	bench soak collection clean
 
 all: test
 
@@ -26,6 +27,25 @@ bootstrap: $(STAMP)
 
 lint: $(STAMP)
 	@$(TIMED) $(BIN)/ruff check .
+
+# mypy on the core and the Pulumi package ([tool.mypy] in pyproject.toml); both ship py.typed.
+typecheck: $(STAMP)
+	@$(TIMED) $(BIN)/mypy
+
+# Everything skin-facing, from each cloud's declaration (imageops/<cloud>/schema.py): the Ansible modules,
+# action plugins and meta/runtime.yml, the Pulumi resource modules, docs/reference/; then the pages
+# rendered from them (docs/pulumi.md's reference, docs/ansible/).
+generate: $(STAMP)
+	$(BIN)/python -m imageops.codegen
+	$(BIN)/python -m pulumi_images._reference
+	$(BIN)/python docs/generate.py
+
+# Fails naming each generated file that differs from what `make generate` would write.
+generated: $(STAMP)
+	@$(TIMED) $(BIN)/python -m imageops.codegen --check
+
+# The 90-second loop: lint, types, generated files, unit tests.
+check: lint typecheck generated unit
 
 # ansible-test sanity on the collection only, local Python 3.11, each test in its own venv (cached
 # under ~/.ansible/test/venv). Those venvs get pip from our bootstrap script, not from
@@ -49,7 +69,7 @@ lint-ansible: $(LINKED_COLLECTION)
 pytest: $(STAMP)
 	@$(TIMED) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q tests
 
-test: lint sanity lint-ansible molecule pytest
+test: lint typecheck generated sanity lint-ansible molecule pytest
 
 # Molecule, one scenario per cloud (extensions/molecule/<cloud>: delegated driver, the emulator
 # started by create and stopped by destroy, converge, idempotence, verify); a failed scenario fails
@@ -68,11 +88,10 @@ molecule: $(LINKED_COLLECTION)
 	done
 
 # docs/ansible/<module>.md from the modules' documentation (tests/ansible/test_docs_pages.py checks them).
-docs: $(STAMP)
-	$(BIN)/python docs/generate.py
+docs: generate
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests/unit
+	@$(TIMED) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) tests/unit
 
 demo: $(STAMP)
 	$(BIN)/python examples/demo.py
