@@ -18,15 +18,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from imageops import registry
+
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "ansible"
 COLLECTION = "imageops.cloud"
-# page order and grouping: one section per cloud in the index
-CLOUDS = {
-    "oci": "Oracle Cloud Infrastructure",
-    "outscale": "OUTSCALE",
-    "alicloud": "Alibaba Cloud ECS",
-}
+# page order and grouping: one section per cloud of the registry in the index, titled as it declares
+CLOUDS = {cloud: registry.schema(cloud).title for cloud in registry.clouds()}
 # modules of every cloud (the neutral image), in a section of their own after the clouds'
 NEUTRAL_MODULES = ["image"]
 MODULES = [m for cloud in CLOUDS for m in (f"{cloud}_image", f"{cloud}_image_info")] + NEUTRAL_MODULES

@@ -34,7 +34,9 @@ NEUTRAL_INPUTS = ("cloud", "name", "description", "source", "tags", "region", "c
 ATTRIBUTES = "attributes"
 # Connection inputs every cloud takes under the same name (the region is a neutral input).
 SHARED_CONNECTION = tuple(
-    name for name in CONNECTIONS["oci"].inputs if all(name in c.inputs for c in CONNECTIONS.values())
+    name
+    for name in next(iter(CONNECTIONS.values())).inputs
+    if all(name in c.inputs for c in CONNECTIONS.values())
 )
 
 

@@ -29,7 +29,8 @@ from pulumi_images._provider import CONNECTIONS
 
 __all__ = ["BEGIN", "CLOUD_MODULES", "END", "Member", "input_members", "output_members", "render"]
 
-CLOUD_MODULES = ("oci", "outscale", "alicloud")
+CLOUD_MODULES: tuple[str, ...] = registry.clouds()
+"""The clouds whose ``pulumi_images.<cloud>`` module the reference documents, in page order."""
 BEGIN = "<!-- BEGIN GENERATED REFERENCE: python -m pulumi_images._reference -->"
 END = "<!-- END GENERATED REFERENCE -->"
 DOC_PAGE = Path(__file__).resolve().parents[1] / "docs" / "pulumi.md"

@@ -41,12 +41,17 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from imageops import registry
 from pulumi_images._provider import CONNECTIONS, PROVIDER_KEY, ImageProvider
 
 __all__ = ["ImportingServicer", "cloud_of", "main"]
 
 RESOURCE_TYPE = re.compile(r"::pulumi-python:dynamic/(?P<cloud>[a-z]+):Image::")
-ID_PREFIXES = {"ocid1.image.": "oci", "ami-": "outscale", "m-": "alicloud"}
+ID_PREFIXES: dict[str, str] = {
+    schema.id_prefix: schema.cloud for schema in map(registry.schema, registry.clouds()) if schema.id_prefix
+}
+"""How each cloud's image ids begin (its declared ``id_prefix``) -> the cloud, for an import whose
+resource type does not say."""
 MAX_CALLS = 32
 """Calls served at once. The stock server serves 4, so a fan-out's 20 copies (``pulumi_images.fan_out``),
 which the engine starts together, would run 4 at a time; each call mostly waits on the cloud."""

@@ -40,13 +40,8 @@ from imageops.spec import ImageSpec
 
 __all__ = ["fan_out"]
 
-# The resource modules of this package, by cloud (a resource class knows its cloud by its module).
-_CLOUD_OF_MODULE = {
-    "pulumi_images.oci": "oci",
-    "pulumi_images.outscale": "outscale",
-    "pulumi_images.alicloud": "alicloud",
-}
-
+# A cloud's own resource class lives in the module of this package named after the cloud.
+_PACKAGE = "pulumi_images"
 
 _NEUTRAL_MODULE = "pulumi_images.neutral"
 # What a neutral copy does not take from the source's arguments: the source (the copy's is the first
@@ -61,13 +56,13 @@ def _cloud_of(resource: type, props: dict[str, Any]) -> str:
         if not isinstance(cloud, str) or cloud not in registry.clouds():
             raise SpecError([("cloud", f"must be a plain string, one of {', '.join(registry.clouds())}")])
         return cloud
-    try:
-        return _CLOUD_OF_MODULE[resource.__module__]
-    except KeyError:
-        raise TypeError(
-            f"fan_out needs an Image resource class of pulumi_images (Image, oci, outscale, alicloud), "
-            f"not {resource.__module__}.{resource.__qualname__}"
-        ) from None
+    package, _, cloud = resource.__module__.rpartition(".")
+    if package == _PACKAGE and cloud in registry.clouds():
+        return cloud
+    raise TypeError(
+        f"fan_out needs an Image resource class of pulumi_images (Image, {', '.join(registry.clouds())}), "
+        f"not {resource.__module__}.{resource.__qualname__}"
+    )
 
 
 def _copy_args(

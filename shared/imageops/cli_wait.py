@@ -17,6 +17,8 @@ import sys
 from contextlib import closing
 from typing import Any, TextIO
 
+from imageops import registry
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT = 0, 1, 2, 3
 
 
@@ -31,7 +33,7 @@ def add_parser(commands: Any) -> None:
         "state change. Exit 0 when reached, 1 when the image failed or the cloud refused, 3 on timeout.",
     )
     wait.add_argument("image_id", metavar="ID", help="the image's id (OCID, ami-..., m-...)")
-    wait.add_argument("--cloud", required=True, choices=("oci", "outscale", "alicloud"))
+    wait.add_argument("--cloud", required=True, choices=registry.clouds())
     wait.add_argument("--region", help="the image's region (default: as the cloud's CLI finds it)")
     wait.add_argument("--profile", help="the profile of the cloud CLI's config file")
     wait.add_argument(

@@ -26,15 +26,6 @@ from imageops.neutral_mapping import SOURCE_KINDS, CloudInput, map_fields
 from imageops.spec import ImageSpec, spec_errors, tag_values_as_strings
 
 Text = Annotated[str, StringConstraints(min_length=1)]
-# The cloud spec field holding the tags, for the neutral view of an image rebuilt from attributes.
-TAG_FIELDS = {"oci": "freeform_tags", "outscale": "tags", "alicloud": "tags"}
-# Each cloud spec's source fields: a source may come from cloud_options instead (an ECS image from
-# several disks), and once the neutral source is refused, the cloud's "no source" errors are noise.
-SOURCE_FIELDS = {
-    "oci": ("instance_id", "image_source_details", "copy_from"),
-    "outscale": ("vm_id", "source_image_id", "block_device_mappings", "file_location"),
-    "alicloud": ("instance_id", "snapshot_id", "disk_device_mapping", "import_from", "copy_from"),
-}
 
 
 class _Block(BaseModel):
@@ -148,7 +139,9 @@ def cloud_spec(
     at once as a :class:`SpecError` whose fields are the neutral paths the user wrote.
     """
     image = data if isinstance(data, NeutralImage) else parse(data)
-    sources = SOURCE_FIELDS[image.cloud]
+    # The cloud spec's source fields: a source may come from cloud_options instead (an ECS image from
+    # several disks), and once the neutral source is refused, the cloud's "no source" errors are noise.
+    sources = registry.schema(image.cloud).source_fields
     if create and image.source is None and not set(image.cloud_options) & set(sources):
         raise SpecError([("source", f"required to create an image: one of {', '.join(SOURCE_KINDS)}")])
     mapped = to_cloud(image)
@@ -182,8 +175,11 @@ def connection_settings(image: NeutralImage) -> dict[str, Any]:
 
 
 def tags_of(cloud: str, attributes: Mapping[str, Any]) -> dict[str, str]:
-    """The image's tags as a map, from the cloud's own attributes (OUTSCALE keeps key/value blocks)."""
-    raw = attributes.get(TAG_FIELDS.get(cloud, "tags")) or {}
+    """The image's tags as a map, from the cloud's own attributes (OUTSCALE keeps key/value blocks):
+    the attribute the cloud declares as its neutral tags (:attr:`CloudSchema.neutral_tags
+    <imageops.schema.CloudSchema.neutral_tags>`), ``tags`` for a cloud not registered."""
+    field = registry.schema(cloud).neutral_tags if cloud in registry.clouds() else "tags"
+    raw = (attributes.get(field) if field else None) or {}
     if isinstance(raw, list):
         return {str(t.get("key")): str(t.get("value", "")) for t in raw if isinstance(t, Mapping)}
     return {str(k): str(v) for k, v in raw.items()} if isinstance(raw, Mapping) else {}

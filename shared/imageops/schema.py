@@ -17,9 +17,10 @@ A cloud declares, in its own package (``imageops.<cloud>.schema``), one :class:`
 
 from __future__ import annotations
 
+import importlib
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -306,6 +307,20 @@ class CloudSchema:
     spec_settings: Mapping[str, str] = field(default_factory=dict)
     """Setting -> the spec field it also feeds (ECS: the region scopes the name and is part of the
     desired state): one option or input for both."""
+    id_prefix: str | None = None
+    """How the cloud's image ids begin (``ocid1.image.``, ``ami-``, ``m-``): a Pulumi import whose
+    resource type does not name the cloud finds it by the id's shape. None = ids cannot tell."""
+    neutral_tags: str | None = None
+    """The one spec field (and reported attribute) holding the image's tags as the neutral ``tags``
+    map (OCI ``freeform_tags``; ``tags`` elsewhere), for the neutral view of an image rebuilt from
+    the cloud's attributes. None = the cloud's images have no tags."""
+    neutral: str | None = None
+    """Where the cloud maps the neutral image's fields onto its spec's input, as
+    ``"module:function"`` (``imageops.<cloud>.neutral:to_spec``), imported only when a neutral image
+    of the cloud is mapped (see :meth:`neutral_mapper`). The function is called as
+    ``function(out, data, kind)`` with a :class:`imageops.neutral_mapping.CloudInput` to fill, the
+    neutral fields as plain data and the neutral source kind given (or None). None = the cloud has
+    no neutral image."""
 
     # ------------------------------------------------------------------ derived
     def fields(self) -> tuple[FieldMeta, ...]:
@@ -330,6 +345,14 @@ class CloudSchema:
     @property
     def source_fields(self) -> tuple[str, ...]:
         return self.spec.source_fields
+
+    def neutral_mapper(self) -> Callable[..., None] | None:
+        """The function :attr:`neutral` names, imported now (None when the cloud declares none)."""
+        if self.neutral is None:
+            return None
+        module, _, function = self.neutral.partition(":")
+        mapper: Callable[..., None] = getattr(importlib.import_module(module), function or "to_spec")
+        return mapper
 
     def setting(self, name: str) -> Setting:
         for setting in self.settings:

@@ -14,9 +14,12 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "ansible"))
 
 
+PRODUCT = ("shared", "pulumi_images", "ansible_collections", "docs")
+
+
 def tracked_files() -> list[str]:
     listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "shared", "pulumi_images", "ansible_collections", "docs"],
+        ["git", "ls-files", "-co", "--exclude-standard", *PRODUCT],
         cwd=REPO, capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     return [name for name in listed if (REPO / name).is_file()]

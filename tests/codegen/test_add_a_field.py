@@ -48,7 +48,8 @@ def test_a_new_field_reaches_ansible_pulumi_and_the_docs(tree):
         "-c",
         "import inspect, pulumi_images.oci as m; "
         "p = inspect.signature(m.ImageArgs.__init__).parameters['backup_window']; "
-        "print(p.annotation); print(m.ImageArgs.backup_window.__doc__); print('backup_window' in m.OUTPUT_NAMES)",
+        "print(p.annotation); print(m.ImageArgs.backup_window.__doc__); "
+        "print('backup_window' in m.OUTPUT_NAMES)",
     )
     assert probe.returncode == 0, probe.stderr
     annotation, *doc_and_output = probe.stdout.strip().splitlines()

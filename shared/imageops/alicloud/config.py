@@ -1,5 +1,8 @@
 """Alibaba Cloud credentials, found the way Alibaba Cloud tools find them.
 
+Every environment variable read here is one declared for a setting in
+:data:`imageops.alicloud.schema.SETTINGS`, in its declared order.
+
 The AccessKey pair (and its STS security token) comes whole from the first source that has an
 AccessKey ID, so an ID from one place is never paired with a secret from another:
 
@@ -9,14 +12,17 @@ AccessKey ID, so an ID from one place is never paired with a secret from another
 3. ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``ALIBABA_CLOUD_ACCESS_KEY_SECRET``/``ALIBABA_CLOUD_SECURITY_TOKEN``
    (the credentials chain of the SDKs and the ``aliyun`` CLI);
 4. ``ALICLOUD_ACCESS_KEY``/``ALICLOUD_SECRET_KEY``/``ALICLOUD_SECURITY_TOKEN`` (Terraform, Ansible);
-5. a profile of the ``aliyun`` CLI's ``~/.aliyun/config.json`` (``config_file`` argument, else
-   ``ALIBABA_CLOUD_CONFIG_FILE``): the ``profile`` argument, else ``ALIBABA_CLOUD_PROFILE``/
-   ``ALICLOUD_PROFILE``, else the file's ``current``. Modes ``AK`` and ``StsToken`` are supported;
-   modes that need a call to STS or the instance metadata service are refused with a clear error.
+5. ``ALICLOUD_ACCESS_KEY_ID``/``ALICLOUD_SECRET_ACCESS_KEY``/``ALICLOUD_SECURITY_TOKEN`` (the
+   ``alibaba.alicloud`` Ansible collection's other spelling);
+6. a profile of the ``aliyun`` CLI's ``~/.aliyun/config.json`` (``config_file`` argument, else
+   ``ALIBABA_CLOUD_CONFIG_FILE``/``ALICLOUD_SHARED_CREDENTIALS_FILE``): the ``profile`` argument, else
+   ``ALIBABA_CLOUD_PROFILE``/``ALICLOUD_PROFILE``, else the file's ``current``. Modes ``AK`` and
+   ``StsToken`` are supported; modes that need a call to STS or the instance metadata service are
+   refused with a clear error.
 
 The region is the ``region`` argument, else ``IMAGEOPS_ALICLOUD_REGION``, ``ALIBABA_CLOUD_REGION_ID``,
-``ALICLOUD_REGION``, the profile's ``region_id``. The endpoint is the ``endpoint`` argument, else
-``IMAGEOPS_ALICLOUD_ENDPOINT``, else ``https://ecs.{region}.aliyuncs.com``.
+``ALICLOUD_REGION``, ``ALICLOUD_REGION_ID``, the profile's ``region_id``. The endpoint is the
+``endpoint`` argument, else ``IMAGEOPS_ALICLOUD_ENDPOINT``, else ``https://ecs.{region}.aliyuncs.com``.
 
 Secrets and tokens are registered with :mod:`imageops.redact` as soon as they are read and never
 appear in a repr or an error message.
@@ -31,27 +37,42 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from imageops.alicloud.schema import SETTINGS
 from imageops.errors import ConfigError
 from imageops.redact import register_secret
+from imageops.schema import env_names, first_env
 
 __all__ = ["DEFAULT_CONFIG_FILE", "AlicloudCredentials", "default_endpoint", "load_credentials"]
 
 DEFAULT_CONFIG_FILE = "~/.aliyun/config.json"
 
-# (access key id, secret, token) per environment source, in precedence order.
-_KEY_ENV = (
-    (
-        "IMAGEOPS_ALICLOUD_ACCESS_KEY_ID",
-        "IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET",
-        "IMAGEOPS_ALICLOUD_SECURITY_TOKEN",
-    ),
-    ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN"),
-    ("ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN"),
-)
-_REGION_ENV = ("IMAGEOPS_ALICLOUD_REGION", "ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION")
-_PROFILE_ENV = ("ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE")
-_CONFIG_FILE_ENV = ("ALIBABA_CLOUD_CONFIG_FILE",)
-_ENDPOINT_ENV = "IMAGEOPS_ALICLOUD_ENDPOINT"
+
+def _key_sources() -> tuple[tuple[str, str, str], ...]:
+    """(access key id, secret, token) variables per environment source, in precedence order.
+
+    The declared ``env`` of ``access_key_id`` and ``access_key_secret`` are parallel lists: the n-th
+    ID goes with the n-th secret, and only with it (IMAGEOPS_ALICLOUD_*, then ALIBABA_CLOUD_*, then
+    the two ALICLOUD_* spellings of Terraform and the Ansible collection: ``ALICLOUD_ACCESS_KEY`` with
+    ``ALICLOUD_SECRET_KEY``, ``ALICLOUD_ACCESS_KEY_ID`` with ``ALICLOUD_SECRET_ACCESS_KEY``). Those
+    tools have one token name for both spellings, so the token list may be shorter: a source past its
+    end takes its last entry (``ALICLOUD_SECURITY_TOKEN``). A declaration that breaks this shape
+    fails at import, not at the first login.
+    """
+    ids = env_names(SETTINGS, "access_key_id")
+    secrets = env_names(SETTINGS, "access_key_secret")
+    tokens = env_names(SETTINGS, "security_token")
+    if len(ids) != len(secrets) or not tokens or len(tokens) > len(ids):
+        raise RuntimeError(
+            "imageops.alicloud.schema: access_key_id and access_key_secret must declare as many variables "
+            "(one AccessKey pair per source), and security_token between one and as many"
+        )
+    return tuple(
+        (key, secret, tokens[min(n, len(tokens) - 1)])
+        for n, (key, secret) in enumerate(zip(ids, secrets, strict=True))
+    )
+
+
+_KEY_ENV = _key_sources()
 
 
 @dataclass(frozen=True)
@@ -70,14 +91,9 @@ def default_endpoint(region: str) -> str:
     return f"https://ecs.{region}.aliyuncs.com"
 
 
-def _first_env(env: Mapping[str, str], names: tuple[str, ...]) -> str | None:
-    return next((env[n] for n in names if env.get(n)), None)
-
-
 def _read_profile(
     config_file: str | os.PathLike[str] | None,
     profile: str | None,
-    env: Mapping[str, str],
     explicit_file: bool,
 ) -> dict[str, Any] | None:
     path = Path(config_file or DEFAULT_CONFIG_FILE).expanduser()
@@ -89,7 +105,7 @@ def _read_profile(
         data = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read Alibaba Cloud config file {path}: {type(exc).__name__}") from None
-    wanted = profile or _first_env(env, _PROFILE_ENV) or data.get("current") or "default"
+    wanted = profile or data.get("current") or "default"
     found = next((p for p in data.get("profiles", []) if p.get("name") == wanted), None)
     if found is None:
         raise ConfigError(f"profile {wanted!r} not found in {path}")
@@ -116,35 +132,41 @@ def load_credentials(
     env = os.environ if env is None else env
     for secret in (access_key_secret, security_token):
         register_secret(secret)
+    for _, secret_env, token_env in _KEY_ENV:  # every secret in the environment, used or not
+        register_secret(env.get(secret_env))
+        register_secret(env.get(token_env))
     key: tuple[str | None, str | None, str | None] = (access_key_id, access_key_secret, security_token)
     source = "explicit arguments"
+    secret_name = "access_key_secret"
     if not access_key_id:
         key, source = (None, None, None), ""
-        for names in _KEY_ENV:
-            if env.get(names[0]):
-                key, source = (env.get(names[0]), env.get(names[1]), env.get(names[2]) or None), names[0]
-                register_secret(key[1])
-                register_secret(key[2])
+        for id_env, secret_env, token_env in _KEY_ENV:
+            if env.get(id_env):
+                key = (env.get(id_env), env.get(secret_env), env.get(token_env) or None)
+                source, secret_name = id_env, secret_env
                 break
-    file_given = config_file or _first_env(env, _CONFIG_FILE_ENV)
+    file_given = config_file or first_env(SETTINGS, "config_file", env)
+    profile_given = profile or first_env(SETTINGS, "profile", env)
     stored = None
     if not key[0] or not region:
-        stored = _read_profile(file_given, profile, env, explicit_file=bool(file_given) or bool(profile))
+        stored = _read_profile(file_given, profile_given, explicit_file=bool(file_given or profile_given))
     if not key[0] and stored is not None:
         key = (stored.get("access_key_id"), stored.get("access_key_secret"), stored.get("sts_token") or None)
-        source = stored["_where"]
+        source, secret_name = stored["_where"], "access_key_secret"
     if not key[0]:
         raise ConfigError(
-            "no Alibaba Cloud credentials: pass access_key_id/access_key_secret, set "
-            "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile in "
+            "no Alibaba Cloud credentials: pass access_key_id/access_key_secret, set an AccessKey pair "
+            f"({', '.join(f'{i}/{k}' for i, k, _ in _KEY_ENV)}), or configure a profile in "
             "~/.aliyun/config.json"
         )
     if not key[1]:
-        raise ConfigError(f"an AccessKey ID but no AccessKey secret in {source}")
-    region = region or _first_env(env, _REGION_ENV) or (stored or {}).get("region_id")
+        raise ConfigError(f"an AccessKey ID but no AccessKey secret in {source} ({secret_name} is not set)")
+    region = region or first_env(SETTINGS, "region", env) or (stored or {}).get("region_id")
     if not region:
-        raise ConfigError("no Alibaba Cloud region: pass region or set ALIBABA_CLOUD_REGION_ID")
-    endpoint = (endpoint or env.get(_ENDPOINT_ENV) or default_endpoint(region)).rstrip("/")
+        raise ConfigError(
+            f"no Alibaba Cloud region: pass region or set {' / '.join(env_names(SETTINGS, 'region'))}"
+        )
+    endpoint = (endpoint or first_env(SETTINGS, "endpoint", env) or default_endpoint(region)).rstrip("/")
     return AlicloudCredentials(
         access_key_id=str(key[0]),
         access_key_secret=str(key[1]),

@@ -197,5 +197,8 @@ SCHEMA = CloudSchema(
     pulumi_doc=texts.PULUMI_DOC,
     pulumi_example=texts.PULUMI_EXAMPLE,
     emulator="imageops.emulator.alicloud",
+    id_prefix="m-",
+    neutral_tags="tags",
+    neutral="imageops.alicloud.neutral:to_spec",
     spec_settings={"region": "region"},
 )

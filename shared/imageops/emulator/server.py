@@ -18,10 +18,8 @@ from pathlib import Path
 
 import uvicorn
 
+from imageops import registry
 from imageops.emulator.core import CloudPlugin, Emulator, atomic_write, make_app, quiet_dropped_connections
-
-#: Cloud modules of the emulator, in port order; a module that does not exist yet is skipped.
-CLOUD_MODULES: tuple[str, ...] = ("oci", "outscale", "alicloud")
 
 
 class NotLoopbackError(ValueError):
@@ -44,10 +42,22 @@ def check_loopback(host: str) -> str:
     return host
 
 
-def default_plugins(names: Sequence[str] = CLOUD_MODULES) -> list[CloudPlugin]:
+def emulator_modules(names: Sequence[str] | None = None) -> list[str]:
+    """The emulator module each cloud declares (:attr:`imageops.schema.CloudSchema.emulator`), in
+    port order (the registry's, or ``names``'); a cloud that declares none is skipped."""
+    modules = []
+    for name in registry.clouds() if names is None else names:
+        module = registry.schema(name).emulator
+        if module is not None:
+            modules.append(module)
+    return modules
+
+
+def default_plugins(names: Sequence[str] | None = None) -> list[CloudPlugin]:
+    """One plugin per emulated cloud (every registered cloud, or ``names``), in port order; a
+    declared module that does not exist yet is skipped."""
     plugins = []
-    for name in names:
-        module_name = f"imageops.emulator.{name}"
+    for module_name in emulator_modules(names):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:

@@ -4,22 +4,27 @@ For every setting the first of these wins:
 
 1. the explicit argument (``tenancy``, ``user``, ``fingerprint``, ``key_file``, ``key_content``,
    ``pass_phrase``, ``region``);
-2. the OCI CLI environment variables ``OCI_CLI_TENANCY``, ``OCI_CLI_USER``, ``OCI_CLI_FINGERPRINT``,
-   ``OCI_CLI_KEY_FILE``, ``OCI_CLI_KEY_CONTENT``, ``OCI_CLI_REGION`` (and the SDK's ``OCI_REGION``);
+2. the environment variables declared for the setting in :data:`imageops.oci.schema.SETTINGS`, first
+   set wins: the OCI CLI's ``OCI_CLI_TENANCY``, ``OCI_CLI_USER``, ``OCI_CLI_FINGERPRINT``,
+   ``OCI_CLI_KEY_FILE``, ``OCI_CLI_KEY_CONTENT``, ``OCI_CLI_PASSPHRASE``, ``OCI_CLI_REGION`` (and
+   ``OCI_REGION``);
 3. the profile of the config file.
 
-The config file is the ``config_file`` argument, else ``IMAGEOPS_OCI_CONFIG_FILE`` (what the emulator
-writes), else ``OCI_CONFIG_FILE`` / ``OCI_CLI_CONFIG_FILE``, else ``~/.oci/config``; a file that
-was named explicitly must exist, the default one may be absent when everything is given otherwise.
-The profile is the ``profile`` argument, else ``IMAGEOPS_OCI_PROFILE`` (emulator), else
-``OCI_CLI_PROFILE``, else ``DEFAULT``; as with the
-CLI, a profile inherits every key it does not set from ``[DEFAULT]``. ``~`` is expanded in
-``key_file``. ``key_content`` is refused in a file (as the SDK does): pass it explicitly.
+The config file is the ``config_file`` argument, else its declared variables
+(``IMAGEOPS_OCI_CONFIG_FILE``, what the emulator writes, then ``OCI_CONFIG_FILE`` /
+``OCI_CLI_CONFIG_FILE``), else ``~/.oci/config``; a file that was named explicitly must exist, the
+default one may be absent when everything is given otherwise. The profile is the ``profile``
+argument, else its declared variables (``IMAGEOPS_OCI_PROFILE``, the emulator's, then
+``OCI_CONFIG_PROFILE``, ``OCI_CLI_PROFILE``), else ``DEFAULT``; as with the CLI, a profile inherits
+every key it does not set from ``[DEFAULT]``. ``~`` is expanded in ``key_file``. ``key_content`` is
+refused in a file (as the SDK does): pass it explicitly.
 
 The endpoint is the ``endpoint`` argument, else :func:`region_endpoint` of the region: the
 emulator's ``IMAGEOPS_OCI_ENDPOINT_<REGION>`` (``EU_FRANKFURT_1``) or ``IMAGEOPS_OCI_ENDPOINT_TEMPLATE``
 (``http://127.0.0.1:PORT/r/{region}``) for a region other than its home ``IMAGEOPS_OCI_REGION``,
-else ``IMAGEOPS_OCI_ENDPOINT``, else ``https://iaas.{region}.oraclecloud.com``.
+else the endpoint's declared variable (``IMAGEOPS_OCI_ENDPOINT``), else
+``https://iaas.{region}.oraclecloud.com``. Those three emulator variables are not a setting's
+fallback and are read here only.
 
 Key material and passphrases are registered with :mod:`imageops.redact` as soon as they are read,
 never appear in a repr, and never in an error message: errors name the missing key, the profile and
@@ -35,7 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from imageops.errors import ConfigError
+from imageops.oci.schema import SETTINGS
 from imageops.redact import register_secret
+from imageops.schema import env_names, first_env
 
 __all__ = [
     "DEFAULT_CONFIG_FILE",
@@ -50,17 +57,12 @@ __all__ = [
 DEFAULT_CONFIG_FILE = "~/.oci/config"
 DEFAULT_PROFILE = "DEFAULT"
 
-_ENV = {
-    "tenancy": ("OCI_CLI_TENANCY",),
-    "user": ("OCI_CLI_USER",),
-    "fingerprint": ("OCI_CLI_FINGERPRINT",),
-    "key_file": ("OCI_CLI_KEY_FILE",),
-    "key_content": ("OCI_CLI_KEY_CONTENT",),
-    "region": ("OCI_CLI_REGION", "OCI_REGION"),
-}
-_CONFIG_FILE_ENV = ("IMAGEOPS_OCI_CONFIG_FILE", "OCI_CONFIG_FILE", "OCI_CLI_CONFIG_FILE")
-_PROFILE_ENV = ("IMAGEOPS_OCI_PROFILE", "OCI_CLI_PROFILE")
-_ENDPOINT_ENV = "IMAGEOPS_OCI_ENDPOINT"
+# The settings read from the environment (their variables are declared in imageops.oci.schema);
+# ``profile``, ``config_file`` and ``endpoint`` are read on their own below.
+_ENV_SETTINGS = ("tenancy", "user", "fingerprint", "key_file", "key_content", "pass_phrase", "region")
+# The emulator's endpoints, not a setting's fallback: one per region, or a template for the regions
+# other than its home one.
+_REGION_ENDPOINT_ENV_PREFIX = "IMAGEOPS_OCI_ENDPOINT_"
 _TEMPLATE_ENV = "IMAGEOPS_OCI_ENDPOINT_TEMPLATE"
 _HOME_REGION_ENV = "IMAGEOPS_OCI_REGION"
 _LOOPBACK_HOSTS = ("127.", "localhost", "[::1]")
@@ -117,7 +119,7 @@ def region_endpoint(
     the user chose.
     """
     env = os.environ if environ is None else environ
-    per_region = env.get(f"{_ENDPOINT_ENV}_{region.upper().replace('-', '_')}")
+    per_region = env.get(f"{_REGION_ENDPOINT_ENV_PREFIX}{region.upper().replace('-', '_')}")
     if per_region:
         return per_region.rstrip("/")
     if known is not None:
@@ -134,7 +136,7 @@ def region_endpoint(
     template = env.get(_TEMPLATE_ENV)
     if template and region != env.get(_HOME_REGION_ENV):
         return template.replace("{region}", region).rstrip("/")
-    home = env.get(_ENDPOINT_ENV)
+    home = first_env(SETTINGS, "endpoint", env)
     if home and (region == env.get(_HOME_REGION_ENV) or not env.get(_HOME_REGION_ENV)):
         return home.rstrip("/")
     if home and not template:
@@ -146,14 +148,6 @@ def object_storage_endpoint(compute_endpoint: str) -> str:
     """Object Storage's endpoint beside a Core Services one: ``objectstorage.<region>`` for OCI's
     own hosts; any other endpoint (the emulator) serves both."""
     return compute_endpoint.replace("://iaas.", "://objectstorage.", 1)
-
-
-def _first_env(environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        value = environ.get(name)
-        if value:
-            return value
-    return None
 
 
 def _read_profile(path: Path, profile: str, *, must_exist: bool, profile_explicit: bool) -> dict[str, str]:
@@ -199,9 +193,9 @@ def load_credentials(
     register_secret(pass_phrase)
     register_secret(key_content)
 
-    file_named = config_file or _first_env(env, _CONFIG_FILE_ENV)
+    file_named = config_file or first_env(SETTINGS, "config_file", env)
     path = Path(os.path.expanduser(os.fspath(file_named or DEFAULT_CONFIG_FILE)))
-    profile_given = profile or _first_env(env, _PROFILE_ENV)
+    profile_given = profile or first_env(SETTINGS, "profile", env)
     profile_name = profile_given or DEFAULT_PROFILE
 
     explicit_key_file = os.fspath(key_file) if key_file is not None else None
@@ -213,7 +207,8 @@ def load_credentials(
         "key_file": explicit_key_file,
         "key_content": key_content,
     }
-    from_env = {name: _first_env(env, names) for name, names in _ENV.items()}
+    # Secret ones (key_content, pass_phrase) are registered with imageops.redact by first_env.
+    from_env = {name: first_env(SETTINGS, name, env) for name in _ENV_SETTINGS}
 
     def early(name: str) -> str | bytes | None:
         return explicit.get(name) or from_env.get(name)
@@ -242,12 +237,14 @@ def load_credentials(
     if not content and not key_path:
         missing.append("key_file")
     if missing:
+        looked_up = [*missing, "key_content"] if "key_file" in missing else missing
+        variables = ", ".join(v for name in looked_up for v in env_names(SETTINGS, name))
         raise ConfigError(
             f"OCI credentials incomplete: {', '.join(missing)} not set (looked at the explicit arguments, "
-            f"the OCI_CLI_* environment variables and {source})"
+            f"the environment variables {variables} and {source})"
         )
 
-    phrase = pass_phrase or file_values.get("pass_phrase") or None
+    phrase = pass_phrase or from_env["pass_phrase"] or file_values.get("pass_phrase") or None
     if content:
         key_pem = content.encode() if isinstance(content, str) else bytes(content)
         key_path = None

@@ -269,4 +269,7 @@ SCHEMA = CloudSchema(
     pulumi_doc=texts.PULUMI_DOC,
     pulumi_example=texts.PULUMI_EXAMPLE,
     emulator="imageops.emulator.oci",
+    id_prefix="ocid1.image.",
+    neutral_tags="freeform_tags",
+    neutral="imageops.oci.neutral:to_spec",
 )

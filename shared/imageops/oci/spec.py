@@ -237,6 +237,7 @@ class OciImageSpec(ImageSpec):
 
     cloud = "oci"
     tag_fields = ("freeform_tags", "defined_tags")
+    source_fields: ClassVar[tuple[str, ...]] = ("instance_id", "image_source_details", "copy_from")
 
     compartment_id: Ocid = replace(
         ...,
@@ -388,14 +389,13 @@ class OciImageSpec(ImageSpec):
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         problems = []
-        sources = [f for f in ("instance_id", "image_source_details", "copy_from") if getattr(self, f)]
+        sources = [f for f in self.source_fields if getattr(self, f)]
         if len(sources) > 1:
             others = " and ".join(sources[1:])
             problems.append((sources[0], f"mutually exclusive with {others}: give exactly one source"))
         if not sources:
-            problems.append(
-                ("instance_id", "one of instance_id, image_source_details or copy_from is required")
-            )
+            *first, last = self.source_fields
+            problems.append((self.source_fields[0], f"one of {', '.join(first)} or {last} is required"))
         if self.copy_from is not None and self.display_name is None:
             problems.append(("display_name", "required with copy_from: a re-run finds the copy by it"))
         if self.should_include_data_volumes is not None and self.instance_id is None:

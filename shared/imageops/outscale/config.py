@@ -3,15 +3,17 @@
 For every setting the first of these wins:
 
 1. the explicit argument (``access_key``, ``secret_key``, ``region``, ``endpoint``);
-2. the environment: ``OSC_ACCESS_KEY``, ``OSC_SECRET_KEY``, ``OSC_REGION``, ``OSC_ENDPOINT_API``
-   (then ``IMAGEOPS_OUTSCALE_ENDPOINT``, what the emulator writes);
+2. the environment variables declared for the setting in :data:`imageops.outscale.schema.SETTINGS`,
+   first set wins: ``OSC_ACCESS_KEY``, ``OSC_SECRET_KEY``, ``OSC_REGION``, ``OSC_ENDPOINT_API`` (then
+   ``IMAGEOPS_OUTSCALE_ENDPOINT``, what the emulator writes);
 3. the profile of ``~/.osc/config.json`` (``{"default": {"access_key", "secret_key", "region",
    "endpoints": {"api": ...}}}``).
 
-The config file is the ``config_file`` argument, else ``OSC_CONFIG_FILE``, else ``~/.osc/config.json``;
-a file named explicitly must exist and hold the profile, the default one may be absent. The
-profile is the ``profile`` argument, else ``OSC_PROFILE``, else ``default``. The region defaults to
-``eu-west-2`` and the endpoint to ``https://api.{region}.outscale.com/api/v1``, as in osc-sdk-python.
+The config file is the ``config_file`` argument, else its declared variable (``OSC_CONFIG_FILE``),
+else ``~/.osc/config.json``; a file named explicitly must exist and hold the profile, the default one
+may be absent. The profile is the ``profile`` argument, else its declared variable (``OSC_PROFILE``),
+else ``default``. The region defaults to ``eu-west-2`` and the endpoint to
+``https://api.{region}.outscale.com/api/v1``, as in osc-sdk-python.
 
 The secret key is registered with :mod:`imageops.redact` as soon as it is read and never appears in
 a repr or an error message.
@@ -27,7 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from imageops.errors import ConfigError
+from imageops.outscale.schema import SETTINGS
 from imageops.redact import register_secret
+from imageops.schema import env_names, first_env
 
 __all__ = [
     "DEFAULT_CONFIG_FILE",
@@ -41,12 +45,6 @@ __all__ = [
 DEFAULT_CONFIG_FILE = "~/.osc/config.json"
 DEFAULT_PROFILE = "default"
 DEFAULT_REGION = "eu-west-2"
-_ENV = {
-    "access_key": ("OSC_ACCESS_KEY",),
-    "secret_key": ("OSC_SECRET_KEY",),
-    "region": ("OSC_REGION",),
-    "endpoint": ("OSC_ENDPOINT_API", "IMAGEOPS_OUTSCALE_ENDPOINT"),
-}
 
 
 @dataclass(frozen=True)
@@ -72,10 +70,6 @@ class OutscaleCredentials:
 
 def default_endpoint(region: str) -> str:
     return f"https://api.{region}.outscale.com/api/v1"
-
-
-def _first_env(environ: Mapping[str, str], names: tuple[str, ...]) -> str | None:
-    return next((environ[name] for name in names if environ.get(name)), None)
 
 
 def _read_profile(path: Path, profile: str, *, required: bool) -> dict[str, Any]:
@@ -116,20 +110,21 @@ def load_credentials(
     """Resolve credentials as described in the module doc; :class:`ConfigError` when incomplete."""
     env = os.environ if environ is None else environ
     register_secret(secret_key)
-    register_secret(env.get("OSC_SECRET_KEY"))
-    explicit_file = config_file or env.get("OSC_CONFIG_FILE")
-    path = Path(explicit_file or DEFAULT_CONFIG_FILE).expanduser()
-    profile_name = profile or env.get("OSC_PROFILE") or DEFAULT_PROFILE
-    from_file = _read_profile(
-        path, profile_name, required=bool(explicit_file or profile or env.get("OSC_PROFILE"))
-    )
     given = {"access_key": access_key, "secret_key": secret_key, "region": region, "endpoint": endpoint}
-    values = {name: given[name] or _first_env(env, _ENV[name]) or from_file.get(name) for name in given}
+    # Read (and, for secret_key, registered with imageops.redact by first_env) even when given.
+    from_env = {name: first_env(SETTINGS, name, env) for name in given}
+    explicit_file = config_file or first_env(SETTINGS, "config_file", env)
+    path = Path(explicit_file or DEFAULT_CONFIG_FILE).expanduser()
+    profile_given = profile or first_env(SETTINGS, "profile", env)
+    profile_name = profile_given or DEFAULT_PROFILE
+    from_file = _read_profile(path, profile_name, required=bool(explicit_file or profile_given))
+    values = {name: given[name] or from_env[name] or from_file.get(name) for name in given}
     chosen_access_key, chosen_secret_key = values["access_key"], values["secret_key"]
     if not chosen_access_key or not chosen_secret_key:
         missing = [name for name in ("access_key", "secret_key") if not values[name]]
+        variables = " / ".join(v for name in missing for v in env_names(SETTINGS, name))
         raise ConfigError(
-            f"OUTSCALE {' and '.join(missing)} not found: pass it, set OSC_ACCESS_KEY/OSC_SECRET_KEY, or add "
+            f"OUTSCALE {' and '.join(missing)} not found: pass it, set {variables}, or add "
             f"it to profile {profile_name!r} of {path}"
         )
     chosen_region = values["region"] or DEFAULT_REGION

@@ -276,4 +276,7 @@ SCHEMA = CloudSchema(
     pulumi_doc=texts.PULUMI_DOC,
     pulumi_example=texts.PULUMI_EXAMPLE,
     emulator="imageops.emulator.outscale",
+    id_prefix="ami-",
+    neutral_tags="tags",
+    neutral="imageops.outscale.neutral:to_spec",
 )

@@ -213,6 +213,9 @@ class OutscaleImageSpec(ImageSpec):
 
     cloud = "outscale"
     tag_fields = ("tags",)
+    source_fields: ClassVar[tuple[str, ...]] = (
+        "vm_id", "source_image_id", "block_device_mappings", "file_location",
+    )  # fmt: skip
 
     image_name: ImageName | None = replace(
         description="Unique name of the OMI in the account; imageops finds the OMI again by it. "
@@ -357,19 +360,14 @@ class OutscaleImageSpec(ImageSpec):
 
     def source_modes(self) -> list[str]:
         """The source fields given: a valid create names exactly one."""
-        modes = ("vm_id", "source_image_id", "block_device_mappings", "file_location")
-        return [name for name in modes if getattr(self, name) is not None]
+        return [name for name in self.source_fields if getattr(self, name) is not None]
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
         modes = self.source_modes()
         if not modes:
-            problems.append(
-                (
-                    "vm_id",
-                    "one source is required: vm_id, source_image_id, block_device_mappings or file_location",
-                )
-            )
+            *first, last = self.source_fields
+            problems.append((self.source_fields[0], f"one source is required: {', '.join(first)} or {last}"))
         for extra in modes[1:]:
             problems.append((extra, f"mutually exclusive with {modes[0]}: give exactly one source"))
         if self.no_reboot is not None and self.vm_id is None:
