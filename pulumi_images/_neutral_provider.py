@@ -151,13 +151,13 @@ class NeutralImageProvider(ImageProvider):
         with _guard("create"):
             neutral.cloud_spec(self._neutral_input(props))  # errors under the neutral names
             result = super().create(self._cloud_props(props))
-            return CreateResult(result.id, self._neutral_outputs(result.id, props, result.outs))
+            return CreateResult(result.id, self._neutral_outputs(result.id, props, result.outs or {}))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         with _guard("update"):
             neutral.cloud_spec(self._neutral_input(news))
             result = super().update(id_, self._cloud_outputs(olds), self._cloud_props(news))
-            return UpdateResult(self._neutral_outputs(id_, news, result.outs))
+            return UpdateResult(self._neutral_outputs(id_, news, result.outs or {}))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         super().delete(id_, self._cloud_outputs(props) or self._cloud_props(props))

@@ -132,7 +132,7 @@ class ImageTimeouts(dict):
 
     @property
     @pulumi.getter
-    def update(self) -> str | None:
+    def update(self) -> str | None:  # type: ignore[override]  # Terraform's key; shadows dict.update
         """The limit of an update's waits."""
         return pulumi.get(self, "update")
 

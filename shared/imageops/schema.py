@@ -94,7 +94,7 @@ def field_meta(spec: type[ImageSpec], name: str) -> FieldMeta:
     return FieldMeta(
         name=name,
         description=info.description or "",
-        doc=tuple(doc) if isinstance(doc, list | tuple) else (str(doc),),
+        doc=tuple(str(p) for p in doc) if isinstance(doc, list | tuple) else (str(doc),),
         update=update,
         mode=mode,
         required=info.is_required(),

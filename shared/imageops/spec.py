@@ -231,7 +231,7 @@ class ImageSpec(BaseModel):
     def update_mode(cls, field: str) -> Update:
         extra = cls.model_fields[field].json_schema_extra
         mode = extra.get("update") if isinstance(extra, dict) else None
-        if mode is None:
+        if not isinstance(mode, str):
             raise TypeError(f"{cls.__name__}.{field} is declared without in_place() or replace()")
         return Update(mode)
 

@@ -174,7 +174,7 @@ def _attributes_of(block: type[ImageSpec]) -> tuple[Attribute, ...]:
             else:
                 result.append(Attribute(name, "list", doc, elements=inner.kind))  # type: ignore[arg-type]
         else:
-            result.append(Attribute(name, kind.kind, doc))  # type: ignore[arg-type]
+            result.append(Attribute(name, kind.kind, doc))
     return tuple(result)
 
 
