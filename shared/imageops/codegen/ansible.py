@@ -8,7 +8,6 @@ plugins; for the collection: ``meta/runtime.yml`` (one action group per cloud) a
 
 from __future__ import annotations
 
-import pprint
 import re
 from typing import Any
 
@@ -384,8 +383,8 @@ def module_file(schema: CloudSchema, *, info: bool) -> str:
             ["state", "absent", ["image_id", *schema.key_options], True],
         ]
     del key
-    argspec = pprint.pformat(options.argspec, width=105, sort_dicts=False)
-    settings = pprint.pformat(run, width=105, sort_dicts=False)
+    argspec = common.literal(options.argspec)
+    settings = common.literal(run)
     return (
         "#!/usr/bin/python\n"
         + common.header(f"imageops.{schema.cloud}.schema")
@@ -509,8 +508,8 @@ def neutral_module_file(schemas: list[CloudSchema]) -> str:
         f'RETURN = r"""{neutral_texts.RETURN}"""\n\n'
         "from ansible_collections.imageops.cloud.plugins.module_utils.neutral_image import (  # noqa: E402\n"
         "    run_neutral,\n)\n\n"
-        f"ARGUMENT_SPEC = {pprint.pformat(options.argspec, width=105, sort_dicts=False)}\n\n"
-        f"MODULE = {pprint.pformat(run, width=105, sort_dicts=False)}\n\n\n"
+        f"ARGUMENT_SPEC = {common.literal(options.argspec)}\n\n"
+        f"MODULE = {common.literal(run)}\n\n\n"
         "def main():\n"
         "    run_neutral(ARGUMENT_SPEC, **MODULE)\n\n\n"
         'if __name__ == "__main__":\n'

@@ -199,5 +199,20 @@ def progress_return() -> dict[str, Any]:
     }
 
 
+def literal(value: Any, indent: int = 0, width: int = 100) -> str:
+    """``value`` (dicts, lists, scalars) as Python source, one item per line where it does not fit
+    (the layout ruff format and pep8 accept, unlike pprint's)."""
+    flat = repr(value)
+    if len(flat) + indent <= width or not isinstance(value, dict | list | tuple) or not value:
+        return flat
+    pad = " " * indent
+    if isinstance(value, dict):
+        items = [f"{pad}    {key!r}: {literal(item, indent + 4, width)},\n" for key, item in value.items()]
+        return "{\n" + "".join(items) + pad + "}"
+    opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
+    items = [f"{pad}    {literal(item, indent + 4, width)},\n" for item in value]
+    return opening + "\n" + "".join(items) + pad + closing
+
+
 def unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))

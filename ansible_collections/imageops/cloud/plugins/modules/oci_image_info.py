@@ -329,41 +329,44 @@ from ansible_collections.imageops.cloud.plugins.module_utils.image_module import
     run_module,
 )
 
-ARGUMENT_SPEC = {'image_id': {'type': 'str'},
- 'compartment_id': {'type': 'str'},
- 'display_name': {'type': 'str', 'aliases': ['name']},
- 'lifecycle_state': {'type': 'str',
-                     'choices': ['PROVISIONING',
-                                 'IMPORTING',
-                                 'AVAILABLE',
-                                 'EXPORTING',
-                                 'DISABLED',
-                                 'DELETED']},
- 'tags': {'type': 'dict'},
- 'config_file_location': {'type': 'str'},
- 'config_profile_name': {'type': 'str'},
- 'region': {'type': 'str'},
- 'tenancy': {'type': 'str'},
- 'api_user': {'type': 'str'},
- 'api_user_fingerprint': {'type': 'str'},
- 'api_user_key_file': {'type': 'path', 'no_log': False},
- 'api_user_key_pass_phrase': {'type': 'str', 'no_log': True},
- 'endpoint': {'type': 'str'}}
+ARGUMENT_SPEC = {
+    'image_id': {'type': 'str'},
+    'compartment_id': {'type': 'str'},
+    'display_name': {'type': 'str', 'aliases': ['name']},
+    'lifecycle_state': {
+        'type': 'str',
+        'choices': ['PROVISIONING', 'IMPORTING', 'AVAILABLE', 'EXPORTING', 'DISABLED', 'DELETED'],
+    },
+    'tags': {'type': 'dict'},
+    'config_file_location': {'type': 'str'},
+    'config_profile_name': {'type': 'str'},
+    'region': {'type': 'str'},
+    'tenancy': {'type': 'str'},
+    'api_user': {'type': 'str'},
+    'api_user_fingerprint': {'type': 'str'},
+    'api_user_key_file': {'type': 'path', 'no_log': False},
+    'api_user_key_pass_phrase': {'type': 'str', 'no_log': True},
+    'endpoint': {'type': 'str'},
+}
 
-MODULE = {'cloud': 'oci',
- 'info': True,
- 'settings': {'config_file_location': 'config_file',
-              'config_profile_name': 'profile',
-              'region': 'region',
-              'tenancy': 'tenancy',
-              'api_user': 'user',
-              'api_user_fingerprint': 'fingerprint',
-              'api_user_key_file': 'key_file',
-              'api_user_key_pass_phrase': 'pass_phrase',
-              'endpoint': 'endpoint'},
- 'spec_names': {'compartment_id': 'compartment_id', 'display_name': 'display_name'},
- 'filters': ['lifecycle_state'],
- 'required_one_of': [['image_id', 'compartment_id']]}
+MODULE = {
+    'cloud': 'oci',
+    'info': True,
+    'settings': {
+        'config_file_location': 'config_file',
+        'config_profile_name': 'profile',
+        'region': 'region',
+        'tenancy': 'tenancy',
+        'api_user': 'user',
+        'api_user_fingerprint': 'fingerprint',
+        'api_user_key_file': 'key_file',
+        'api_user_key_pass_phrase': 'pass_phrase',
+        'endpoint': 'endpoint',
+    },
+    'spec_names': {'compartment_id': 'compartment_id', 'display_name': 'display_name'},
+    'filters': ['lifecycle_state'],
+    'required_one_of': [['image_id', 'compartment_id']],
+}
 
 
 def main():

@@ -358,28 +358,34 @@ from ansible_collections.imageops.cloud.plugins.module_utils.image_module import
     run_module,
 )
 
-ARGUMENT_SPEC = {'image_id': {'type': 'str'},
- 'image_name': {'type': 'str', 'aliases': ['name']},
- 'states': {'type': 'list', 'elements': 'str', 'choices': ['pending', 'available', 'failed']},
- 'tags': {'type': 'dict'},
- 'access_key': {'type': 'str', 'aliases': ['access_key_id'], 'no_log': False},
- 'secret_key': {'type': 'str', 'aliases': ['secret_access_key'], 'no_log': True},
- 'region': {'type': 'str'},
- 'profile': {'type': 'str'},
- 'endpoint': {'type': 'str'},
- 'config_file': {'type': 'path'}}
+ARGUMENT_SPEC = {
+    'image_id': {'type': 'str'},
+    'image_name': {'type': 'str', 'aliases': ['name']},
+    'states': {'type': 'list', 'elements': 'str', 'choices': ['pending', 'available', 'failed']},
+    'tags': {'type': 'dict'},
+    'access_key': {'type': 'str', 'aliases': ['access_key_id'], 'no_log': False},
+    'secret_key': {'type': 'str', 'aliases': ['secret_access_key'], 'no_log': True},
+    'region': {'type': 'str'},
+    'profile': {'type': 'str'},
+    'endpoint': {'type': 'str'},
+    'config_file': {'type': 'path'},
+}
 
-MODULE = {'cloud': 'outscale',
- 'info': True,
- 'settings': {'access_key': 'access_key',
-              'secret_key': 'secret_key',
-              'region': 'region',
-              'profile': 'profile',
-              'endpoint': 'endpoint',
-              'config_file': 'config_file'},
- 'spec_names': {'image_name': 'image_name', 'tags': 'tags'},
- 'filters': ['states'],
- 'required_one_of': []}
+MODULE = {
+    'cloud': 'outscale',
+    'info': True,
+    'settings': {
+        'access_key': 'access_key',
+        'secret_key': 'secret_key',
+        'region': 'region',
+        'profile': 'profile',
+        'endpoint': 'endpoint',
+        'config_file': 'config_file',
+    },
+    'spec_names': {'image_name': 'image_name', 'tags': 'tags'},
+    'filters': ['states'],
+    'required_one_of': [],
+}
 
 
 def main():
