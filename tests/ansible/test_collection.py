@@ -98,7 +98,7 @@ def test_galaxy_build_and_install(tmp_path, ansible_env, play, emulator):
         "plugins/modules/oci_image.py",
         "plugins/modules/oci_image_info.py",
         "plugins/module_utils/image_module.py",
-        "plugins/doc_fragments/oci.py",
+        "plugins/action/oci_image.py",
     ):
         assert required in members, required
     assert not [m for m in members if "__pycache__" in m or m.startswith("tests/output") or ".cache" in m]

@@ -21,9 +21,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from soak_clouds import CLOUDS, Cloud, tool_environment
 from soak_faults import ansible_env, provider_error_is_ours, run_ansible
 
-from ansible_collections.imageops.cloud.plugins.module_utils.alicloud import ALICLOUD_AUTH
-from ansible_collections.imageops.cloud.plugins.module_utils.oci import OCI_AUTH
-from ansible_collections.imageops.cloud.plugins.module_utils.outscale import OUTSCALE_AUTH
 from imageops import registry
 from imageops.emulator.testing import EmulatorHandle, running_emulator
 from imageops.errors import AuthError, ConfigError, ImageOpsError
@@ -32,17 +29,15 @@ from pulumi_images._provider import CONFIG_NAMESPACE, CONNECTIONS
 
 pytestmark = pytest.mark.e2e
 MODULE_OPTION = {  # core setting -> the Ansible module's option
-    name: {setting: option for option, setting in auth.settings.items()}
-    for name, auth in (("oci", OCI_AUTH), ("outscale", OUTSCALE_AUTH), ("alicloud", ALICLOUD_AUTH))
+    cloud: {setting: option for option, setting in registry.schema(cloud).ansible_settings.items()}
+    for cloud in registry.clouds()
 }
-CREDENTIAL_ENV = (
-    "OCI_CONFIG_FILE", "OCI_CLI_CONFIG_FILE", "IMAGEOPS_OCI_CONFIG_FILE",
-    "IMAGEOPS_OCI_PROFILE", "OCI_CLI_PROFILE",
-    "OSC_ACCESS_KEY", "OSC_SECRET_KEY", "OSC_PROFILE", "OSC_CONFIG_FILE",
-    "IMAGEOPS_OUTSCALE_ACCESS_KEY", "IMAGEOPS_OUTSCALE_SECRET_KEY",
-    "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
-    "IMAGEOPS_ALICLOUD_ACCESS_KEY_ID", "IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET",
-    "IMAGEOPS_ALICLOUD_SECURITY_TOKEN",
+# Every variable the core reads for a setting (the declarations), and the emulator's own.
+CREDENTIAL_ENV = tuple(
+    sorted(
+        {name for cloud in registry.clouds() for s in registry.schema(cloud).settings for name in s.env}
+        | {"IMAGEOPS_OUTSCALE_ACCESS_KEY", "IMAGEOPS_OUTSCALE_SECRET_KEY"}
+    )
 )
 
 
