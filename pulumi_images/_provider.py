@@ -71,6 +71,7 @@ from imageops.model import Image, ImageState
 from imageops.progress import ProgressEvent, ProgressTracker
 from imageops.redact import redact, register_secret
 from imageops.spec import ImageSpec, Update
+from imageops.timeouts import check_wait_timeout, wait_timeout
 from pulumi_images._connections import CONNECTIONS, Connection
 from pulumi_images._values import UNKNOWN, _cut, _nested_fields, _plain, covers, is_unknown
 
@@ -93,7 +94,6 @@ CONFIG_NAMESPACE = "imageops"
 WAIT_TIMEOUT = "wait_timeout"
 TIMEOUTS = "timeouts"
 TIMEOUT_OPERATIONS = ("create", "update", "delete")
-DEFAULT_WAIT_TIMEOUT = 1800.0
 # Settings that shape the calls, never the image: not spec fields, echoed as outputs, never replace.
 CALL_SETTINGS = (WAIT_TIMEOUT, TIMEOUTS)
 
@@ -193,15 +193,17 @@ class ImageProvider(ResourceProvider):
         return registry.connect(self.cloud, **self._settings(props))
 
     def _timeout(self, props: Mapping[str, Any], operation: str) -> float:
-        """Seconds for the waits of ``operation``: ``timeouts.<operation>``, else ``wait_timeout``,
-        else the seed's default for the operation, else :data:`DEFAULT_WAIT_TIMEOUT`."""
+        """Seconds for the waits of ``operation`` (copies and exports included), by the core's one rule
+        (:func:`imageops.timeouts.wait_timeout`): ``timeouts.<operation>``, else ``wait_timeout``,
+        else the seed's default for the operation, else ``imageops.timeouts.DEFAULT_WAIT_TIMEOUT``."""
         timeouts = _plain(props.get(TIMEOUTS))
-        if isinstance(timeouts, Mapping) and timeouts.get(operation) not in (None, ""):
-            return float(self.spec_type.timeout_for(operation, timeouts) or DEFAULT_WAIT_TIMEOUT)
         value = props.get(WAIT_TIMEOUT)
-        if value is not None and not is_unknown(value):
-            return float(value)
-        return float(self.spec_type.timeout_for(operation) or DEFAULT_WAIT_TIMEOUT)
+        return wait_timeout(
+            self.spec_type,
+            operation,
+            wait_timeout=None if value is None or is_unknown(value) else _plain(value),
+            timeouts=timeouts if isinstance(timeouts, Mapping) else None,
+        )
 
     def _spec_input(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The spec's part of a property bag: no connection inputs, no ``__provider``, no nulls."""
@@ -304,10 +306,9 @@ class ImageProvider(ResourceProvider):
         timeout = news.get(WAIT_TIMEOUT)
         if timeout is not None and not is_unknown(timeout):
             try:
-                if float(timeout) <= 0:
-                    raise ValueError
-            except (TypeError, ValueError):
-                failures.append(CheckFailure(WAIT_TIMEOUT, "must be a positive number of seconds"))
+                check_wait_timeout(_plain(timeout), WAIT_TIMEOUT)  # the core's rule, as Ansible's
+            except SpecError as exc:
+                failures.extend(CheckFailure(name, rule) for name, rule in exc.errors)
         failures.extend(CheckFailure(name, rule) for name, rule in self._timeouts_errors(news.get(TIMEOUTS)))
         for name in self.connection.inputs:
             value = news.get(name)
@@ -440,7 +441,7 @@ class ImageProvider(ResourceProvider):
             driver = self._connect(props)
             try:
                 found = reconcile.lookup(driver, desired, None)
-                the_plan = reconcile.plan(desired, found, purge_tags=True)
+                the_plan = reconcile.plan_live(driver, desired, found, purge_tags=True)
                 if the_plan.action is reconcile.Action.REPLACE:
                     assert found is not None
                     raise ImageProviderError(
@@ -469,7 +470,7 @@ class ImageProvider(ResourceProvider):
                         f"image {id_} no longer exists: run `pulumi refresh` to drop it from the state"
                     )
                 planned = self._without_computed(desired)
-                the_plan = reconcile.plan(planned, observed, previous=previous, purge_tags=True)
+                the_plan = reconcile.plan_live(driver, planned, observed, previous=previous, purge_tags=True)
                 if the_plan.action is reconcile.Action.REPLACE:
                     raise ImageProviderError(
                         f"image {id_} needs a replacement ({', '.join(the_plan.replace_fields)} changed "

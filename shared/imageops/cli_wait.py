@@ -18,6 +18,7 @@ from contextlib import closing
 from typing import Any, TextIO
 
 from imageops import registry
+from imageops.timeouts import DEFAULT_WAIT_TIMEOUT
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT = 0, 1, 2, 3
 
@@ -39,7 +40,12 @@ def add_parser(commands: Any) -> None:
     wait.add_argument(
         "--endpoint", help="the API endpoint (default: the region's, or IMAGEOPS_<CLOUD>_ENDPOINT)"
     )
-    wait.add_argument("--timeout", type=_positive_float, default=1800.0, help="seconds (default 1800)")
+    wait.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=DEFAULT_WAIT_TIMEOUT,
+        help=f"seconds (default {DEFAULT_WAIT_TIMEOUT:g})",
+    )
     wait.add_argument(
         "--until", choices=("available", "deleted"), default="available", help="the state to wait for"
     )

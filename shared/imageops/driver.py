@@ -7,11 +7,15 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 from imageops.errors import CloudError, WaitTimeoutError
 from imageops.model import Image, ImageState
 from imageops.spec import ImageSpec
+from imageops.timeouts import DEFAULT_WAIT_TIMEOUT
+
+if TYPE_CHECKING:
+    from imageops.reconcile import Pending
 
 
 @runtime_checkable
@@ -21,6 +25,11 @@ class ImageDriver(Protocol):
     ``get`` returns None for an image that does not exist (or this account may not see);
     ``find`` raises :class:`imageops.errors.AmbiguousImageError` when the key matches more than one
     live image; ``delete`` of an image already gone is a success.
+
+    ``create`` and ``update`` take the operation's ``timeout`` (seconds, by the rule of
+    :mod:`imageops.timeouts`; :func:`imageops.reconcile.apply` passes it): every wait they make inside
+    the call (an OCI copy's export and import, an export, an OUTSCALE permission change on a new
+    image) is bounded by it. Called without one, :data:`imageops.timeouts.DEFAULT_WAIT_TIMEOUT`.
     """
 
     cloud: str
@@ -34,9 +43,17 @@ class ImageDriver(Protocol):
         """The live images in the spec's scope (matching its key when it has one), for listings."""
         ...
 
-    def create(self, spec: ImageSpec) -> Image: ...
+    def create(self, spec: ImageSpec, *, timeout: float = DEFAULT_WAIT_TIMEOUT) -> Image: ...
 
-    def update(self, image: Image, spec: ImageSpec, values: dict[str, Any]) -> Image: ...
+    def update(
+        self, image: Image, spec: ImageSpec, values: dict[str, Any], *, timeout: float = DEFAULT_WAIT_TIMEOUT
+    ) -> Image: ...
+
+    def pending_changes(self, desired: ImageSpec, observed: Image | None) -> Pending:
+        """What ``desired`` still needs that the image itself does not show, found with reads only
+        (:func:`imageops.reconcile.plan_live` asks; ``observed`` is None when the plan builds a new
+        image). Most clouds have nothing to add: :class:`PollingDriver` returns nothing pending."""
+        ...
 
     def delete(self, image_id: str, **options: Any) -> None:
         """Delete; ``options`` are the spec's :meth:`~imageops.spec.ImageSpec.delete_options`."""
@@ -144,6 +161,12 @@ class PollingDriver:
 
     def get(self, image_id: str) -> Image | None:
         raise NotImplementedError
+
+    def pending_changes(self, desired: ImageSpec, observed: Image | None) -> Pending:
+        """Nothing beyond what the image shows (see :meth:`ImageDriver.pending_changes`)."""
+        from imageops.reconcile import NOTHING_PENDING  # reconcile imports this module
+
+        return NOTHING_PENDING
 
     def creation_tokens(self, token_for: Callable[[int], str]) -> Iterator[str]:
         """The idempotency tokens a create tries in turn: ``token_for(0 … max_token_attempts - 1)``,

@@ -28,6 +28,7 @@ from imageops.progress import Listener, ProgressEvent, ProgressTracker
 from imageops.reconcile import Action
 from imageops.redact import redact
 from imageops.spec import ImageSpec
+from imageops.timeouts import DEFAULT_WAIT_TIMEOUT
 
 __all__ = [
     "DEFAULT_MAX_PARALLEL",
@@ -196,7 +197,7 @@ def _reconcile_region(
     try:
         driver = _WriteTracking(connect(outcome.region))
         observed = reconcile.lookup(driver, desired if desired is not None else key, None)
-        the_plan = reconcile.plan(desired, observed, purge_tags=purge_tags)
+        the_plan = reconcile.plan_live(driver, desired, observed, purge_tags=purge_tags)
         outcome.action, outcome.changed, outcome.image = the_plan.action.value, the_plan.changed, observed
         if the_plan.action is Action.REPLACE and not allow_replace:
             fields = ", ".join(the_plan.replace_fields)
@@ -236,7 +237,7 @@ def fan_out(
     max_parallel: int = DEFAULT_MAX_PARALLEL,
     check_mode: bool = False,
     wait: bool = True,
-    timeout: float = 1800.0,
+    timeout: float = DEFAULT_WAIT_TIMEOUT,
     purge_tags: bool = True,
     allow_replace: bool = False,
     on_progress: Listener | None = None,
@@ -293,7 +294,7 @@ def remove(
     max_parallel: int = DEFAULT_MAX_PARALLEL,
     check_mode: bool = False,
     wait: bool = True,
-    timeout: float = 1800.0,
+    timeout: float = DEFAULT_WAIT_TIMEOUT,
     on_progress: Listener | None = None,
 ) -> FanOutResult:
     """Delete the image ``spec`` finds (by its key) in every region of ``regions``, in parallel.

@@ -1,7 +1,11 @@
 """The one reconciler: ``plan`` compares desired with observed, ``apply`` carries the plan out.
 
-Ansible's check and diff modes and Pulumi's ``diff`` are all just :func:`plan`; nothing is written
-until :func:`apply`. Every cloud uses this module unchanged.
+:func:`plan` makes no call: Pulumi's ``diff`` is just that. :func:`plan_live` is :func:`plan`
+completed by the driver's :meth:`~imageops.driver.ImageDriver.pending_changes` (reads only): what the
+image itself does not show but the cloud can tell, such as an OCI ``export_to`` whose object is not
+there yet. Ansible's runs (check and diff modes included) and Pulumi's ``create``/``update`` plan with
+it, so both tools decide the same. Nothing is written until :func:`apply`. Every cloud uses this
+module unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 from imageops.driver import ImageDriver
 from imageops.model import Image, ImageState
 from imageops.spec import ImageSpec, Update
+from imageops.timeouts import DEFAULT_WAIT_TIMEOUT
 
 
 class Action(StrEnum):
@@ -33,11 +38,30 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """What a driver's :meth:`~imageops.driver.ImageDriver.pending_changes` found out, with reads only.
+
+    ``changes``: what a run must still do that the image itself does not show (in-place changes,
+    carried out by ``driver.update``; on a plan that builds a new image, ``driver.create`` does them).
+    ``extra_result``: values the tools report beside the image, by the names of the cloud's declared
+    extra returns (OCI: ``exported``, ``export_object``), the same in check mode and in a real run.
+    """
+
+    changes: tuple[Change, ...] = ()
+    extra_result: Mapping[str, Any] = field(default_factory=dict)
+
+
+NOTHING_PENDING = Pending()
+
+
+@dataclass(frozen=True)
 class Plan:
     action: Action
     desired: ImageSpec | None
     observed: Image | None
     changes: tuple[Change, ...] = field(default_factory=tuple)
+    extra_result: Mapping[str, Any] = field(default_factory=dict)
+    """The cloud's extra result values (:attr:`Pending.extra_result`); empty from :func:`plan`."""
 
     @property
     def changed(self) -> bool:
@@ -124,6 +148,45 @@ def plan(
     return Plan(Action.NOOP, desired, live)
 
 
+def plan_live(
+    driver: ImageDriver,
+    desired: ImageSpec | None,
+    observed: Image | None,
+    *,
+    previous: ImageSpec | None = None,
+    purge_tags: bool = True,
+) -> Plan:
+    """:func:`plan`, completed by what only the cloud can tell: ``driver.pending_changes``.
+
+    Reads only, never a write, so check mode may use it: it says ``changed`` exactly when a real run
+    would write. The driver is asked about every plan that keeps or builds an image (not about a
+    delete), with ``observed`` None when the plan builds a new one (create, replace). A pending
+    change of a field replaces the :func:`plan`'s change of it (the live answer wins); a pending
+    in-place change turns a no-op into an update. The driver may raise the error a real run would
+    meet before its first write (an OCI copy whose source cannot be seen): then nothing is written,
+    and a replace never deletes an image for a create that cannot succeed.
+    """
+    the_plan = plan(desired, observed, previous=previous, purge_tags=purge_tags)
+    if desired is None:
+        return the_plan
+    hook = getattr(driver, "pending_changes", None)
+    if hook is None:  # a driver (or a test double) written before the hook: nothing to add
+        return the_plan
+    builds = the_plan.action in (Action.CREATE, Action.REPLACE)
+    pending: Pending = hook(desired, None if builds else the_plan.observed)
+    if not pending.changes and not pending.extra_result:
+        return the_plan
+    live = {change.field for change in pending.changes}
+    changes = (*(c for c in the_plan.changes if c.field not in live), *pending.changes)
+    action = the_plan.action
+    if not builds:
+        if any(c.replace for c in changes):
+            action = Action.REPLACE
+        elif changes:
+            action = Action.UPDATE
+    return Plan(action, desired, the_plan.observed, tuple(changes), dict(pending.extra_result))
+
+
 Progress = Callable[[Image], None]
 
 
@@ -132,14 +195,17 @@ def apply(
     driver: ImageDriver,
     *,
     wait: bool = True,
-    timeout: float = 1800.0,
+    timeout: float = DEFAULT_WAIT_TIMEOUT,
     on_progress: Progress | None = None,
     delete_options: Mapping[str, Any] | None = None,
 ) -> Image | None:
     """Carry out a plan. Returns the image as it now is (None after a delete).
 
-    ``delete_options`` are passed to ``driver.delete`` (e.g. ECS ``force``); a replace without them
-    uses the desired spec's :meth:`~imageops.spec.ImageSpec.delete_options`.
+    ``timeout`` bounds every wait (:mod:`imageops.timeouts` says which): this function's own, and
+    those ``driver.create``/``driver.update`` make inside the call (an OCI copy's export and import,
+    an export), which is why they receive it too. ``delete_options`` are passed to ``driver.delete``
+    (e.g. ECS ``force``); a replace without them uses the desired spec's
+    :meth:`~imageops.spec.ImageSpec.delete_options`.
     """
     action, desired, observed = the_plan.action, the_plan.desired, the_plan.observed
     if delete_options is None and desired is not None:
@@ -160,7 +226,7 @@ def apply(
         return None
     if action is Action.UPDATE:
         assert observed is not None and desired is not None
-        image = driver.update(observed, desired, the_plan.update_values)
+        image = driver.update(observed, desired, the_plan.update_values, timeout=timeout)
         if wait and image.state is ImageState.PENDING:
             return driver.wait_for(image.id, ImageState.AVAILABLE, timeout, on_progress)
         return image
@@ -171,7 +237,7 @@ def apply(
         # one key would make every later lookup ambiguous.
         driver.delete(observed.id, **delete_kwargs)
         driver.wait_for(observed.id, ImageState.DELETED, timeout, on_progress)
-    image = driver.create(desired)
+    image = driver.create(desired, timeout=timeout)
     if wait:
         return driver.wait_for(image.id, ImageState.AVAILABLE, timeout, on_progress)
     return image

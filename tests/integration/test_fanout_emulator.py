@@ -74,7 +74,7 @@ class FailingCreates:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._driver, name)
 
-    def create(self, spec: Any) -> Any:
+    def create(self, spec: Any, *, timeout: float) -> Any:
         raise CloudError("The image quota of this region is used up.", code="QuotaExceed.Image", status=403)
 
 

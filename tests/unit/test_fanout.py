@@ -47,7 +47,7 @@ class FakeDriver:
         named = [i for i in self.world.images.get(self.region, {}).values() if i.name == spec.image_name]
         return named[0] if named else None
 
-    def create(self, spec: Any) -> Image:
+    def create(self, spec: Any, *, timeout: float) -> Image:
         with self.world.lock:
             self.world.in_flight += 1
             self.world.most_in_flight = max(self.world.most_in_flight, self.world.in_flight)

@@ -31,6 +31,7 @@ class FakeDriver:
         self.images: dict[str, dict[str, Any]] = {}
         self.log: list[str] = []
         self.pending_reads = pending_reads
+        self.timeouts: list[tuple[str, float]] = []  # the timeout apply() gave each create/update
         self._ids = (f"ocid1.image.oc1.iad.fake{i}" for i in itertools.count())
 
     def _image(self, image_id: str) -> Image:
@@ -61,8 +62,9 @@ class FakeDriver:
         hits = [i for i in hits if self.images[i]["state"] is not ImageState.DELETED]
         return self._image(hits[0]) if hits else None
 
-    def create(self, desired: OciImageSpec) -> Image:
+    def create(self, desired: OciImageSpec, *, timeout: float) -> Image:
         self.log.append("create")
+        self.timeouts.append(("create", timeout))
         image_id = next(self._ids)
         self.images[image_id] = {
             "compartment_id": desired.compartment_id,
@@ -75,8 +77,9 @@ class FakeDriver:
         }
         return self._image(image_id)
 
-    def update(self, image: Image, desired: OciImageSpec, values: dict[str, Any]) -> Image:
+    def update(self, image: Image, desired: OciImageSpec, values: dict[str, Any], *, timeout: float) -> Image:
         self.log.append(f"update {sorted(values)}")
+        self.timeouts.append(("update", timeout))
         self.images[image.id].update(values)
         return self._image(image.id)
 

@@ -29,6 +29,7 @@ from imageops.errors import AmbiguousImageError, ConflictError, NotFoundError
 from imageops.model import Image, ImageState
 from imageops.redact import get_logger
 from imageops.spec import ImageSpec
+from imageops.timeouts import DEFAULT_WAIT_TIMEOUT
 
 __all__ = ["AlicloudDriver", "image_from_json", "normalise_state"]
 
@@ -223,7 +224,9 @@ class AlicloudDriver(PollingDriver):
             items = [i for i in items if i.get("Status") == filters["status"]]
         return [self._image(i, region) for i in items]
 
-    def create(self, spec: ImageSpec) -> Image:
+    def create(self, spec: ImageSpec, *, timeout: float = DEFAULT_WAIT_TIMEOUT) -> Image:
+        """CreateImage, ImportImage or CopyImage with a ClientToken; no wait here (``timeout`` is the
+        protocol's: the reconciler's wait after the call is bounded by it)."""
         spec = self._spec(spec)
         region = spec.region or self.region
         action, params = request_for(spec, region)
@@ -245,12 +248,15 @@ class AlicloudDriver(PollingDriver):
             code="ClientTokenExhausted", operation=action,
         )  # fmt: skip
 
-    def update(self, image: Image, spec: ImageSpec, values: dict[str, Any]) -> Image:
+    def update(
+        self, image: Image, spec: ImageSpec, values: dict[str, Any], *, timeout: float = DEFAULT_WAIT_TIMEOUT
+    ) -> Image:
         """ModifyImageAttribute, JoinResourceGroup and Tag/UntagResources for what changed.
 
         ``instance_id``, ``snapshot_id``, ``detection_strategy``, ``force`` and
         ``delete_auto_snapshot`` are not ForceNew in the seed but ECS cannot change them on an
         image: the new value is recorded (by the caller's state) without a call, as Terraform does.
+        Nothing here waits (``timeout`` is the protocol's).
         """
         self._spec(spec)
         region = image.region or self.region_of(image.id)

@@ -193,7 +193,7 @@ def image_options(schema: CloudSchema) -> Options:
             },
         )
     options.simple("wait", common.WAIT_DOC, type="bool", default=True)
-    options.simple("wait_timeout", common.wait_timeout_doc(has_timeouts), type="int")
+    options.simple("wait_timeout", common.wait_timeout_doc(has_timeouts), type="float")
     if schema.regions:
         options.simple("regions", common.REGIONS_DOC, type="list", elements="str")
         options.simple("max_parallel", common.MAX_PARALLEL_DOC, type="int", default=20)
@@ -475,7 +475,7 @@ def neutral_module_file(schemas: list[CloudSchema]) -> str:
             argspec["options"] = _argspec_of_docs(option_doc["suboptions"])
         options.add(name, argspec, option_doc)
     options.simple("wait", common.WAIT_DOC, type="bool", default=True)
-    options.simple("wait_timeout", common.wait_timeout_doc(False), type="int")
+    options.simple("wait_timeout", common.wait_timeout_doc(False), type="float")
     options.simple("regions", common.REGIONS_DOC, type="list", elements="str")
     options.simple("max_parallel", common.MAX_PARALLEL_DOC, type="int", default=20)
     for schema in schemas:

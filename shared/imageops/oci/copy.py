@@ -18,6 +18,14 @@ Idempotency, so that a re-run after a crash anywhere in between resumes and neve
 * the destination image is found again by its display name before any of this (the reconciler's
   lookup), and CreateImage carries a retry token derived from the spec and the PAR.
 
+Every wait (the export, the import, an export already under way) is bounded by the ``timeout`` the
+caller passes: the operation's, by :mod:`imageops.timeouts`. A wait that runs out raises
+:class:`~imageops.errors.WaitTimeoutError` and leaves everything as it is, so the next run resumes
+(it finds the export under way, or the object, or the imported image) without exporting twice.
+
+A source image this tenancy cannot see is refused before anything is written
+(:func:`check_copy_source`, which the driver's planning calls too): the error says so.
+
 The PAR is deleted once the import has finished; the object too with ``delete_intermediate``. A
 crash between CreateImage and the end of the import leaves the PAR to expire (after
 :data:`PAR_LIFETIME`).
@@ -40,12 +48,14 @@ from imageops.redact import get_logger, register_secret
 
 if TYPE_CHECKING:
     from imageops.oci.driver import OciDriver
-    from imageops.oci.spec import ExportTo, OciImageSpec
+    from imageops.oci.spec import CopyFrom, ExportTo, OciImageSpec
 
 __all__ = [
     "COPY_FORMAT",
+    "SOURCE_NOT_FOUND",
     "ObjectRef",
     "RegionFactory",
+    "check_copy_source",
     "copy_image",
     "default_bucket",
     "ensure_exported",
@@ -117,17 +127,25 @@ SOURCE_NOT_FOUND = "SourceImageNotFound"
 """The code of the error a copy raises, before writing anything, for a source it cannot see."""
 
 
-def _source_image(source: OciDriver, image_id: str, field: str) -> Image:
+def _source_image(source: OciDriver, image_id: str, field: str, *, before_writes: bool = False) -> Image:
     image = source.get(image_id)
     if image is None or not image.is_live:
+        nothing = "; nothing was written" if before_writes else ""
         raise NotFoundError(
             f"{field} {image_id} was not found in region {source.region}: it does not exist there, "
-            "or this tenancy cannot see it (copies and exports are of this tenancy's own images)",
+            f"or this tenancy cannot see it (copies and exports are of this tenancy's own images){nothing}",
             code=SOURCE_NOT_FOUND,
             status=404,
             operation="GetImage",
         )
     return image
+
+
+def check_copy_source(regions: RegionFactory, copy: CopyFrom) -> Image:
+    """The copy's source image (one GetImage in its region), or the :class:`NotFoundError` a copy of
+    it would meet, raised before anything is written."""
+    source, _ = regions(copy.source_region)
+    return _source_image(source, copy.source_image_id, "copy_from.source_image_id", before_writes=True)
 
 
 def ensure_exported(
@@ -225,7 +243,7 @@ def copy_image(dest: OciDriver, spec: OciImageSpec, regions: RegionFactory, *, t
     copy = spec.copy_from
     assert copy is not None
     source, storage = regions(copy.source_region)
-    _source_image(source, copy.source_image_id, "copy_from.source_image_id")  # before any write
+    check_copy_source(regions, copy)  # before any write
     namespace = storage.get_namespace()
     bucket = copy.bucket_name or default_bucket(copy.source_region)
     if copy.bucket_name is None:

@@ -13,7 +13,15 @@ deleted, the driver moves to the next attempt's token (at most ``max_token_attem
 ``copy_from`` and ``export_to`` go through Object Storage (:mod:`imageops.oci.copy`) and need
 ``regions``, the factory of same-credential drivers for other regions that :func:`imageops.oci.connect`
 passes. Both run to the end inside ``create``/``update`` (an export or import of a large image takes
-a while) within ``transfer_timeout`` seconds.
+a while); every wait they make is bounded by the ``timeout`` of the call, which
+:func:`imageops.reconcile.apply` sets to the operation's (:mod:`imageops.timeouts`: the user's
+``timeouts.<operation>``, else ``wait_timeout``, else the default).
+
+Whether an existing image still needs its ``export_to`` is part of the plan:
+:meth:`OciDriver.pending_changes` (one HeadObject, and a GetNamespace without ``namespace_name``)
+reports an in-place ``export_to`` change when the object is missing, and the ``exported`` and
+``export_object`` results; ``update`` then exports. For a new copy it also checks, before anything is
+written, that the source image can be seen.
 """
 
 from __future__ import annotations
@@ -28,8 +36,10 @@ from imageops.model import Image, ImageState
 from imageops.oci import copy as transfer
 from imageops.oci.api import OciComputeApi
 from imageops.oci.spec import ExportTo, OciImageSpec
+from imageops.reconcile import NOTHING_PENDING, Change, Pending
 from imageops.redact import get_logger
 from imageops.spec import ImageSpec
+from imageops.timeouts import DEFAULT_WAIT_TIMEOUT
 
 __all__ = [
     "LAUNCH_OPTION_FIELDS",
@@ -235,12 +245,10 @@ class OciDriver(PollingDriver):
         max_token_attempts: int = 10,
         sleep: Callable[[float], None] | None = None,
         regions: transfer.RegionFactory | None = None,
-        transfer_timeout: float = 7200.0,
     ) -> None:
         super().__init__(api, poll=poll, max_token_attempts=max_token_attempts, sleep=sleep)
         self.region = region
         self.regions = regions
-        self.transfer_timeout = transfer_timeout
 
     def __repr__(self) -> str:
         return f"OciDriver(region={self.region!r})"
@@ -297,27 +305,49 @@ class OciDriver(PollingDriver):
             raise ConfigError("copy_from and export_to need a driver made by imageops.oci.connect")
         return self.regions
 
-    def create(self, spec: ImageSpec) -> Image:
+    def create(self, spec: ImageSpec, *, timeout: float = DEFAULT_WAIT_TIMEOUT) -> Image:
+        """CreateImage, or the copy ``copy_from`` asks for, then the export ``export_to`` asks for;
+        each wait of the copy and the export is bounded by ``timeout``."""
         spec = self._spec(spec)
         if spec.copy_from is not None:
-            image = transfer.copy_image(self, spec, self._regions(), timeout=self.transfer_timeout)
+            image = transfer.copy_image(self, spec, self._regions(), timeout=timeout)
         else:
             image = self.create_from_body(create_body(spec), spec.retry_token)
         if spec.export_to is not None:
-            image = self.wait_for(image.id, ImageState.AVAILABLE, self.transfer_timeout)
-            self.export(image.id, spec.export_to)
+            image = self.wait_for(image.id, ImageState.AVAILABLE, timeout)
+            self.export(image.id, spec.export_to, timeout=timeout)
         return image
 
-    def export(self, image_id: str, export: ExportTo) -> bool:
-        """Export the image as ``export`` says unless the object is there; True if it exported."""
+    def export(self, image_id: str, export: ExportTo, *, timeout: float = DEFAULT_WAIT_TIMEOUT) -> bool:
+        """Export the image as ``export`` says unless the object is there; True if it exported.
+        Waits (at most ``timeout`` seconds each time) for the export, or one already under way."""
         storage, ref, body = transfer.export_target(self, self._regions(), export)
-        return transfer.ensure_exported(
-            self, storage, image_id, ref, body, timeout=self.transfer_timeout, field="image_id"
-        )
+        return transfer.ensure_exported(self, storage, image_id, ref, body, timeout=timeout, field="image_id")
 
     def export_needed(self, export: ExportTo) -> bool:
-        """Whether :meth:`export` would export (one HeadObject; for check mode)."""
+        """Whether :meth:`export` would export (one HeadObject)."""
         return transfer.export_needed(self, self._regions(), export)
+
+    def pending_changes(self, desired: ImageSpec, observed: Image | None) -> Pending:
+        """``export_to`` as a pending in-place change when its object is missing (one HeadObject, and
+        a GetNamespace without ``namespace_name``), with the ``exported`` and ``export_object``
+        results. A new copy (``observed`` None) first checks that its source can be seen, so that a
+        copy that cannot succeed fails before anything is written, in check mode too."""
+        spec = self._spec(desired)
+        if observed is None and spec.copy_from is not None:
+            transfer.check_copy_source(self._regions(), spec.copy_from)
+        if spec.export_to is None:
+            return NOTHING_PENDING
+        storage, ref, _ = transfer.export_target(self, self._regions(), spec.export_to)
+        needed = storage.head_object(ref.namespace, ref.bucket, ref.name) is None
+        changes = (Change("export_to", None, spec.export_to.given(), replace=False),) if needed else ()
+        where = {
+            "region": ref.region,
+            "namespace_name": ref.namespace,
+            "bucket_name": ref.bucket,
+            "object_name": ref.name,
+        }
+        return Pending(changes, {"exported": needed, "export_object": where})
 
     def create_from_body(self, body: dict[str, Any], token_for: Callable[[int], str]) -> Image:
         """CreateImage with ``token_for(attempt)`` as retry token, moving on past deleted replays."""
@@ -337,11 +367,15 @@ class OciDriver(PollingDriver):
             operation="CreateImage",
         )
 
-    def update(self, image: Image, spec: ImageSpec, values: dict[str, Any]) -> Image:
+    def update(
+        self, image: Image, spec: ImageSpec, values: dict[str, Any], *, timeout: float = DEFAULT_WAIT_TIMEOUT
+    ) -> Image:
+        """UpdateImage for the updatable fields of ``values``; an ``export_to`` among them exports
+        (unless the object is there by now), each wait bounded by ``timeout``."""
         spec = self._spec(spec)
         values = dict(values)
-        export_requested = values.pop("export_to", None) is not None
-        if export_requested and spec.export_to is not None and self.export(image.id, spec.export_to):
+        export = spec.export_to if values.pop("export_to", None) is not None else None
+        if export is not None and self.export(image.id, export, timeout=timeout):
             image = self.get(image.id) or image  # AVAILABLE again, as the export left it
         if not values:
             return image

@@ -36,6 +36,7 @@ from imageops.outscale.api import OutscaleApi
 from imageops.outscale.spec import OutscaleImageSpec
 from imageops.redact import get_logger
 from imageops.spec import ImageSpec
+from imageops.timeouts import DEFAULT_WAIT_TIMEOUT
 
 __all__ = ["OutscaleDriver", "create_body", "image_from_json", "normalise_state"]
 
@@ -265,7 +266,9 @@ class OutscaleDriver(PollingDriver):
             filters["States"] = list(states)
         return [self._image(i) for i in self.api.read_images(filters, per_page=MAX_PAGE)]
 
-    def create(self, spec: ImageSpec) -> Image:
+    def create(self, spec: ImageSpec, *, timeout: float = DEFAULT_WAIT_TIMEOUT) -> Image:
+        """CreateImage (adopting an OMI a lost attempt made), then its tags and launch permissions;
+        a permission change waits, at most ``timeout`` seconds, for the OMI to be built."""
         spec = self._spec(spec)
         data = self._create_once(spec, create_body(spec))
         image = self._image(data)
@@ -275,7 +278,7 @@ class OutscaleDriver(PollingDriver):
             wanted = spec.permissions_to_launch.given()
             changes = permission_changes(image.attributes["permissions_to_launch"], wanted)
             if changes:  # UpdateImage needs a built OMI
-                image = self.wait_for(image.id, ImageState.AVAILABLE, 3600.0)
+                image = self.wait_for(image.id, ImageState.AVAILABLE, timeout)
                 for change in changes:
                     self.api.update_image(image.id, {"PermissionsToLaunch": change})
         if spec.tags or spec.permissions_to_launch is not None:
@@ -317,7 +320,10 @@ class OutscaleDriver(PollingDriver):
             raise AmbiguousImageError(spec.describe_key(), [str(m.get("ImageId")) for m in matches])
         return matches[0] if matches else None
 
-    def update(self, image: Image, spec: ImageSpec, values: dict[str, Any]) -> Image:
+    def update(
+        self, image: Image, spec: ImageSpec, values: dict[str, Any], *, timeout: float = DEFAULT_WAIT_TIMEOUT
+    ) -> Image:
+        """UpdateImage and tag calls for what changed (no wait: ``timeout`` is the protocol's)."""
         self._spec(spec)
         unknown = set(values) - {"description", "permissions_to_launch", "product_codes", "tags"}
         if unknown:

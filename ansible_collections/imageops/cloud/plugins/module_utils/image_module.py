@@ -11,8 +11,12 @@ every cloud:
   ``purge_tags``/``allow_replace`` options to the argument spec;
 * parse the desired state with the core's spec model (every invalid field reported at once, before
   any API call);
-* build the driver, look the image up (one read), plan, and in check mode stop there;
+* build the driver, look the image up (one read), plan against the live cloud (the core's
+  ``plan_live``: the reads a cloud needs to know what the image itself does not show, such as
+  whether an OCI export is still to be made), and in check mode stop there;
 * apply the plan (create, update in place, replace if allowed, delete) and wait;
+* add the cloud's extra results that the plan carries (``Plan.extra_result``, the declared
+  ``extra_returns``) to the module's result, in check mode too;
 * report errors with the cloud's code, message and request id, never a secret.
 
 Adding a cloud means adding a :class:`CloudAuth` (see ``oci.py`` beside this file), a doc fragment and
@@ -369,7 +373,7 @@ class ImageModule(AnsibleModule):
                     "leave image_id out to create a new image",
                     changed=False,
                 )
-        the_plan = reconcile.plan(desired, observed, purge_tags=p["purge_tags"])
+        the_plan = reconcile.plan_live(self.driver, desired, observed, purge_tags=p["purge_tags"])
         if the_plan.action is Action.REPLACE and not p["allow_replace"]:
             fields = ", ".join(self._option_name(f) for f in the_plan.replace_fields)
             self.fail_json(
@@ -381,6 +385,7 @@ class ImageModule(AnsibleModule):
                 diff=the_plan.diff(),
             )
         result = dict(changed=the_plan.changed, action=the_plan.action.value, diff=the_plan.diff())
+        result.update(the_plan.extra_result)
         if self.check_mode:
             result["image"] = self.image_result(observed)
             result["progress"] = []

@@ -411,7 +411,7 @@ options:
       for the operation applies, else 1800 seconds.
     - On timeout the task fails with C(changed=true) and the id of the image in I(image_id), so a later
       run (or the matching C(*_image_info) module) can pick it up.
-    type: int
+    type: float
     version_added: 0.1.0
   regions:
     description:
@@ -931,7 +931,7 @@ ARGUMENT_SPEC = {
         'options': {'create': {'type': 'str'}, 'update': {'type': 'str'}, 'delete': {'type': 'str'}},
     },
     'wait': {'type': 'bool', 'default': True},
-    'wait_timeout': {'type': 'int'},
+    'wait_timeout': {'type': 'float'},
     'regions': {'type': 'list', 'elements': 'str'},
     'max_parallel': {'type': 'int', 'default': 20},
     'alicloud_access_key': {'type': 'str', 'aliases': ['access_key', 'alicloud_access_key_id'], 'no_log': False},

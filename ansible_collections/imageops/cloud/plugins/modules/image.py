@@ -214,7 +214,7 @@ options:
     - When not set, 1800 seconds.
     - On timeout the task fails with C(changed=true) and the id of the image in I(image_id), so a later
       run (or the matching C(*_image_info) module) can pick it up.
-    type: int
+    type: float
     version_added: 0.1.0
   regions:
     description:
@@ -765,7 +765,7 @@ ARGUMENT_SPEC = {
     'allow_replace': {'type': 'bool', 'default': False},
     'endpoint': {'type': 'str'},
     'wait': {'type': 'bool', 'default': True},
-    'wait_timeout': {'type': 'int'},
+    'wait_timeout': {'type': 'float'},
     'regions': {'type': 'list', 'elements': 'str'},
     'max_parallel': {'type': 'int', 'default': 20},
     'oci_auth': {

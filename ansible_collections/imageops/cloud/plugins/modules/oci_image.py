@@ -384,7 +384,7 @@ options:
     - When not set, 1800 seconds.
     - On timeout the task fails with C(changed=true) and the id of the image in I(image_id), so a later
       run (or the matching C(*_image_info) module) can pick it up.
-    type: int
+    type: float
     version_added: 0.1.0
   regions:
     description:
@@ -946,7 +946,7 @@ ARGUMENT_SPEC = {
     'purge_tags': {'type': 'bool', 'default': True},
     'allow_replace': {'type': 'bool', 'default': False},
     'wait': {'type': 'bool', 'default': True},
-    'wait_timeout': {'type': 'int'},
+    'wait_timeout': {'type': 'float'},
     'regions': {'type': 'list', 'elements': 'str'},
     'max_parallel': {'type': 'int', 'default': 20},
     'config_file_location': {'type': 'str'},
