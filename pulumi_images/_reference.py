@@ -75,7 +75,7 @@ def input_members(cls: type) -> list[Member]:
     aliases of the class's module are spelled out."""
     aliases = type_aliases(sys.modules[cls.__module__])
     members = []
-    for name, param in inspect.signature(cls.__init__).parameters.items():
+    for name, param in inspect.signature(cls).parameters.items():
         if name in ("self", "__self__"):
             continue
         prop = inspect.getattr_static(cls, name, None)

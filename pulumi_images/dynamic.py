@@ -90,7 +90,7 @@ def cloud_of(urn: str, image_id: str) -> str | None:
     return next((cloud for prefix, cloud in ID_PREFIXES.items() if image_id.startswith(prefix)), None)
 
 
-class ImportingServicer(_stock.DynamicResourceProviderServicer):  # type: ignore[misc,name-defined]
+class ImportingServicer(_stock.DynamicResourceProviderServicer):  # type: ignore[name-defined]
     """The stock servicer; a ``Read`` without ``__provider`` (an import) gets ours for the cloud."""
 
     def Read(self, request: provider_pb2.ReadRequest, context: grpc.ServicerContext) -> Any:
@@ -99,12 +99,13 @@ class ImportingServicer(_stock.DynamicResourceProviderServicer):  # type: ignore
         if PROVIDER_KEY not in props and PROVIDER_KEY not in inputs:
             cloud = cloud_of(request.urn, request.id)
             if cloud is None:
-                context.abort(
+                context.abort(  # raises
                     grpc.StatusCode.INVALID_ARGUMENT,
                     f"cannot import {request.id!r}: the type is not a pulumi_images Image and the id is "
                     f"none of {', '.join(ID_PREFIXES)}...",
                 )
-            request = _with_provider(request, serialize_provider(ImageProvider(cloud)))
+            else:
+                request = _with_provider(request, serialize_provider(ImageProvider(cloud)))
         return super().Read(request, context)
 
 

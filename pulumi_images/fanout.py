@@ -30,7 +30,7 @@ package's server, see ``docs/pulumi.md``) serves more (see :data:`pulumi_images.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import pulumi
 
@@ -50,7 +50,18 @@ _NEUTRAL_MODULE = "pulumi_images.neutral"
 _NEUTRAL_NOT_KEPT = ("source", "region")
 
 
-def _cloud_of(resource: type, props: dict[str, Any]) -> str:
+class ImageClass(Protocol):
+    """An ``Image`` resource class of pulumi_images (a cloud's, or the neutral one)."""
+
+    __module__: str
+    __qualname__: str
+
+    def __call__(
+        self, resource_name: str, args: Any = None, opts: pulumi.ResourceOptions | None = None, **kwargs: Any
+    ) -> pulumi.dynamic.Resource: ...
+
+
+def _cloud_of(resource: ImageClass, props: dict[str, Any]) -> str:
     if resource.__module__ == _NEUTRAL_MODULE:  # pulumi_images.Image: the cloud is an argument
         cloud = props.get("cloud")
         if not isinstance(cloud, str) or cloud not in registry.clouds():
@@ -66,7 +77,7 @@ def _cloud_of(resource: type, props: dict[str, Any]) -> str:
 
 
 def _copy_args(
-    resource: type, spec_type: type[ImageSpec], props: dict[str, Any], source_id: Any, source_region: str
+    resource: ImageClass, spec_type: type[ImageSpec], props: dict[str, Any], source_id: Any, source_region: str
 ) -> dict[str, Any]:
     """The arguments of a copy of the source resource (``source_id`` in ``source_region``).
 
@@ -103,7 +114,7 @@ def _check_regions(regions: Sequence[str]) -> list[str]:
 
 
 def fan_out(
-    resource: type[pulumi.dynamic.Resource],
+    resource: ImageClass,
     name: str,
     regions: Sequence[str],
     /,  # positional only: the neutral Image has a ``name`` argument of its own
