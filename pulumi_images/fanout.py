@@ -77,7 +77,11 @@ def _cloud_of(resource: ImageClass, props: dict[str, Any]) -> str:
 
 
 def _copy_args(
-    resource: ImageClass, spec_type: type[ImageSpec], props: dict[str, Any], source_id: Any, source_region: str
+    resource: ImageClass,
+    spec_type: type[ImageSpec],
+    props: dict[str, Any],
+    source_id: Any,
+    source_region: str,
 ) -> dict[str, Any]:
     """The arguments of a copy of the source resource (``source_id`` in ``source_region``).
 
