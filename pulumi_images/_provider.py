@@ -18,6 +18,10 @@ its driver inside the call, from (first match wins)
 configuration with ``namespace:key`` names and secrets unwrapped, and calls ``configure`` once per
 deserialized provider with them; the provider keeps them in process memory only, outside the object.)
 
+The provider is split by concern: :mod:`pulumi_images._connecting` (stack configuration, settings,
+the driver, timeouts), :mod:`pulumi_images._planning` (``check`` and ``diff``, no API call) and this
+module (create, update, delete, read, and the outputs they return).
+
 How each call maps to the core:
 
 * ``check``: ``spec.parse``; every ``SpecError`` entry becomes one ``CheckFailure(field, rule)``.
@@ -31,9 +35,9 @@ How each call maps to the core:
 
 Timeouts: the Python dynamic-provider server does not hand ``CustomTimeouts`` to providers, so each
 resource takes Terraform's ``timeouts`` block (``{"create": "10m", "update": "10m", "delete": "10m"}``;
-the resource classes fill it from ``ResourceOptions(custom_timeouts=...)``), whose entry for the
-operation wins, then a ``wait_timeout`` input (seconds) used for every wait; the spec's
-``default_timeouts`` (the seed's defaults) come last.
+the resource classes fill it from ``ResourceOptions(custom_timeouts=...)``). The rule is the core's,
+the same as Ansible's (:mod:`imageops.timeouts`): the block's entry for the operation, then
+``wait_timeout``, then the cloud's default, then 1800 seconds.
 
 Import: a get or import read marks the outputs ``imported`` (and the read inputs, so the Check of
 ``pulumi import`` does not ask for the source the cloud never reports); ``diff`` and ``update`` then
@@ -47,60 +51,58 @@ traceback the server sends to the engine can hold key material or a passphrase.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi import log as pulumi_log
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    ResourceProvider,
-    UpdateResult,
-)
-from pulumi.output import Unknown
+from pulumi.dynamic import CreateResult, ReadResult, ResourceProvider, UpdateResult
 
 import imageops.reconcile as reconcile
-from imageops import registry
 from imageops.errors import SpecError
 from imageops.model import Image, ImageState
 from imageops.progress import ProgressEvent, ProgressTracker
-from imageops.redact import redact, register_secret
-from imageops.spec import ImageSpec, Update
-from imageops.timeouts import check_wait_timeout, wait_timeout
+from imageops.redact import redact
+from imageops.spec import ImageSpec
+from pulumi_images._connecting import _STACK_CONFIG
 from pulumi_images._connections import CONNECTIONS, Connection
-from pulumi_images._values import UNKNOWN, _cut, _nested_fields, _plain, covers, is_unknown
+from pulumi_images._planning import Planning
+from pulumi_images._values import (
+    CALL_SETTINGS,
+    CONFIG_NAMESPACE,
+    IMPORTED,
+    PROVIDER_KEY,
+    TIMEOUT_OPERATIONS,
+    TIMEOUTS,
+    UNKNOWN,
+    WAIT_TIMEOUT,
+    _cut,
+    _nested_fields,
+    _plain,
+    covers,
+    is_unknown,
+)
 
-__all__ = [
+__all__ = [  # the names tests and the neutral provider import from here
     "CALL_SETTINGS",
     "CONFIG_NAMESPACE",
     "CONNECTIONS",
+    "IMPORTED",
     "PROVIDER_KEY",
+    "TIMEOUTS",
+    "TIMEOUT_OPERATIONS",
     "UNKNOWN",
+    "WAIT_TIMEOUT",
+    "_STACK_CONFIG",
     "Connection",
     "ImageProvider",
     "ImageProviderError",
+    "_cut",
+    "_nested_fields",
+    "_plain",
     "covers",
     "is_unknown",
 ]
 
-PROVIDER_KEY = "__provider"
-IMPORTED = "imported"  # output: read into the state by import, create-only sources unknown
-CONFIG_NAMESPACE = "imageops"
-WAIT_TIMEOUT = "wait_timeout"
-TIMEOUTS = "timeouts"
-TIMEOUT_OPERATIONS = ("create", "update", "delete")
-# Settings that shape the calls, never the image: not spec fields, echoed as outputs, never replace.
-CALL_SETTINGS = (WAIT_TIMEOUT, TIMEOUTS)
-
-
-# Stack configuration handed to ``configure``, per provider object. Kept out of the instance so it can
-# never be pickled with it, whatever the SDK does with the object later.
-_STACK_CONFIG: dict[int, dict[str, Any]] = {}
 
 
 class ImageProviderError(Exception):
@@ -136,7 +138,7 @@ def progress_log(cloud: str, spec: ImageSpec | None = None) -> ProgressTracker:
     return ProgressTracker(log)
 
 
-class ImageProvider(ResourceProvider):
+class ImageProvider(Planning, ResourceProvider):
     """Generic CRUD over the imageops core for one cloud. Pickled into state: holds ``cloud`` only."""
 
     serialize_as_secret_always = False  # nothing secret is ever captured; keep the state readable
@@ -154,122 +156,7 @@ class ImageProvider(ResourceProvider):
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.cloud = state["cloud"]
 
-    # ------------------------------------------------------------------ plumbing
-    @property
-    def spec_type(self) -> type[ImageSpec]:
-        return registry.spec_type(self.cloud)
-
-    @property
-    def connection(self) -> Connection:
-        return CONNECTIONS[self.cloud]
-
-    def configure(self, req: ConfigureRequest) -> None:
-        """Keep the stack configuration (namespace ``imageops``) for the settings of each call."""
-        values: dict[str, Any] = {}
-        conn = self.connection
-        for setting, key in {**conn.config, **conn.secret_config}.items():
-            value = req.config.get(f"{CONFIG_NAMESPACE}:{key}")
-            if value not in (None, ""):
-                values[setting] = _plain(value)
-                if setting in conn.secret_config:
-                    register_secret(str(values[setting]))
-        for key, setting in conn.config_aliases.items():
-            value = req.config.get(f"{CONFIG_NAMESPACE}:{key}")
-            if setting not in values and value not in (None, ""):
-                values[setting] = _plain(value)
-                if setting in conn.secret_config:
-                    register_secret(str(values[setting]))
-        _STACK_CONFIG[id(self)] = values
-
-    def _settings(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        settings = dict(_STACK_CONFIG.get(id(self), {}))
-        for name in self.connection.inputs:
-            value = props.get(name)
-            if value is not None and not is_unknown(value):
-                settings[name] = value
-        return settings
-
-    def _connect(self, props: Mapping[str, Any]) -> Any:
-        return registry.connect(self.cloud, **self._settings(props))
-
-    def _timeout(self, props: Mapping[str, Any], operation: str) -> float:
-        """Seconds for the waits of ``operation`` (copies and exports included), by the core's one rule
-        (:func:`imageops.timeouts.wait_timeout`): ``timeouts.<operation>``, else ``wait_timeout``,
-        else the seed's default for the operation, else ``imageops.timeouts.DEFAULT_WAIT_TIMEOUT``."""
-        timeouts = _plain(props.get(TIMEOUTS))
-        value = props.get(WAIT_TIMEOUT)
-        return wait_timeout(
-            self.spec_type,
-            operation,
-            wait_timeout=None if value is None or is_unknown(value) else _plain(value),
-            timeouts=timeouts if isinstance(timeouts, Mapping) else None,
-        )
-
-    def _spec_input(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        """The spec's part of a property bag: no connection inputs, no ``__provider``, no nulls."""
-        fields = self.spec_type.model_fields
-        connection_only = (n for n in self.connection.inputs if n not in fields)
-        skip = {PROVIDER_KEY, IMPORTED, *CALL_SETTINGS, *connection_only}
-        return {k: _plain(v) for k, v in props.items() if k not in skip and v is not None}
-
-    def _spec_fields_of(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        fields = self.spec_type.model_fields
-        return {k: _plain(v) for k, v in props.items() if k in fields and v is not None}
-
-    def _parse(self, props: Mapping[str, Any]) -> ImageSpec:
-        # Outputs declared on the resource class arrive as null inputs; anything else unknown to the
-        # spec is reported by the spec itself.
-        return self.spec_type.parse(self._spec_input(props))
-
-    def _previous(self, olds: Mapping[str, Any]) -> ImageSpec | None:
-        """The last applied create-only inputs, recovered from the old outputs.
-
-        Only the ``input_only`` fields are kept: every other output is overlaid by what the cloud
-        reports (a description ``""``, default launch permissions...), which is not what was given,
-        and the plan compares those fields with the cloud anyway. Kept, they would read as "set
-        before, unset now" and make a change on every ``up``. An imported image has none: nothing
-        was given for it.
-        """
-        if _plain(olds.get(IMPORTED)):
-            return None
-        spec = self._previous_outputs(olds)
-        if spec is None:
-            return None
-        reported = [name for name in spec.given() if name not in self.connection.input_only]
-        return spec.model_copy(update=dict.fromkeys(reported)) if reported else spec
-
-    def _previous_outputs(self, olds: Mapping[str, Any]) -> ImageSpec | None:
-        """The spec the old outputs parse to, leaving out the fields that make them invalid."""
-        data = self._spec_fields_of(olds)
-        for name in self.connection.computed:
-            data.pop(name, None)  # the cloud's view, not what was given
-        for _ in range(len(data) + 1):
-            try:
-                return self.spec_type.parse(data)
-            except SpecError as exc:
-                bad = {f.split(".")[0] for f, _ in exc.errors} & set(data)
-                if not bad:
-                    return None
-                for name in bad:
-                    data.pop(name)
-        return None
-
-    def _image_from_outputs(self, image_id: str, olds: Mapping[str, Any]) -> Image:
-        skip = {PROVIDER_KEY, *self.connection.input_only}
-        attrs = {k: _plain(v) for k, v in olds.items() if k not in skip}
-        conn = self.connection
-        raw = str(attrs.get(conn.state_output) or "AVAILABLE")
-        names = [attrs.get(name) for name in (*conn.name_outputs, "name")]
-        return Image(
-            cloud=self.cloud,
-            id=image_id,
-            name=next((n for n in names if n), None),
-            region=attrs.get("region") if isinstance(attrs.get("region"), str) else None,
-            state=registry.normalise_state(self.cloud, raw),
-            raw_state=raw,
-            attributes=attrs,
-        )
-
+    # ------------------------------------------------------------------ outputs
     def _outputs(self, props: Mapping[str, Any], given: Mapping[str, Any], image: Image) -> dict[str, Any]:
         """Outputs = the connection inputs and spec inputs as given, overlaid by every attribute the
         cloud reports (what the image really is). ``id``/``urn`` are Pulumi's own."""
@@ -282,157 +169,6 @@ class ImageProvider(ResourceProvider):
             if key not in ("id", "urn", PROVIDER_KEY):
                 outs[key] = value
         return outs
-
-    # ------------------------------------------------------------------ check / diff
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures: list[CheckFailure] = []
-        unknown = {k for k, v in news.items() if is_unknown(v)}
-        # Inputs read by `pulumi import`: the cloud never reports the source an image was made from.
-        imported = news.get(IMPORTED) is True
-        data = {k: v for k, v in self._spec_input(news).items() if k not in unknown}
-        try:
-            self.spec_type.parse(data)
-        except SpecError as exc:
-            for name, rule in exc.errors:
-                if name.split(".")[0] in unknown:
-                    continue  # decided at apply time, once the value is known
-                if "is required" in rule and (imported or unknown & set(self.spec_type.model_fields)):
-                    continue  # a required-one-of rule may be met by a value not yet known
-                if any(re.search(rf"\b{re.escape(other)}\b", rule) for other in unknown):
-                    continue  # a rule naming a value not yet known ("only valid with vm_id")
-                failures.append(CheckFailure(name, redact(rule)))
-        except Exception as exc:  # never raise from check: the engine wants failures
-            failures.append(CheckFailure("", redact(str(exc))))
-        timeout = news.get(WAIT_TIMEOUT)
-        if timeout is not None and not is_unknown(timeout):
-            try:
-                check_wait_timeout(_plain(timeout), WAIT_TIMEOUT)  # the core's rule, as Ansible's
-            except SpecError as exc:
-                failures.extend(CheckFailure(name, rule) for name, rule in exc.errors)
-        failures.extend(CheckFailure(name, rule) for name, rule in self._timeouts_errors(news.get(TIMEOUTS)))
-        for name in self.connection.inputs:
-            value = news.get(name)
-            if value is not None and not is_unknown(value) and not isinstance(value, str):
-                failures.append(CheckFailure(name, "must be a string"))
-        return CheckResult(news, failures)
-
-    def _timeouts_errors(self, value: Any) -> list[tuple[str, str]]:
-        """``(field, rule)`` for each problem of a ``timeouts`` block (unknown values wait for apply)."""
-        if value is None or isinstance(value, Unknown) or value == UNKNOWN:
-            return []
-        value = _plain(value)
-        if not isinstance(value, Mapping):
-            return [(TIMEOUTS, "must be a block of create, update and delete durations")]
-        errors: list[tuple[str, str]] = []
-        for key, item in value.items():
-            if key not in TIMEOUT_OPERATIONS:
-                errors.append((f"{TIMEOUTS}.{key}", "is not a known argument: create, update or delete"))
-            elif item is not None and not is_unknown(item):
-                try:
-                    seconds = self.spec_type.timeout_for(key, {key: item})
-                except SpecError as exc:
-                    errors.extend(exc.errors)
-                    continue
-                except (TypeError, ValueError):
-                    seconds = None
-                if seconds is None or seconds <= 0:
-                    errors.append((f"{TIMEOUTS}.{key}", 'must be a positive duration such as "10m"'))
-        return errors
-
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        with _guard("diff"):
-            return self._diff(id_, olds, news)
-
-    def _diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        spec_cls = self.spec_type
-        conn = self.connection
-        replaces: set[str] = set()
-        changes: set[str] = set()
-
-        imported = bool(_plain(olds.get(IMPORTED)))
-        # Connection inputs: the region is where the image lives; the rest only says how to reach it.
-        for name in (*conn.inputs, *CALL_SETTINGS):
-            if name in spec_cls.model_fields:
-                continue  # also desired state (a region the cloud reports): the plan compares it
-            new, old = news.get(name), olds.get(name)
-            if new == old:
-                continue  # a removed setting falls back to stack config / environment: a change
-            if imported and old is None:
-                continue  # the import found the image as configured: the program's setting is that
-            (replaces if name in conn.replace else changes).add(name)
-
-        unknown = {k for k, v in news.items() if is_unknown(v) and k in spec_cls.model_fields}
-        for name in unknown:
-            if spec_cls.update_mode(name) is Update.REPLACE:
-                replaces.add(name)
-            else:
-                changes.add(name)
-
-        known = {k: v for k, v in news.items() if k not in unknown}
-        # An unknown field takes its old value for planning the rest (it is already in the sets).
-        for name in unknown:
-            if name in olds:
-                known[name] = olds[name]
-        desired = spec_cls.parse(self._spec_input(known))
-        observed = self._image_from_outputs(id_, olds)
-        previous = self._previous(olds)
-        planned = self._without_computed(desired)
-        the_plan = reconcile.plan(planned, observed, previous=previous, purge_tags=True)
-        for change in the_plan.changes:
-            (replaces if change.replace else changes).add(change.field)
-        for name in self._computed_changes(desired, olds) - unknown:
-            (replaces if spec_cls.update_mode(name) is Update.REPLACE else changes).add(name)
-
-        # Create-only fields the cloud does not report: the plan compares them with ``previous`` only
-        # when both sides are set; Pulumi knows the old inputs exactly, so set <-> unset counts too.
-        new_given = desired.given()
-        for name in conn.input_only:
-            if name in unknown:
-                continue
-            if imported and _plain(olds.get(name)) is None:
-                continue  # an imported image's source is not known: the program's is taken as given
-            if _plain(olds.get(name)) != new_given.get(name):
-                (replaces if spec_cls.update_mode(name) is Update.REPLACE else changes).add(name)
-
-        if not replaces and not changes:
-            return DiffResult(
-                changes=False, replaces=[], stables=self._stables(), delete_before_replace=False
-            )
-        delete_first = bool(replaces) and self._key_collides(desired, olds, news)
-        return DiffResult(
-            changes=True,
-            replaces=sorted(replaces),
-            stables=self._stables(),
-            delete_before_replace=delete_first,
-        )
-
-    def _without_computed(self, spec: ImageSpec) -> ImageSpec:
-        """``spec`` for planning: computed blocks are compared by :func:`covers`, not by the plan."""
-        computed = [name for name in self.connection.computed if getattr(spec, name, None) is not None]
-        return spec.model_copy(update=dict.fromkeys(computed)) if computed else spec
-
-    def _computed_changes(self, desired: ImageSpec, olds: Mapping[str, Any]) -> set[str]:
-        given = desired.given()
-        return {
-            name
-            for name in self.connection.computed
-            if name in given and not covers(_plain(olds.get(name)), given[name])
-        }
-
-    def _stables(self) -> list[str]:
-        return sorted(self.spec_type.fields_by_mode(Update.REPLACE))
-
-    def _key_collides(self, desired: ImageSpec, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-        """Would the replacement carry the old image's idempotency key? Then it must be created after
-        the old one is deleted, or the create would find (and adopt) the old image."""
-        key = desired.lookup_key()
-        if key is None:
-            return False
-        for name in self.connection.replace:  # another region: another namespace of keys
-            if news.get(name) is not None and news.get(name) != olds.get(name):
-                return False
-        # An unset key part ("" or None: the connection's default, checked above) matches any.
-        return all(not value or olds.get(name) == value for name, value in key.items())
 
     # ------------------------------------------------------------------ CRUD
     def create(self, props: dict[str, Any]) -> CreateResult:

@@ -9,7 +9,21 @@ from typing import Any
 from pulumi.output import Unknown
 from pydantic import BaseModel
 
-__all__ = ["UNKNOWN", "_cut", "_nested_fields", "_plain", "covers", "is_unknown"]
+__all__ = [
+    "CALL_SETTINGS",
+    "CONFIG_NAMESPACE",
+    "IMPORTED",
+    "PROVIDER_KEY",
+    "TIMEOUTS",
+    "TIMEOUT_OPERATIONS",
+    "UNKNOWN",
+    "WAIT_TIMEOUT",
+    "_cut",
+    "_nested_fields",
+    "_plain",
+    "covers",
+    "is_unknown",
+]
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN, the wire sentinel
 
@@ -63,3 +77,12 @@ def _nested_fields(annotation: Any) -> set[str]:
 
 def _cut(block: Mapping[str, Any], fields: set[str]) -> dict[str, Any]:
     return {k: v for k, v in block.items() if k in fields and v is not None}
+
+PROVIDER_KEY = "__provider"
+IMPORTED = "imported"  # output: read into the state by import, create-only sources unknown
+CONFIG_NAMESPACE = "imageops"
+WAIT_TIMEOUT = "wait_timeout"
+TIMEOUTS = "timeouts"
+TIMEOUT_OPERATIONS = ("create", "update", "delete")
+# Settings that shape the calls, never the image: not spec fields, echoed as outputs, never replace.
+CALL_SETTINGS = (WAIT_TIMEOUT, TIMEOUTS)

@@ -607,7 +607,7 @@ class ImageArgs:
     def wait_timeout(self) -> pulumi.Input[float] | None:
         """Seconds every wait of every operation may take (copies and exports included). A ``timeouts``
         entry for the operation wins over it; without either, the cloud's default for the operation
-        applies, else 1800.
+        applies, else 1800 seconds.
         """
         return pulumi.get(self, "wait_timeout")
 

@@ -20,7 +20,7 @@ from typing import Any
 from imageops.errors import SpecError
 from imageops.spec import ImageSpec
 
-__all__ = ["DEFAULT_WAIT_TIMEOUT", "OPERATIONS", "check_wait_timeout", "wait_timeout"]
+__all__ = ["DEFAULT_WAIT_TIMEOUT", "OPERATIONS", "check_wait_timeout", "timeout_errors", "wait_timeout"]
 
 DEFAULT_WAIT_TIMEOUT = 1800.0
 """Seconds a wait may take when nothing else says (30 minutes)."""
@@ -59,11 +59,41 @@ def wait_timeout(
         raise ValueError(f"unknown operation {operation!r}; one of {', '.join(OPERATIONS)}")
     if timeouts and timeouts.get(operation) not in (None, ""):
         seconds = spec_type.timeout_for(operation, timeouts)
-        if seconds is None or not seconds > 0:
-            raise SpecError([(f"timeouts.{operation}", 'must be a positive duration such as "10m"')])
+        if seconds is None or not 0 <= seconds < float("inf"):
+            raise SpecError([(f"timeouts.{operation}", 'must be a duration such as "10m", 0 or more')])
         return seconds
     explicit = check_wait_timeout(wait_timeout)
     if explicit is not None:
         return explicit
     default = spec_type.timeout_for(operation)
     return default if default is not None else DEFAULT_WAIT_TIMEOUT
+
+
+def timeout_errors(
+    spec_type: type[ImageSpec], *, wait_timeout: Any = None, timeouts: Any = None
+) -> list[tuple[str, str]]:
+    """Every problem of a ``wait_timeout`` and a ``timeouts`` block, as ``(field, rule)`` pairs: what
+    the tools check before any API call (Ansible before it connects, Pulumi in ``check``)."""
+    problems: list[tuple[str, str]] = []
+    try:
+        check_wait_timeout(wait_timeout)
+    except SpecError as exc:
+        problems += exc.errors
+    if timeouts is None:
+        return problems
+    if not isinstance(timeouts, Mapping):
+        return [*problems, ("timeouts", "must be a block of create, update and delete durations")]
+    for key, value in timeouts.items():
+        if key not in OPERATIONS:
+            problems.append((f"timeouts.{key}", "is not a known argument: create, update or delete"))
+        elif value not in (None, ""):
+            try:
+                seconds = spec_type.timeout_for(key, {key: value})
+            except SpecError as exc:
+                problems += exc.errors
+                continue
+            except (TypeError, ValueError):
+                seconds = None
+            if seconds is None or not 0 <= seconds < float("inf"):
+                problems.append((f"timeouts.{key}", 'must be a duration such as "10m", 0 or more'))
+    return problems

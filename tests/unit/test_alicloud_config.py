@@ -159,3 +159,16 @@ def test_missing_credentials_and_region(tmp_path: Path) -> None:
         load_credentials(access_key_id="LTAIx", access_key_secret="secret-6", env={})
     with pytest.raises(ConfigError, match="does not exist"):
         load_credentials(config_file=tmp_path / "missing.json", env={})
+
+
+def test_an_explicit_secret_wins_over_the_environment_source_of_the_id(tmp_path):
+    """Ansible's alicloud_secret_key given, the id from the environment: the given secret is used
+    (as each option's own environment fallback did), never the environment's."""
+    env = {
+        "HOME": str(tmp_path),
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI-from-env",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret-from-env",
+        "ALIBABA_CLOUD_REGION_ID": "cn-hangzhou",
+    }
+    got = load_credentials(access_key_secret="secret-given", env=env)
+    assert (got.access_key_id, got.access_key_secret) == ("LTAI-from-env", "secret-given")

@@ -139,10 +139,16 @@ def load_credentials(
     source = "explicit arguments"
     secret_name = "access_key_secret"
     if not access_key_id:
-        key, source = (None, None, None), ""
+        # The id comes from the first source that has one, with that source's secret and token;
+        # a secret or token given explicitly still wins over the source's, field by field.
+        key, source = (None, access_key_secret, security_token), ""
         for id_env, secret_env, token_env in _KEY_ENV:
             if env.get(id_env):
-                key = (env.get(id_env), env.get(secret_env), env.get(token_env) or None)
+                key = (
+                    env.get(id_env),
+                    access_key_secret or env.get(secret_env),
+                    security_token or env.get(token_env) or None,
+                )
                 source, secret_name = id_env, secret_env
                 break
     file_given = config_file or first_env(SETTINGS, "config_file", env)
@@ -151,7 +157,11 @@ def load_credentials(
     if not key[0] or not region:
         stored = _read_profile(file_given, profile_given, explicit_file=bool(file_given or profile_given))
     if not key[0] and stored is not None:
-        key = (stored.get("access_key_id"), stored.get("access_key_secret"), stored.get("sts_token") or None)
+        key = (
+            stored.get("access_key_id"),
+            access_key_secret or stored.get("access_key_secret"),
+            security_token or stored.get("sts_token") or None,
+        )
         source, secret_name = stored["_where"], "access_key_secret"
     if not key[0]:
         raise ConfigError(

@@ -363,7 +363,9 @@ def module_file(schema: CloudSchema, *, info: bool) -> str:
     options = info_options(schema) if info else image_options(schema)
     text = schema.info_module if info else schema.image_module
     returns = info_returns(schema) if info else image_returns(schema)
-    spec_names = {name: name for name in options.argspec if name in schema.spec.model_fields}
+    # the options that feed the spec: the info module's ``tags`` is a filter, not the spec's tags
+    fields = schema.info_key if info else schema.spec.model_fields
+    spec_names = {name: name for name in options.argspec if name in fields}
     for setting, field in schema.spec_settings.items():
         spec_names[schema.setting(setting).option or setting] = field
     key = (schema.key_options or ()) + ("image_id",)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from imageops.codegen import common
 from imageops.schema import Attribute, CloudSchema, FieldType, field_meta, spec_field_type
 from imageops.spec import ImageSpec
+from imageops.timeouts import DEFAULT_WAIT_TIMEOUT
 
 _PY = {"str": "str", "int": "int", "float": "float", "bool": "bool"}
 
@@ -226,7 +227,7 @@ def _args_class(module: Module, args: list[str]) -> str:
             doc = [
                 "Seconds every wait of every operation may take (copies and exports included). A "
                 "``timeouts`` entry for the operation wins over it; without either, the cloud's default "
-                f"for the operation applies, else {int(DEFAULT_TIMEOUT)}.",
+                f"for the operation applies, else {DEFAULT_WAIT_TIMEOUT:g} seconds.",
             ]
         elif name == "timeouts":
             annotation = "pulumi.Input[TimeoutsArgs | Mapping[str, str]]"
@@ -296,9 +297,6 @@ def _outputs(module: Module, outputs: list[str]) -> str:
         full = f"{annotation} | None" if optional else annotation
         lines.append(f"    {name}: pulumi.Output[{full}]\n" + docstring([doc], 4))
     return "".join(lines)
-
-
-DEFAULT_TIMEOUT = 1800.0
 
 
 def resource_module(schema: CloudSchema) -> str:

@@ -2,15 +2,14 @@
 # Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
 """The one base class of every imageops.cloud module, for every cloud.
 
-A module file only declares its documentation, its cloud (a :class:`CloudAuth`) and the options
-that make up the cloud's desired-state spec; :class:`ImageModule` does the rest the same way for
-every cloud:
+A module file is generated (``make generate``) from its cloud's declaration: its documentation, its
+full argument spec, and a ``main`` that calls :func:`run_module` with how its options feed the core
+(``settings``: option -> ``connect`` keyword; ``spec_names``: option -> spec field). This class does
+the rest the same way for every cloud, and names none:
 
 * import the ``imageops`` core, or fail with ``missing_required_lib("imageops")``;
-* add the cloud's auth options and the common ``state``/``image_id``/``wait``/``wait_timeout``/
-  ``purge_tags``/``allow_replace`` options to the argument spec;
-* parse the desired state with the core's spec model (every invalid field reported at once, before
-  any API call);
+* parse the desired state with the core's spec model, and the timeouts with the core's rule
+  (:mod:`imageops.timeouts`), every invalid option reported at once, before any API call;
 * build the driver, look the image up (one read), plan against the live cloud (the core's
   ``plan_live``: the reads a cloud needs to know what the image itself does not show, such as
   whether an OCI export is still to be made), and in check mode stop there;
@@ -19,20 +18,19 @@ every cloud:
   ``extra_returns``) to the module's result, in check mode too;
 * report errors with the cloud's code, message and request id, never a secret.
 
-Adding a cloud means adding a :class:`CloudAuth` (see ``oci.py`` beside this file), a doc fragment and
-the module files; this class does not change.
+The one ansible-core workaround (malformed values, see ``raw_params.py``) is the only AnsibleModule
+method this class overrides.
 """
 
 from __future__ import annotations
 
 import contextlib
-import decimal
 import sys
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.common.validation import check_type_dict
 
+from ansible_collections.imageops.cloud.plugins.module_utils.raw_params import guard_raw_params
 from ansible_collections.imageops.cloud.plugins.module_utils.regions import run_regions
 
 # httpx imports its command-line client, and with it rich, pygments and click (~30 ms of every
@@ -52,7 +50,7 @@ try:
     from imageops.progress import ProgressTracker
     from imageops.reconcile import Action
     from imageops.redact import redact
-    from imageops.timeouts import wait_timeout
+    from imageops.timeouts import timeout_errors, wait_timeout
 except ImportError:
     HAS_IMAGEOPS = False
     IMAGEOPS_IMPORT_ERROR = traceback.format_exc()
@@ -118,71 +116,6 @@ def _strip_unset(value, argspec):
     }
 
 
-def _as_block(value):
-    """``value`` as Ansible would read a block of suboptions given as a string, else None."""
-    try:
-        converted = check_type_dict(value)
-    except (TypeError, ValueError):
-        return None
-    return converted if isinstance(converted, dict) else None
-
-
-def _not_a_number(value, kind):
-    """Whether ansible-core's number check would crash on ``value`` rather than report it."""
-    if isinstance(value, (list, dict)):
-        return True
-    if kind != "int" or not isinstance(value, (str, float)):
-        return False
-    try:
-        return not decimal.Decimal(str(value).strip()).is_finite()
-    except decimal.DecimalException:
-        return False  # not a number at all: ansible-core says so itself
-
-
-def _take_misshapen_blocks(params, argument_spec, prefix=""):
-    """Remove the option blocks whose value is no dictionary (or list of them, for list options),
-    and the numbers given as a list or dictionary.
-
-    ansible-core handles such values badly: ``launch_options: true`` or ``block_device_mappings: [1]``
-    ends the module with a TypeError traceback, ``wait_timeout: [9223372036854775808, 0, 0]`` or
-    ``.inf`` with an OverflowError, and ``launch_options: junk`` makes it skip its no_log masking,
-    so the failure echoes secret options in ``invocation``. Such values are taken out before Ansible
-    validates, and reported as ``(option, rule)`` problems once it has.
-    """
-    problems = []
-    for name, spec in argument_spec.items():
-        if not isinstance(params, dict):
-            break
-        if spec.get("type") in ("int", "float"):
-            # ansible-core reads a list as Decimal's (sign, digits, exponent) tuple, and converts an
-            # infinite Decimal to int: [2**63, 0, 0] and "inf" or .inf raise an OverflowError
-            for key in (name, *spec.get("aliases", ())):
-                if _not_a_number(params.get(key), spec["type"]):
-                    del params[key]
-                    rule = "must be an integer" if spec["type"] == "int" else "must be a number"
-                    problems.append((prefix + key, rule))
-            continue
-        if not spec.get("options"):
-            continue
-        is_list = spec.get("type") == "list"
-        for key in (name, *spec.get("aliases", ())):
-            value = params.get(key)
-            if value is None:
-                continue
-            if isinstance(value, str) and not is_list and _as_block(value) is not None:
-                value = params[key] = _as_block(value)  # "k=v" or JSON: what Ansible would have made
-            items = value if is_list and isinstance(value, list) else [value]
-            if (is_list and not isinstance(value, list)) or not all(isinstance(i, dict) for i in items):
-                del params[key]
-                rule = "must be a list of dictionaries" if is_list else "must be a dictionary of suboptions"
-                problems.append((prefix + key, rule))
-                continue
-            for index, item in enumerate(items):
-                where = f"{prefix}{key}[{index}]." if is_list else f"{prefix}{key}."
-                problems += _take_misshapen_blocks(item, spec["options"], where)
-    return problems
-
-
 class ImageModule(AnsibleModule):
     """An AnsibleModule that manages (or reads) one cloud's images through the imageops core.
 
@@ -217,15 +150,12 @@ class ImageModule(AnsibleModule):
         self.progress = ProgressTracker()
 
     def _load_params(self):
+        """The one AnsibleModule method overridden, for the one ansible-core workaround: malformed
+        values taken out before ansible-core validates (it crashes on some, and skips its secret
+        masking on others), secrets masked from the start. See ``module_utils/raw_params.py``."""
         super()._load_params()
-        # Ansible collects no_log values while it validates, and a malformed option can stop it
-        # before it does: mask the secret options' values from the start.
-        for name, spec in self.argument_spec.items():
-            for key in (name, *spec.get("aliases", ())) if spec.get("no_log") else ():
-                value = self.params.get(key)
-                if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
-                    self.no_log_values.add(str(value))
-        self._misshapen = _take_misshapen_blocks(self.params, self.argument_spec)
+        self._misshapen, secrets = guard_raw_params(self.params, self.argument_spec)
+        self.no_log_values.update(secrets)
 
     def chosen_cloud(self):
         """The cloud this run manages: the module's own (the neutral ``image`` module reads its option)."""
@@ -345,6 +275,11 @@ class ImageModule(AnsibleModule):
     # ---------------------------------------------------------------------------- managing
     def run(self):
         """state=present|absent, check mode, diff mode, wait: the whole life of a managing module."""
+        problems = timeout_errors(
+            self.spec_type, wait_timeout=self.params.get("wait_timeout"), timeouts=self.params.get("timeouts")
+        )
+        if problems:
+            self.fail_spec(SpecError(problems))
         try:
             result = self._run()
         except ImageOpsError as exc:

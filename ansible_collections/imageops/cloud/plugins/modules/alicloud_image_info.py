@@ -353,7 +353,6 @@ MODULE = {
     'spec_names': {
         'image_name': 'image_name',
         'resource_group_id': 'resource_group_id',
-        'tags': 'tags',
         'alicloud_region': 'region',
     },
     'filters': ['status'],

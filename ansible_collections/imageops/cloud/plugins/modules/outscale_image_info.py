@@ -382,7 +382,7 @@ MODULE = {
         'endpoint': 'endpoint',
         'config_file': 'config_file',
     },
-    'spec_names': {'image_name': 'image_name', 'tags': 'tags'},
+    'spec_names': {'image_name': 'image_name'},
     'filters': ['states'],
     'required_one_of': [],
 }
