@@ -1,11 +1,12 @@
 """What a change means, without any API call: ``check`` (the spec's validation) and ``diff`` (the
 reconciler's plan against the image rebuilt from the old outputs).
 
-Part of :class:`pulumi_images._provider.ImageProvider`. The plan is :func:`imageops.reconcile.plan`,
-the same one Ansible's check and diff modes show; what is added here is the engine's own business:
-connection inputs (another region is another image), values not known yet in a preview, blocks the
-cloud reports richer than given (compared by :func:`~pulumi_images._values.covers`), and whether the
-replacement must be created after the old image is deleted.
+Part of :class:`pulumi_images._provider.ImageProvider`. Every spec field is decided by
+:func:`imageops.reconcile.plan`, the same plan Ansible's check and diff modes show (blocks the cloud
+reports richer than given included, by :func:`imageops.reconcile.covers`); what is added here is the
+engine's own business: connection inputs (another region is another image), values not known yet in
+a preview, create-only inputs set or unset since the last run (the engine knows the old inputs
+exactly), and whether the replacement must be created after the old image is deleted.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from pulumi_images._values import (
     UNKNOWN,
     WAIT_TIMEOUT,
     _plain,
-    covers,
     is_unknown,
 )
 
@@ -189,12 +189,10 @@ class Planning(Connecting):
         desired = spec_cls.parse(self._spec_input(known))
         observed = self._image_from_outputs(id_, olds)
         previous = self._previous(olds)
-        planned = self._without_computed(desired)
-        the_plan = reconcile.plan(planned, observed, previous=previous, purge_tags=True)
+        the_plan = reconcile.plan(desired, observed, previous=previous, purge_tags=True)
         for change in the_plan.changes:
-            (replaces if change.replace else changes).add(change.field)
-        for name in self._computed_changes(desired, olds) - unknown:
-            (replaces if spec_cls.update_mode(name) is Update.REPLACE else changes).add(name)
+            if change.field not in unknown:
+                (replaces if change.replace else changes).add(change.field)
 
         # Create-only fields the cloud does not report: the plan compares them with ``previous`` only
         # when both sides are set; Pulumi knows the old inputs exactly, so set <-> unset counts too.
@@ -218,19 +216,6 @@ class Planning(Connecting):
             stables=self._stables(),
             delete_before_replace=delete_first,
         )
-
-    def _without_computed(self, spec: ImageSpec) -> ImageSpec:
-        """``spec`` for planning: computed blocks are compared by :func:`covers`, not by the plan."""
-        computed = [name for name in self.connection.computed if getattr(spec, name, None) is not None]
-        return spec.model_copy(update=dict.fromkeys(computed)) if computed else spec
-
-    def _computed_changes(self, desired: ImageSpec, olds: Mapping[str, Any]) -> set[str]:
-        given = desired.given()
-        return {
-            name
-            for name in self.connection.computed
-            if name in given and not covers(_plain(olds.get(name)), given[name])
-        }
 
     def _stables(self) -> list[str]:
         return sorted(self.spec_type.fields_by_mode(Update.REPLACE))

@@ -205,8 +205,7 @@ class ImageProvider(Planning, ResourceProvider):
                     raise ImageProviderError(
                         f"image {id_} no longer exists: run `pulumi refresh` to drop it from the state"
                     )
-                planned = self._without_computed(desired)
-                the_plan = reconcile.plan_live(driver, planned, observed, previous=previous, purge_tags=True)
+                the_plan = reconcile.plan_live(driver, desired, observed, previous=previous, purge_tags=True)
                 if the_plan.action is reconcile.Action.REPLACE:
                     raise ImageProviderError(
                         f"image {id_} needs a replacement ({', '.join(the_plan.replace_fields)} changed "

@@ -9,6 +9,8 @@ from typing import Any
 from pulumi.output import Unknown
 from pydantic import BaseModel
 
+from imageops.reconcile import covers
+
 __all__ = [
     "CALL_SETTINGS",
     "CONFIG_NAMESPACE",
@@ -51,18 +53,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
-
-
-def covers(old: Any, new: Any) -> bool:
-    """Whether the old output already is what ``new`` asks for: every given (non-null) entry of a
-    block equal, lists element by element, anything else equal (Terraform's Optional+Computed)."""
-    if isinstance(new, Mapping):
-        return isinstance(old, Mapping) and all(
-            covers(old.get(k), v) for k, v in new.items() if v is not None
-        )
-    if isinstance(new, list | tuple):
-        return isinstance(old, list | tuple) and len(old) == len(new) and all(map(covers, old, new))
-    return old == new
 
 
 def _nested_fields(annotation: Any) -> set[str]:

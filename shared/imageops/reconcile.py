@@ -126,8 +126,16 @@ def plan(
     # set <-> unset included; without previous inputs there is nothing to compare them with.
     dropped = [name for name in earlier if name not in given and name not in seen]
     changes: list[Change] = []
+    computed = {name for name in given if _is_computed(type(desired), name)}
     for name in [*given, *dropped]:
         wanted = given.get(name)
+        if name in computed:
+            # reported back richer than given (Terraform's Optional+Computed): only what is given
+            # is compared, against what the cloud reports
+            before = live.attributes.get(name)
+            if not covers(before, wanted):
+                changes.append(Change(name, before, wanted, desired.update_mode(name) is Update.REPLACE))
+            continue
         if name in seen:
             before = seen[name]
         elif previous is not None:
@@ -185,6 +193,27 @@ def plan_live(
         elif changes:
             action = Action.UPDATE
     return Plan(action, desired, the_plan.observed, tuple(changes), dict(pending.extra_result))
+
+
+def covers(reported: Any, wanted: Any) -> bool:
+    """Whether ``reported`` already is what ``wanted`` asks for: every given (non-null) entry of a
+    block equal, lists element by element, anything else equal (Terraform's Optional+Computed)."""
+    if isinstance(wanted, Mapping):
+        return isinstance(reported, Mapping) and all(
+            covers(reported.get(k), v) for k, v in wanted.items() if v is not None
+        )
+    if isinstance(wanted, list | tuple):
+        return (
+            isinstance(reported, list | tuple)
+            and len(reported) == len(wanted)
+            and all(map(covers, reported, wanted))
+        )
+    return bool(reported == wanted)
+
+
+def _is_computed(spec_type: type[ImageSpec], name: str) -> bool:
+    extra = spec_type.model_fields[name].json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("computed"))
 
 
 Progress = Callable[[Image], None]
