@@ -6,8 +6,8 @@ credentials come from each cloud's loader, which reads the environment variables
 that, for every cloud of :func:`imageops.registry.clouds`:
 
 1. **Timeout precedence** (in-process, each skin's real code path): for a matrix of the settings
-   both tools take (``wait_timeout`` alone, ``timeouts.<op>`` alone where the Ansible module has a
-   ``timeouts`` option -- the clouds whose spec has ``default_timeouts`` --, both, neither, 0, a
+   both tools take (``wait_timeout`` alone, ``timeouts.<op>`` alone (every module has the option),
+   both, neither, 0, a
    negative or fractional ``wait_timeout``, a ``timeouts`` entry of another operation), for create,
    update and delete: the Ansible module built as its ``main`` builds it
    (``ImageModule(ARGUMENT_SPEC, **MODULE)``) returns the same ``wait_timeout(Action...)`` as the
@@ -206,10 +206,7 @@ REFUSED = "refused"
 def timeout_params() -> list[Any]:
     params = []
     for cloud in CLOUDS:
-        has_timeouts = bool(registry.spec_type(cloud).default_timeouts)
         for case in TIMEOUT_CASES:
-            if case.needs_timeouts and not has_timeouts:
-                continue  # the cloud's Ansible module has no `timeouts` option: not a shared setting
             for op in OPERATIONS:
                 params.append(pytest.param(cloud, case, op, id=f"{cloud}-{case.id}-{op}"))
     return params
@@ -296,7 +293,6 @@ def test_timeout_precedence_is_the_same_in_both_tools(cloud, case, op, capsys):
         pytest.param(cloud, case, id=f"{cloud}-{case.id}")
         for cloud in CLOUDS
         for case in TIMEOUT_CASES
-        if not case.needs_timeouts or registry.spec_type(cloud).default_timeouts
     ],
 )
 def test_pulumi_check_refuses_exactly_the_timeouts_the_rule_refuses(cloud, case):

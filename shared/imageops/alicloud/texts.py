@@ -208,7 +208,6 @@ IMAGE_MODULE = ModuleText(
                 "C(alicloud_image) says it (seconds, or a duration such as C(10m) or C(1h30m)); 10 minutes "
                 "each by default."
             ),
-            "An explicit I(wait_timeout) overrides them for every operation.",
         ),
     },
     check_mode_details="The same single read as a real run; C(changed) is exactly what a real run would do.",

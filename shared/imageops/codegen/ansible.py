@@ -171,29 +171,26 @@ def image_options(schema: CloudSchema) -> Options:
         "allow_replace", common.cloud_doc(schema, "allow_replace", ["Replace the image when needed."]),
         type="bool", default=False,
     )  # fmt: skip
-    has_timeouts = bool(schema.spec.default_timeouts)
-    if has_timeouts:
-        doc = [*common.cloud_doc(schema, "timeouts", []), common.TIMEOUTS_DOC_SUFFIX]
-        suboptions = {op: {"type": "str"} for op in ("create", "update", "delete")}
-        options.add(
-            "timeouts",
-            {"type": "dict", "options": suboptions},
-            {
-                "description": [p for p in doc if "wait_timeout) overrides" not in p],
-                "type": "dict",
-                "version_added": "0.1.0",
-                "suboptions": {
-                    op: {
-                        "description": f"Limit of the waits of a {op}.",
-                        "type": "str",
-                        "version_added": "0.1.0",
-                    }
-                    for op in suboptions
-                },
+    default = [
+        "How long to wait for each operation, as the Pulumi resource's C(timeouts) block says it (seconds, "
+        "or a duration such as C(10m) or C(1h30m))."
+    ]
+    suboptions = {op: {"type": "str"} for op in ("create", "update", "delete")}
+    options.add(
+        "timeouts",
+        {"type": "dict", "options": suboptions},
+        {
+            "description": [*common.cloud_doc(schema, "timeouts", default), common.TIMEOUTS_DOC_SUFFIX],
+            "type": "dict",
+            "version_added": "0.1.0",
+            "suboptions": {
+                op: {"description": f"Limit of the waits of a {op}.", "type": "str", "version_added": "0.1.0"}
+                for op in suboptions
             },
-        )
+        },
+    )
     options.simple("wait", common.WAIT_DOC, type="bool", default=True)
-    options.simple("wait_timeout", common.wait_timeout_doc(has_timeouts), type="float")
+    options.simple("wait_timeout", common.wait_timeout_doc(True), type="float")
     if schema.regions:
         options.simple("regions", common.REGIONS_DOC, type="list", elements="str")
         options.simple("max_parallel", common.MAX_PARALLEL_DOC, type="int", default=20)

@@ -369,6 +369,26 @@ options:
     type: bool
     default: false
     version_added: 0.1.0
+  timeouts:
+    description:
+    - How long to wait for each operation, as the Pulumi resource's C(timeouts) block says it (seconds,
+      or a duration such as C(10m) or C(1h30m)).
+    - An entry wins over I(wait_timeout) for its operation (the same rule as the Pulumi resource's).
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      create:
+        description: Limit of the waits of a create.
+        type: str
+        version_added: 0.1.0
+      update:
+        description: Limit of the waits of a update.
+        type: str
+        version_added: 0.1.0
+      delete:
+        description: Limit of the waits of a delete.
+        type: str
+        version_added: 0.1.0
   wait:
     description:
     - Wait for the image to reach its final state (available after a create or update, gone after a delete)
@@ -381,7 +401,8 @@ options:
   wait_timeout:
     description:
     - How many seconds to wait when I(wait=true), for every operation (copies and exports included).
-    - When not set, 1800 seconds.
+    - A I(timeouts) entry for the operation wins over it; without either, the Terraform resource's default
+      for the operation applies, else 1800 seconds.
     - On timeout the task fails with C(changed=true) and the id of the image in I(image_id), so a later
       run (or the matching C(*_image_info) module) can pick it up.
     type: float
@@ -945,6 +966,10 @@ ARGUMENT_SPEC = {
     'defined_tags': {'type': 'dict'},
     'purge_tags': {'type': 'bool', 'default': True},
     'allow_replace': {'type': 'bool', 'default': False},
+    'timeouts': {
+        'type': 'dict',
+        'options': {'create': {'type': 'str'}, 'update': {'type': 'str'}, 'delete': {'type': 'str'}},
+    },
     'wait': {'type': 'bool', 'default': True},
     'wait_timeout': {'type': 'float'},
     'regions': {'type': 'list', 'elements': 'str'},
