@@ -676,7 +676,8 @@ class ImageArgs:
         Skipped (``changed=false``) when the object already exists, so a re-run never exports again;
         this costs one HeadObject call per run (and a GetNamespace one without ``namespace_name``).
 
-        Changes in place; the cloud does not report it back, so only a change of the given value counts.
+        Applied in place: whether the object is there is checked on every run, and a missing object is
+        exported again; the image itself does not change.
         """
         return pulumi.get(self, "export_to")
 

@@ -77,6 +77,8 @@ class FieldMeta:
     secret: bool = False
     reported: bool = True
     """The cloud reports the field back (else only a change of the given value can be seen)."""
+    change_doc: str | None = None
+    """What a change does, in the declaration's words, instead of the update mode's."""
     version_added: str = "0.1.0"
 
 
@@ -103,6 +105,7 @@ def field_meta(spec: type[ImageSpec], name: str) -> FieldMeta:
         aliases=tuple(extra.get("aliases") or ()),  # type: ignore[arg-type]
         secret=bool(extra.get("secret")),
         reported=bool(extra.get("reported", True)),
+        change_doc=str(extra["change_doc"]) if extra.get("change_doc") else None,
         version_added=str(extra.get("version_added") or "0.1.0"),
     )
 

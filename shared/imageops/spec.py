@@ -48,6 +48,7 @@ def _field(
     reported: bool = True,
     computed: bool = False,
     version_added: str | None = None,
+    change_doc: str | None = None,
     **kwargs: Any,
 ) -> Any:
     extra: dict[str, Any] = {"update": update}
@@ -59,6 +60,7 @@ def _field(
         ("secret", secret),
         ("computed", computed),
         ("version_added", version_added),
+        ("change_doc", change_doc),
     ):
         if value:
             extra[key] = value
@@ -76,7 +78,8 @@ def in_place(default: Any = None, *, description: str, **meta: Any) -> Any:
     ``doc`` (the paragraphs of the option's documentation, Ansible markup; ``description`` is the
     one-line summary), ``seed`` (the Terraform name where it differs), ``aliases`` (further Ansible
     option names), ``shown_default`` (the default the skins show; the spec itself keeps None, "no
-    opinion"), ``secret``, ``computed`` (reported back richer than given) and ``version_added``.
+    opinion"), ``secret``, ``computed`` (reported back richer than given), ``version_added``, and
+    ``change_doc`` (what a change does, where the update mode's own words would mislead).
     """
     return _field(Update.IN_PLACE, default, description=description, **meta)
 

@@ -47,6 +47,8 @@ def plain(text: str) -> str:
 
 def mode_sentence(meta: FieldMeta, *, tool: str) -> str:
     """What a change of the field does, in the words of one tool ("ansible" or "pulumi")."""
+    if meta.change_doc:
+        return meta.change_doc
     if meta.mode is Mode.IN_PLACE:
         if meta.reported:
             return "Changes in place."

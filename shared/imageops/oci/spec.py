@@ -343,6 +343,10 @@ class OciImageSpec(ImageSpec):
                 "I(namespace_name))."
             ),
         ),
+        change_doc=(
+            "Applied in place: whether the object is there is checked on every run, and a missing "
+            "object is exported again; the image itself does not change."
+        ),
         reported=False,
     )
     should_include_data_volumes: bool | None = replace(

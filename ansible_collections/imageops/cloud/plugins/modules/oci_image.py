@@ -285,7 +285,8 @@ options:
       image is C(EXPORTING) meanwhile; the task waits for the export to end.
     - Skipped (C(changed=false)) when the object already exists, so a re-run never exports again; this
       costs one HeadObject call per run (and a GetNamespace one without I(namespace_name)).
-    - Changes in place; the cloud does not report it back, so only a change of the given value counts.
+    - 'Applied in place: whether the object is there is checked on every run, and a missing object is
+      exported again; the image itself does not change.'
     type: dict
     version_added: 0.1.0
     suboptions:
