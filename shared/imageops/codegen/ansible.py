@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from imageops.codegen import common
-from imageops.schema import CloudSchema, FieldMeta, FieldType, Mode, Setting, field_meta, spec_field_type
+from imageops.schema import CloudSchema, FieldMeta, FieldType, Setting, field_meta, spec_field_type
 from imageops.spec import ImageSpec
 
 _SECRET_LOOKING = re.compile(r"(^|_)(key|token|secret|pass\w*)(_|$)")
@@ -149,7 +149,6 @@ def _spec_field_option(options: Options, schema: CloudSchema, meta: FieldMeta) -
 def image_options(schema: CloudSchema) -> Options:
     """Every option of ``<cloud>_image``, in the order of its documentation."""
     options = Options()
-    text = schema.image_module
     options.simple(
         "state",
         common.cloud_doc(schema, "state", ["C(present) makes the image; C(absent) deletes it."]),
@@ -195,7 +194,6 @@ def image_options(schema: CloudSchema) -> Options:
         options.simple("regions", common.REGIONS_DOC, type="list", elements="str")
         options.simple("max_parallel", common.MAX_PARALLEL_DOC, type="int", default=20)
     _settings(options, schema)
-    del text
     return options
 
 
@@ -351,9 +349,6 @@ def documentation(schema: CloudSchema, module: str, *, info: bool, options: Opti
     return doc
 
 
-def _strip_none(value: Any) -> Any:
-    return value
-
 
 def module_file(schema: CloudSchema, *, info: bool) -> str:
     module = f"{schema.cloud}_image" + ("_info" if info else "")
@@ -365,7 +360,6 @@ def module_file(schema: CloudSchema, *, info: bool) -> str:
     spec_names = {name: name for name in options.argspec if name in fields}
     for setting, field in schema.spec_settings.items():
         spec_names[schema.setting(setting).option or setting] = field
-    key = (schema.key_options or ()) + ("image_id",)
     run: dict[str, Any] = {
         "cloud": schema.cloud,
         "info": info,
@@ -381,7 +375,6 @@ def module_file(schema: CloudSchema, *, info: bool) -> str:
             ["state", "present", ["image_id", *schema.key_options], True],
             ["state", "absent", ["image_id", *schema.key_options], True],
         ]
-    del key
     argspec = common.literal(options.argspec)
     settings = common.literal(run)
     return (
@@ -433,9 +426,6 @@ def runtime_yml(schemas: list[CloudSchema]) -> str:
         "# per-cloud groups' defaults use per-cloud option names it does not take.\n" + body
     )
 
-
-def _modes(meta: FieldMeta) -> str:
-    return Mode(meta.mode).value
 
 
 def auth_block(schema: CloudSchema) -> tuple[dict[str, Any], dict[str, Any]]:
