@@ -102,6 +102,8 @@ def test_program_reads_ids_from_stack_config_first(monkeypatch):
         "imageops:object": "object-config.qcow2",
     }
     mocks, namespace = run_program(monkeypatch, IDS, config)
+    # registration is asynchronous: wait for both resources before reading what the mocks saw
+    resolved(namespace["golden"].id)
     resolved(namespace["imported"].id)
     assert mocks.resources["golden"].inputs["compartment_id"].endswith("config")
     assert mocks.resources["imported"].inputs["image_source_details"]["bucket_name"] == "bucket-config"
