@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic.fields import FieldInfo
 
+from imageops.errors import ConfigError
 from imageops.redact import register_secret
 from imageops.spec import ImageSpec, Update
 
@@ -192,10 +193,22 @@ class Setting:
     """A change means another image (the region an image lives in)."""
     neutral: bool = True
     """Part of the cloud's auth block of the neutral ``image`` module."""
+    choices: tuple[str, ...] = ()
+    """The values allowed (none = any); checked by the core with :meth:`check`, whatever the source."""
 
     @property
     def option(self) -> str | None:
         return self.name if self.ansible == "" else self.ansible
+
+    def check(self, value: str | None, source: str = "") -> str | None:
+        """``value`` if it is one of :attr:`choices` (or there are none, or it is unset), else a
+        :class:`~imageops.errors.ConfigError` naming the setting, where the value came from and the rule."""
+        if value is None or not self.choices or value in self.choices:
+            return value
+        where = f" (from {source})" if source else ""
+        raise ConfigError(
+            f"{self.option or self.name}{where} must be one of {', '.join(self.choices)}, not {value!r}"
+        )
 
 
 def _declared(settings: Iterable[Setting], name: str) -> Setting:

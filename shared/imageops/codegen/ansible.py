@@ -92,6 +92,8 @@ def _field_doc(
 
 def setting_argspec(setting: Setting) -> dict[str, Any]:
     argspec: dict[str, Any] = {"type": setting.type}
+    if setting.choices:
+        argspec["choices"] = list(setting.choices)
     if setting.ansible_aliases:
         argspec["aliases"] = list(setting.ansible_aliases)
     if setting.secret:

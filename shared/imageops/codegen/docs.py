@@ -99,6 +99,8 @@ def reference_page(schema: CloudSchema) -> str:
             pulumi.append(f"`imageops:{setting.pulumi_config}`" + (" (secret)" if setting.secret else ""))
         env = ", ".join(f"`{name}`" for name in setting.env) or "-"
         doc = " ".join(setting.doc) + (" Secret: never logged, never in state." if setting.secret else "")
+        if setting.choices:
+            doc += " One of " + ", ".join(f"C({c})" for c in setting.choices) + "."
         lines.append(
             f"| `{setting.name}` | {option} | {'; '.join(pulumi) or '-'} | {env} |"
             f" {markdown(setting.env_doc) or '-'} | {markdown(doc)} |"

@@ -197,6 +197,8 @@ def _setting_doc(schema: CloudSchema, name: str) -> list[str]:
     )
     env = common.env_sentence(setting.env, setting.env_doc, tool="pulumi")
     text = list(setting.doc)
+    if setting.choices:
+        text.append("One of " + ", ".join(f"``{c}``" for c in setting.choices) + ".")
     if default or env:
         text.append(
             "If not set: " + ", then ".join([*default, env.removeprefix("If not set: ").rstrip(".")]) + "."
