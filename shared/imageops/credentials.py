@@ -152,6 +152,12 @@ class SigningAuth(ABC, httpx.Auth, Generic[T]):
     def sign_with(self, request: httpx.Request, credentials: T) -> httpx.Request:
         """``request`` signed with ``credentials`` (changed in place or a new request)."""
 
+    def refused(self, response: httpx.Response) -> bool:
+        """Whether ``response`` says the credentials themselves were refused (worth one renew and
+        retry): a 401. Clouds that answer otherwise (ECS: 400 with an ``InvalidSecurityToken.*``
+        code) override it, with ``requires_response_body = True`` to read the code."""
+        return response.status_code == 401
+
     def sign(self, request: httpx.Request) -> httpx.Request:
         """``request`` signed with the current credentials."""
         return self.sign_with(request, self.source.current())
@@ -159,7 +165,7 @@ class SigningAuth(ABC, httpx.Auth, Generic[T]):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         unsigned = _unsigned_copy(request)
         response = yield self.sign_with(request, self.source.current())
-        if response.status_code == 401 and self.source.renew():
+        if self.refused(response) and self.source.renew():
             yield self.sign_with(unsigned, self.source.current())
 
 
