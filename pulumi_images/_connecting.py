@@ -57,12 +57,22 @@ class Connecting:
         _STACK_CONFIG[id(self)] = values
 
     def _settings(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        settings = dict(_STACK_CONFIG.get(id(self), {}))
+        """The ``connect`` keywords: stack configuration, then inputs, each as its setting's type
+        (stack configuration is text, Pulumi numbers are floats)."""
+        schema = registry.schema(self.cloud)
+        settings = {
+            name: schema.setting(name).coerce(value, f"imageops:{self.connection_key(name)}")
+            for name, value in _STACK_CONFIG.get(id(self), {}).items()
+        }
         for name in self.connection.inputs:
             value = props.get(name)
             if value is not None and not is_unknown(value):
-                settings[name] = value
+                settings[name] = schema.setting(name).coerce(_plain(value), f"input {name}")
         return settings
+
+    def connection_key(self, setting: str) -> str:
+        conn = self.connection
+        return {**conn.config, **conn.secret_config}.get(setting, setting)
 
     def _connect(self, props: Mapping[str, Any]) -> Any:
         return registry.connect(self.cloud, **self._settings(props))

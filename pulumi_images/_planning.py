@@ -20,7 +20,7 @@ from pulumi.output import Unknown
 
 import imageops.reconcile as reconcile
 from imageops import registry
-from imageops.errors import SpecError
+from imageops.errors import ConfigError, SpecError
 from imageops.model import Image
 from imageops.redact import redact
 from imageops.spec import ImageSpec, Update
@@ -134,10 +134,15 @@ class Planning(Connecting):
             except SpecError as exc:
                 failures.extend(CheckFailure(name, rule) for name, rule in exc.errors)
         failures.extend(CheckFailure(name, rule) for name, rule in self._timeouts_errors(news.get(TIMEOUTS)))
+        schema = registry.schema(self.cloud)
         for name in self.connection.inputs:
             value = news.get(name)
-            if value is not None and not is_unknown(value) and not isinstance(value, str):
-                failures.append(CheckFailure(name, "must be a string"))
+            if value is None or is_unknown(value):
+                continue
+            try:
+                schema.setting(name).coerce(_plain(value), f"input {name}")
+            except ConfigError as exc:
+                failures.append(CheckFailure(name, redact(str(exc))))
         return CheckResult(news, failures)
 
     def _timeouts_errors(self, value: Any) -> list[tuple[str, str]]:

@@ -164,6 +164,9 @@ def spec_field_type(spec: type[ImageSpec], name: str) -> FieldType:
     return field_type(info.annotation)
 
 
+_BOOL_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
 @dataclass(frozen=True)
 class Setting:
     """One connection setting of a cloud: how its driver is reached (never part of the image).
@@ -199,6 +202,32 @@ class Setting:
     @property
     def option(self) -> str | None:
         return self.name if self.ansible == "" else self.ansible
+
+    def coerce(self, value: Any, source: str = "") -> Any:
+        """``value`` as this setting's :attr:`type` (an integral float is an int: Pulumi's numbers are
+        floats; a string from the environment is read), then :meth:`check`-ed; a
+        :class:`~imageops.errors.ConfigError` naming the setting and the rule otherwise."""
+        if value is None:
+            return None
+        where = f" (from {source})" if source else ""
+        name = self.option or self.name
+        if self.type == "int":
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+                value = int(value.strip())
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ConfigError(f"{name}{where} must be a whole number, not {type(value).__name__}")
+            return value
+        if self.type == "bool":
+            if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+                value = _BOOL_WORDS[value.strip().lower()]
+            if not isinstance(value, bool):
+                raise ConfigError(f"{name}{where} must be true or false")
+            return value
+        if not isinstance(value, str):
+            raise ConfigError(f"{name}{where} must be a string")
+        return self.check(value, source)
 
     def check(self, value: str | None, source: str = "") -> str | None:
         """``value`` if it is one of :attr:`choices` (or there are none, or it is unset), else a
