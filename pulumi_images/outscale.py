@@ -59,8 +59,8 @@ __all__ = [
 
 CLOUD = "outscale"
 ImageTimeoutsArgs = TimeoutsArgs
-ARG_NAMES: tuple[str, ...] = ('image_name', 'description', 'vm_id', 'no_reboot', 'source_image_id', 'source_region_name', 'block_device_mappings', 'root_device_name', 'architecture', 'file_location', 'boot_modes', 'tpm_mandatory', 'permissions_to_launch', 'product_codes', 'tags', 'region', 'profile', 'endpoint', 'config_file', 'wait_timeout', 'timeouts')
-OUTPUT_NAMES: tuple[str, ...] = ('account_alias', 'account_id', 'architecture', 'block_device_mappings', 'boot_modes', 'creation_date', 'description', 'file_location', 'image_id', 'image_name', 'image_type', 'permissions_to_launch', 'product_codes', 'root_device_name', 'root_device_type', 'secure_boot', 'state', 'state_comment', 'tags', 'tpm_mandatory', 'vm_id', 'no_reboot', 'source_image_id', 'source_region_name', 'region', 'profile', 'endpoint', 'config_file', 'wait_timeout', 'timeouts', 'imported')
+ARG_NAMES: tuple[str, ...] = ('image_name', 'description', 'vm_id', 'no_reboot', 'source_image_id', 'source_region_name', 'block_device_mappings', 'root_device_name', 'architecture', 'file_location', 'boot_modes', 'tpm_mandatory', 'permissions_to_launch', 'product_codes', 'tags', 'region', 'profile', 'endpoint', 'config_file', 'signature_version', 'x509_client_cert', 'x509_client_key', 'wait_timeout', 'timeouts')
+OUTPUT_NAMES: tuple[str, ...] = ('account_alias', 'account_id', 'architecture', 'block_device_mappings', 'boot_modes', 'creation_date', 'description', 'file_location', 'image_id', 'image_name', 'image_type', 'permissions_to_launch', 'product_codes', 'root_device_name', 'root_device_type', 'secure_boot', 'state', 'state_comment', 'tags', 'tpm_mandatory', 'vm_id', 'no_reboot', 'source_image_id', 'source_region_name', 'region', 'profile', 'endpoint', 'config_file', 'signature_version', 'x509_client_cert', 'x509_client_key', 'wait_timeout', 'timeouts', 'imported')
 REQUIRED: tuple[str, ...] = ()
 DEPRECATED: dict[str, str] = {}
 
@@ -388,6 +388,9 @@ class ImageArgs:
         profile: pulumi.Input[str] | None = None,
         endpoint: pulumi.Input[str] | None = None,
         config_file: pulumi.Input[str] | None = None,
+        signature_version: pulumi.Input[str] | None = None,
+        x509_client_cert: pulumi.Input[str] | None = None,
+        x509_client_key: pulumi.Input[str] | None = None,
         wait_timeout: pulumi.Input[float] | None = None,
         timeouts: pulumi.Input[TimeoutsArgs | Mapping[str, str]] | None = None,
     ) -> None:
@@ -604,6 +607,43 @@ class ImageArgs:
 
     @property
     @pulumi.getter
+    def signature_version(self) -> pulumi.Input[str] | None:
+        """How requests are signed: ``osc4`` (OSC4-HMAC-SHA256, as osc-sdk-python and the OUTSCALE CLI
+        sign) or ``aws4`` (AWS Signature Version 4, service ``oapi``, as the OUTSCALE Go SDK and
+        Terraform provider sign). Both use ``access_key`` and ``secret_key``; the API accepts either.
+
+        One of ``osc4``, ``aws4``.
+
+        If not set: the stack configuration ``imageops:outscaleSignatureVersion``, then the environment
+        variable ``IMAGEOPS_OUTSCALE_SIGNATURE_VERSION``, then ``osc4``.
+        """
+        return pulumi.get(self, "signature_version")
+
+    @property
+    @pulumi.getter
+    def x509_client_cert(self) -> pulumi.Input[str] | None:
+        """Path to a client certificate (PEM) sent in the TLS handshake, for accounts whose API access
+        rules require one. The file may also hold the private key.
+
+        Requests are still signed with ``access_key`` and ``secret_key``.
+
+        If not set: the stack configuration ``imageops:outscaleX509ClientCert``, then the environment
+        variable ``OSC_X509_CLIENT_CERT``, then the profile's ``x509_client_cert``.
+        """
+        return pulumi.get(self, "x509_client_cert")
+
+    @property
+    @pulumi.getter
+    def x509_client_key(self) -> pulumi.Input[str] | None:
+        """Path to the private key (PEM) of ``x509_client_cert``, when it is not in the certificate file.
+
+        If not set: the stack configuration ``imageops:outscaleX509ClientKey``, then the environment
+        variable ``OSC_X509_CLIENT_KEY``, then the profile's ``x509_client_key``.
+        """
+        return pulumi.get(self, "x509_client_key")
+
+    @property
+    @pulumi.getter
     def wait_timeout(self) -> pulumi.Input[float] | None:
         """Seconds every wait of every operation may take (copies and exports included). A ``timeouts``
         entry for the operation wins over it; without either, the cloud's default for the operation
@@ -685,6 +725,12 @@ class Image(pulumi.dynamic.Resource, module="outscale", name="Image"):
     """The ``endpoint`` input, if set."""
     config_file: pulumi.Output[str | None]
     """The ``config_file`` input, if set."""
+    signature_version: pulumi.Output[str | None]
+    """The ``signature_version`` input, if set."""
+    x509_client_cert: pulumi.Output[str | None]
+    """The ``x509_client_cert`` input, if set."""
+    x509_client_key: pulumi.Output[str | None]
+    """The ``x509_client_key`` input, if set."""
     wait_timeout: pulumi.Output[float | None]
     """The wait timeout input, if set."""
     timeouts: pulumi.Output[ImageTimeouts | None]
@@ -729,6 +775,9 @@ class Image(pulumi.dynamic.Resource, module="outscale", name="Image"):
         profile: pulumi.Input[str] | None = None,
         endpoint: pulumi.Input[str] | None = None,
         config_file: pulumi.Input[str] | None = None,
+        signature_version: pulumi.Input[str] | None = None,
+        x509_client_cert: pulumi.Input[str] | None = None,
+        x509_client_key: pulumi.Input[str] | None = None,
     ) -> Image:
         """Read an existing image by id, without managing it (as every Pulumi provider's ``get``).
 
@@ -737,4 +786,4 @@ class Image(pulumi.dynamic.Resource, module="outscale", name="Image"):
         :param opts: resource options.
         The keyword arguments say how to reach it, when not the defaults.
         """
-        return Image(resource_name, opts=read_options(id, opts), **given(region=region, profile=profile, endpoint=endpoint, config_file=config_file))
+        return Image(resource_name, opts=read_options(id, opts), **given(region=region, profile=profile, endpoint=endpoint, config_file=config_file, signature_version=signature_version, x509_client_cert=x509_client_cert, x509_client_key=x509_client_key))

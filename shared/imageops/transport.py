@@ -305,6 +305,21 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+def _mtls_context(cert_file: str, key_file: str | None) -> ssl.SSLContext:
+    """The default context plus a client certificate: one per client, since it holds the key. A
+    key file that does not match (or cannot be read) is a ConfigError before any request."""
+    context = httpx.create_ssl_context()
+    try:
+        context.load_cert_chain(cert_file, key_file)
+    except (OSError, ssl.SSLError) as exc:
+        # The reason only (no file content): ssl's messages name the failing step, never key bytes.
+        raise ConfigError(
+            f"client certificate {cert_file} cannot be used ({type(exc).__name__}): it must be a PEM "
+            "certificate, with its private key in the same file or in the key file given"
+        ) from None
+    return context
+
+
 def build_client(
     *,
     base_url: str,
@@ -315,13 +330,20 @@ def build_client(
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] = time.sleep,
     headers: dict[str, str] | None = None,
+    client_cert: tuple[str, str | None] | None = None,
 ) -> httpx.Client:
     """An ``httpx.Client`` for one cloud endpoint: retrying, signing per attempt, with timeouts.
 
     ``transport`` replaces the underlying ``httpx.HTTPTransport`` (tests pass ``httpx.MockTransport``
-    or an ASGI transport); ``sleep`` is injectable so tests need not wait.
+    or an ASGI transport); ``sleep`` is injectable so tests need not wait. ``client_cert`` is
+    ``(certificate file, key file or None when the certificate file holds it)`` for mutual TLS.
     """
-    inner = transport if transport is not None else httpx.HTTPTransport(verify=_tls_context())
+    if transport is not None:
+        inner = transport
+    else:
+        inner = httpx.HTTPTransport(
+            verify=_tls_context() if client_cert is None else _mtls_context(*client_cert)
+        )
     retrying = RetryingTransport(inner, retry or RetryPolicy(), auth=auth, sleep=sleep)
     return httpx.Client(
         base_url=base_url,

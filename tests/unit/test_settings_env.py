@@ -172,6 +172,22 @@ class Outscale(Cloud):
     def load(self, env: Mapping[str, str], **explicit: Any) -> Any:
         return outscale_config.load_credentials(environ=env, **explicit)
 
+    def value(self, setting: str, label: Label) -> str:
+        if setting == "signature_version":  # two choices: the explicit one differs from the variables'
+            return "osc4" if label == "explicit" else "aws4"
+        if setting.startswith("x509_client_"):  # the loader checks that the files exist
+            path = self.tmp / f"{setting}-{label}.pem"
+            path.write_text(f"{setting} {label}\n")
+            if setting == "x509_client_key":  # a key is taken only with its certificate
+                (self.tmp / "x509-cert.pem").write_text("cert\n")
+            return str(path)
+        return super().value(setting, label)
+
+    def baseline(self, setting: str) -> dict[str, Any]:
+        if setting == "x509_client_key":
+            return {**super().baseline(setting), "x509_client_cert": str(self.tmp / "x509-cert.pem")}
+        return super().baseline(setting)
+
 
 class Alicloud(Cloud):
     KEY_SETTINGS = ("access_key_id", "access_key_secret", "security_token")

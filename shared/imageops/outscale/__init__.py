@@ -45,6 +45,9 @@ def connect(
     profile: str | None = None,
     endpoint: str | None = None,
     config_file: str | os.PathLike[str] | None = None,
+    signature_version: str | None = None,
+    x509_client_cert: str | os.PathLike[str] | None = None,
+    x509_client_key: str | os.PathLike[str] | None = None,
     account_id: str | None = None,
     timeout: float | None = None,
     retry: RetryPolicy | None = None,
@@ -52,8 +55,9 @@ def connect(
 ) -> OutscaleDriver:
     """An :class:`OutscaleDriver`; every argument is optional (None = as the OUTSCALE CLI finds it).
 
-    Raises :class:`imageops.errors.ConfigError` when no access key pair is found; no call is made
-    until the driver is used. ``account_id`` (optional) saves a ReadAccounts when it is needed.
+    Raises :class:`imageops.errors.ConfigError` when no access key pair is found or a setting breaks
+    its rule; no call is made until the driver is used. ``account_id`` (optional) saves a
+    ReadAccounts when it is needed.
     """
     credentials = load_credentials(
         access_key=access_key,
@@ -62,6 +66,9 @@ def connect(
         profile=profile,
         endpoint=endpoint,
         config_file=config_file,
+        signature_version=signature_version,
+        x509_client_cert=x509_client_cert,
+        x509_client_key=x509_client_key,
     )
     return driver_for(credentials, account_id=account_id, timeout=timeout, retry=retry, poll=poll)
 
@@ -75,10 +82,17 @@ def driver_for(
     poll: PollPolicy | None = None,
 ) -> OutscaleDriver:
     """An :class:`OutscaleDriver` for already-resolved credentials."""
-    signer = OscSigner(credentials.access_key, credentials.secret_key, credentials.region)
+    signer = OscSigner(
+        credentials.access_key,
+        credentials.secret_key,
+        credentials.region,
+        signature=credentials.signature_version,
+    )
+    cert = credentials.x509_client_cert
     client = build_client(
         base_url=credentials.endpoint + "/",
         auth=signer,
+        client_cert=(cert, credentials.x509_client_key) if cert else None,
         timeout=timeout if timeout is not None else default_timeout(),
         retry=retry,
     )

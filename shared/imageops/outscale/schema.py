@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from imageops.outscale import texts
+from imageops.outscale.auth import SIGNATURES
 from imageops.outscale.spec import OutscaleImageSpec
 from imageops.schema import Attribute, CloudSchema, InfoFilter, Setting
 
@@ -62,6 +63,38 @@ SETTINGS: tuple[Setting, ...] = (
         env=("OSC_CONFIG_FILE",),
         env_doc="C(~/.osc/config.json)",
         pulumi_config="outscaleConfigFile",
+    ),
+    Setting(
+        "signature_version",
+        (
+            "How requests are signed: C(osc4) (OSC4-HMAC-SHA256, as osc-sdk-python and the OUTSCALE CLI "
+            "sign) or C(aws4) (AWS Signature Version 4, service C(oapi), as the OUTSCALE Go SDK and "
+            "Terraform provider sign). Both use I(access_key) and I(secret_key); the API accepts either.",
+        ),
+        env=("IMAGEOPS_OUTSCALE_SIGNATURE_VERSION",),
+        env_doc="C(osc4)",
+        pulumi_config="outscaleSignatureVersion",
+        choices=SIGNATURES,
+    ),
+    Setting(
+        "x509_client_cert",
+        (
+            "Path to a client certificate (PEM) sent in the TLS handshake, for accounts whose API access "
+            "rules require one. The file may also hold the private key.",
+            "Requests are still signed with I(access_key) and I(secret_key).",
+        ),
+        type="path",
+        env=("OSC_X509_CLIENT_CERT",),
+        env_doc="the profile's C(x509_client_cert)",
+        pulumi_config="outscaleX509ClientCert",
+    ),
+    Setting(
+        "x509_client_key",
+        ("Path to the private key (PEM) of I(x509_client_cert), when it is not in the certificate file.",),
+        type="path",
+        env=("OSC_X509_CLIENT_KEY",),
+        env_doc="the profile's C(x509_client_key)",
+        pulumi_config="outscaleX509ClientKey",
     ),
 )
 

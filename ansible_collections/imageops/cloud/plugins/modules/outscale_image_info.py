@@ -116,6 +116,31 @@ options:
     - 'If not set: the environment variable C(OSC_CONFIG_FILE), then C(~/.osc/config.json).'
     type: path
     version_added: 0.1.0
+  signature_version:
+    description:
+    - 'How requests are signed: C(osc4) (OSC4-HMAC-SHA256, as osc-sdk-python and the OUTSCALE CLI sign)
+      or C(aws4) (AWS Signature Version 4, service C(oapi), as the OUTSCALE Go SDK and Terraform provider
+      sign). Both use I(access_key) and I(secret_key); the API accepts either.'
+    - 'If not set: the environment variable C(IMAGEOPS_OUTSCALE_SIGNATURE_VERSION), then C(osc4).'
+    type: str
+    choices:
+    - osc4
+    - aws4
+    version_added: 0.1.0
+  x509_client_cert:
+    description:
+    - Path to a client certificate (PEM) sent in the TLS handshake, for accounts whose API access rules
+      require one. The file may also hold the private key.
+    - Requests are still signed with I(access_key) and I(secret_key).
+    - 'If not set: the environment variable C(OSC_X509_CLIENT_CERT), then the profile''s C(x509_client_cert).'
+    type: path
+    version_added: 0.1.0
+  x509_client_key:
+    description:
+    - Path to the private key (PEM) of I(x509_client_cert), when it is not in the certificate file.
+    - 'If not set: the environment variable C(OSC_X509_CLIENT_KEY), then the profile''s C(x509_client_key).'
+    type: path
+    version_added: 0.1.0
 seealso:
 - module: imageops.cloud.outscale_image
 """
@@ -369,6 +394,9 @@ ARGUMENT_SPEC = {
     'profile': {'type': 'str'},
     'endpoint': {'type': 'str'},
     'config_file': {'type': 'path'},
+    'signature_version': {'type': 'str', 'choices': ['osc4', 'aws4']},
+    'x509_client_cert': {'type': 'path'},
+    'x509_client_key': {'type': 'path', 'no_log': False},
 }
 
 MODULE = {
@@ -381,6 +409,9 @@ MODULE = {
         'profile': 'profile',
         'endpoint': 'endpoint',
         'config_file': 'config_file',
+        'signature_version': 'signature_version',
+        'x509_client_cert': 'x509_client_cert',
+        'x509_client_key': 'x509_client_key',
     },
     'spec_names': {'image_name': 'image_name'},
     'filters': ['states'],
