@@ -99,6 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--region", default="us-ashburn-1", help="the emulated OCI region (default us-ashburn-1)"
     )
+    serve.add_argument(
+        "--proxy",
+        action="store_true",
+        help="also listen as an HTTP(S) forward proxy answering the clouds' real hostnames (with a "
+        "generated CA); the env file then sets HTTPS_PROXY, HTTP_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE "
+        "and SSL_CERT_FILE. Other hosts are refused, never forwarded",
+    )
+    serve.add_argument(
+        "--proxy-port", type=int, default=0, help="port of the proxy with --proxy; 0 = any free (default)"
+    )
     cli_wait.add_parser(commands)
     return parser
 
@@ -124,6 +134,8 @@ def _serve(args: argparse.Namespace) -> int:
         latency=args.latency,
         slow_response=args.slow_response,
         clock_offset=args.clock_offset,
+        proxy=args.proxy,
+        proxy_port=args.proxy_port,
     )
     try:
         serve(options)

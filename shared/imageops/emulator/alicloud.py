@@ -163,6 +163,8 @@ class AlicloudPlugin:
     """The Alibaba Cloud of the emulator (see :class:`imageops.emulator.core.CloudPlugin`)."""
 
     name = "alicloud"
+    proxy_hosts = (r"ecs(-[a-z0-9-]+)?\.aliyuncs\.com", r"ecs\.[a-z0-9-]+\.aliyuncs\.com")
+    """The real hostnames proxy mode answers (see :mod:`imageops.emulator.proxy`)."""
 
     def __init__(self) -> None:
         self._keys: dict[str, Any] = {}

@@ -332,6 +332,12 @@ class _EmulatorMiddleware:
             return
 
         arrived = time.time()
+        host_prefix = getattr(self.plugin, "host_prefix", None)
+        if host_prefix is not None:
+            # Proxy mode: a real hostname names the region; route by it, verify the path as signed.
+            prefix = host_prefix(self.emulator, _header(scope, b"host"))
+            if prefix and not scope["path"].startswith(prefix + "/"):
+                scope = {**scope, "path": prefix + scope["path"]}
         if self.emulator.latency:
             # Awaited, so concurrent calls overlap as they do against a real endpoint.
             await asyncio.sleep(self.emulator.latency)
@@ -418,6 +424,10 @@ class _EmulatorMiddleware:
             fault=fault,
             retry_after=retry_after,
         )
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    return next((v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == name), "")
 
 
 def make_app(emulator: Emulator, plugin: CloudPlugin) -> ASGIApp:

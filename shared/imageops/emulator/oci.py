@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
@@ -285,9 +286,19 @@ class OciPlugin:
     """The OCI cloud of the emulator (see :class:`imageops.emulator.core.CloudPlugin`)."""
 
     name = "oci"
+    proxy_hosts = (r"(iaas|objectstorage|auth|identity)\.[a-z0-9-]+\.(oci\.)?oraclecloud\.com",)
+    """The real hostnames proxy mode answers (see :mod:`imageops.emulator.proxy`)."""
 
     def __init__(self) -> None:
         self.config_file: str | None = None
+
+    def host_prefix(self, emulator: Emulator, host: str) -> str | None:
+        """Proxy mode: the path prefix of the region a real hostname names (``/r/<region>``; none for
+        the home region), so that the route serves it while the signed path stays as sent."""
+        match = re.fullmatch(r"[a-z]+\.([a-z0-9-]+)\.(?:oci\.)?oraclecloud\.com", host.split(":")[0].lower())
+        if match is None or match[1] == emulator.region:
+            return None
+        return REGION_PREFIX.format(region=match[1])
 
     def seed(self, emulator: Emulator) -> None:
         state = emulator.store.section("oci")

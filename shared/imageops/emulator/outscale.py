@@ -441,6 +441,8 @@ class OutscalePlugin:
     """The OUTSCALE cloud of the emulator (see :class:`imageops.emulator.core.CloudPlugin`)."""
 
     name = "outscale"
+    proxy_hosts = (r"api\.[a-z0-9-]+\.outscale\.(com|hk)",)
+    """The real hostnames proxy mode answers (see :mod:`imageops.emulator.proxy`)."""
 
     def __init__(self) -> None:
         self.keys: dict[str, Any] = {}

@@ -7,6 +7,7 @@ import contextlib
 import importlib
 import ipaddress
 import os
+import re
 import shutil
 import signal
 import socket
@@ -82,6 +83,9 @@ class ServeOptions:
     latency: float = 0.0
     slow_response: float | None = None
     clock_offset: float = 0.0
+    proxy: bool = False
+    """Also listen as an HTTP(S) forward proxy for the clouds' real hostnames (:mod:`.proxy`)."""
+    proxy_port: int = 0
 
 
 class _Server(uvicorn.Server):
@@ -150,6 +154,10 @@ async def serve_async(emulator: Emulator, options: ServeOptions) -> None:
     env["IMAGEOPS_EMULATOR_URL"] = _endpoint(sockets[0])
     env["IMAGEOPS_EMULATOR_PID"] = str(os.getpid())
     env["IMAGEOPS_EMULATOR_DATA_DIR"] = str(emulator.data_dir)
+    proxy_server = None
+    if options.proxy:
+        proxy_server, proxy_env = await _start_proxy(emulator, options, host, sockets)
+        env.update(proxy_env)
 
     tasks = [asyncio.create_task(s.serve(sockets=[sock])) for s, sock in zip(servers, sockets, strict=True)]
     loop = asyncio.get_running_loop()
@@ -178,9 +186,45 @@ async def serve_async(emulator: Emulator, options: ServeOptions) -> None:
         await asyncio.gather(*tasks)
     finally:
         stop()
+        if proxy_server is not None:
+            proxy_server.close()
         for sock in sockets:
             sock.close()
         emulator.save()
+
+
+async def _start_proxy(
+    emulator: Emulator, options: ServeOptions, host: str, sockets: Sequence[socket.socket]
+) -> tuple[asyncio.Server, dict[str, str]]:
+    """Listen as the forward proxy; return the server and the variables that make tools use it."""
+    from imageops.emulator.ca import CertificateAuthority
+    from imageops.emulator.proxy import ForwardProxy, ProxyRoute
+
+    routes = [
+        ProxyRoute(plugin.name, re.compile(pattern), sock.getsockname()[1])
+        for plugin, sock in zip(emulator.plugins, sockets, strict=True)
+        for pattern in getattr(plugin, "proxy_hosts", ())
+    ]
+    authority = CertificateAuthority(Path(emulator.data_dir) / "proxy")
+    bundle = authority.write_bundle()
+    sock = _bind(host, options.proxy_port)
+    server = await asyncio.start_server(ForwardProxy(emulator, routes, authority, host), sock=sock)
+    url = _endpoint(sock)
+    loopback = "127.0.0.1,localhost,::1"
+    env = {
+        "IMAGEOPS_EMULATOR_PROXY": url,
+        "IMAGEOPS_EMULATOR_CA_FILE": str(authority.cert_file),
+        "HTTPS_PROXY": url,
+        "HTTP_PROXY": url,
+        "https_proxy": url,
+        "http_proxy": url,
+        # the emulator's own endpoints stay direct
+        "NO_PROXY": loopback,
+        "no_proxy": loopback,
+        "REQUESTS_CA_BUNDLE": str(bundle),
+        "SSL_CERT_FILE": str(bundle),
+    }
+    return server, env
 
 
 def serve(options: ServeOptions, plugins: Sequence[CloudPlugin] | None = None) -> None:
