@@ -332,12 +332,13 @@ class _EmulatorMiddleware:
             return
 
         arrived = time.time()
-        host_prefix = getattr(self.plugin, "host_prefix", None)
-        if host_prefix is not None:
-            # Proxy mode: a real hostname names the region; route by it, verify the path as signed.
-            prefix = host_prefix(self.emulator, _header(scope, b"host"))
-            if prefix and not scope["path"].startswith(prefix + "/"):
-                scope = {**scope, "path": prefix + scope["path"]}
+        route_path = getattr(self.plugin, "route_path", None)
+        if route_path is not None:
+            # The path the service routes by may differ from the one sent (a region named by the
+            # host in proxy mode, an API alias): route by it; signatures are checked on raw_path.
+            routed = route_path(self.emulator, _header(scope, b"host"), scope["path"])
+            if routed and routed != scope["path"]:
+                scope = {**scope, "path": routed}
         if self.emulator.latency:
             # Awaited, so concurrent calls overlap as they do against a real endpoint.
             await asyncio.sleep(self.emulator.latency)

@@ -292,13 +292,13 @@ class OciPlugin:
     def __init__(self) -> None:
         self.config_file: str | None = None
 
-    def host_prefix(self, emulator: Emulator, host: str) -> str | None:
-        """Proxy mode: the path prefix of the region a real hostname names (``/r/<region>``; none for
-        the home region), so that the route serves it while the signed path stays as sent."""
+    def route_path(self, emulator: Emulator, host: str, path: str) -> str:
+        """Proxy mode: a real hostname names the region, served under its ``/r/<region>`` prefix (the
+        home region under none), while the signed path stays as sent."""
         match = re.fullmatch(r"[a-z]+\.([a-z0-9-]+)\.(?:oci\.)?oraclecloud\.com", host.split(":")[0].lower())
-        if match is None or match[1] == emulator.region:
-            return None
-        return REGION_PREFIX.format(region=match[1])
+        if match is None or match[1] == emulator.region or path.startswith("/r/"):
+            return path
+        return REGION_PREFIX.format(region=match[1]) + path
 
     def seed(self, emulator: Emulator) -> None:
         state = emulator.store.section("oci")

@@ -24,6 +24,7 @@ from imageops.emulator.outscale_images import ApiError, invalid, missing
 from imageops.emulator.outscale_seed import REGION, REGIONS, manifest_url, manifest_xml, seed_world
 
 API = "/api/v1"
+_LATEST = "/api/latest"
 Handler = Callable[[Request], Awaitable[Response]]
 Action = Callable[[str, dict[str, Any]], dict[str, Any]]
 # The Region the request being handled was signed for (handlers run one at a time, between awaits).
@@ -78,7 +79,7 @@ class OutscaleApi:
                         raise SignatureError(f"no Region {region!r}")
                     caller = verify(
                         method=request.method,
-                        path=request.url.path,
+                        path=_sent_path(request),
                         query=request.url.query,
                         headers=headers,
                         body=raw,
@@ -444,6 +445,14 @@ class OutscalePlugin:
     proxy_hosts = (r"api\.[a-z0-9-]+\.outscale\.(com|hk)",)
     """The real hostnames proxy mode answers (see :mod:`imageops.emulator.proxy`)."""
 
+    def route_path(self, emulator: Emulator, host: str, path: str) -> str:
+        """The API answers under ``/api/v1/`` and ``/api/latest/``, with repeated slashes taken as
+        one (osc-cli posts to ``{endpoint}//api/latest/{Action}``)."""
+        collapsed = re.sub(r"/{2,}", "/", path)
+        if collapsed.startswith(_LATEST + "/"):
+            collapsed = API + collapsed[len(_LATEST) :]
+        return collapsed
+
     def __init__(self) -> None:
         self.keys: dict[str, Any] = {}
 
@@ -513,3 +522,9 @@ class OutscalePlugin:
 
 def plugin() -> OutscalePlugin:
     return OutscalePlugin()
+
+
+def _sent_path(request: Request) -> str:
+    """The path as the client sent (and signed) it, before :meth:`OutscalePlugin.route_path`."""
+    raw = request.scope.get("raw_path")
+    return raw.decode("latin-1") if raw else request.url.path
