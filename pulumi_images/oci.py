@@ -59,8 +59,8 @@ __all__ = [
 
 CLOUD = "oci"
 ImageTimeoutsArgs = TimeoutsArgs
-ARG_NAMES: tuple[str, ...] = ('compartment_id', 'display_name', 'instance_id', 'image_source_details', 'launch_mode', 'launch_options', 'copy_from', 'export_to', 'should_include_data_volumes', 'freeform_tags', 'defined_tags', 'config_file', 'profile', 'region', 'endpoint', 'wait_timeout', 'timeouts')
-OUTPUT_NAMES: tuple[str, ...] = ('agent_features', 'base_image_id', 'billable_size_in_gbs', 'compartment_id', 'create_image_allowed', 'defined_tags', 'display_name', 'freeform_tags', 'image_volume_details', 'launch_mode', 'launch_options', 'listing_type', 'operating_system', 'operating_system_version', 'size_in_mbs', 'state', 'time_created', 'instance_id', 'image_source_details', 'copy_from', 'export_to', 'should_include_data_volumes', 'config_file', 'profile', 'region', 'endpoint', 'wait_timeout', 'timeouts', 'imported')
+ARG_NAMES: tuple[str, ...] = ('compartment_id', 'display_name', 'instance_id', 'image_source_details', 'launch_mode', 'launch_options', 'copy_from', 'export_to', 'should_include_data_volumes', 'freeform_tags', 'defined_tags', 'auth', 'config_file', 'profile', 'region', 'endpoint', 'wait_timeout', 'timeouts')
+OUTPUT_NAMES: tuple[str, ...] = ('agent_features', 'base_image_id', 'billable_size_in_gbs', 'compartment_id', 'create_image_allowed', 'defined_tags', 'display_name', 'freeform_tags', 'image_volume_details', 'launch_mode', 'launch_options', 'listing_type', 'operating_system', 'operating_system_version', 'size_in_mbs', 'state', 'time_created', 'instance_id', 'image_source_details', 'copy_from', 'export_to', 'should_include_data_volumes', 'auth', 'config_file', 'profile', 'region', 'endpoint', 'wait_timeout', 'timeouts', 'imported')
 REQUIRED: tuple[str, ...] = ('compartment_id',)
 DEPRECATED: dict[str, str] = {}
 
@@ -556,6 +556,7 @@ class ImageArgs:
         should_include_data_volumes: pulumi.Input[bool] | None = None,
         freeform_tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         defined_tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        auth: pulumi.Input[str] | None = None,
         config_file: pulumi.Input[str] | None = None,
         profile: pulumi.Input[str] | None = None,
         region: pulumi.Input[str] | None = None,
@@ -718,6 +719,30 @@ class ImageArgs:
 
     @property
     @pulumi.getter
+    def auth(self) -> pulumi.Input[str] | None:
+        """How to sign in (see docs/signing-in/oci.md). ``api_key``: the user's API signing key
+        (``api_user``, ``api_user_fingerprint``, ``api_user_key_file``), as today. ``security_token``:
+        the session token of the profile (its ``security_token_file`` and ``key_file``, as written by
+        ``oci session authenticate``); it is not refreshed: when it expires, run ``oci session refresh
+        --profile <profile>``. ``instance_principal``: the certificates of the OCI compute instance this
+        runs on, from its instance metadata service, traded for a token that is refreshed before it
+        expires. ``resource_principal``: the ``OCI_RESOURCE_PRINCIPAL_*`` variables the OCI service
+        (Functions, Data Science...) sets, version 2.2.
+
+        With ``instance_principal`` or ``resource_principal``, setting an API key option (``api_user``,
+        ``api_user_fingerprint``, ``api_user_key_file``, ``api_user_key_pass_phrase``) is an error: it
+        would be ignored. With ``security_token``, ``api_user`` and ``api_user_fingerprint`` are an
+        error for the same reason.
+
+        One of ``api_key``, ``security_token``, ``instance_principal``, ``resource_principal``.
+
+        If not set: the stack configuration ``imageops:ociAuth``, then the environment variables
+        ``OCI_ANSIBLE_AUTH_TYPE``, ``OCI_CLI_AUTH`` (the first set wins), then ``api_key``.
+        """
+        return pulumi.get(self, "auth")
+
+    @property
+    @pulumi.getter
     def config_file(self) -> pulumi.Input[str] | None:
         """Path to the OCI configuration file (the one the OCI CLI uses).
 
@@ -841,6 +866,8 @@ class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
     """Also export the image to Object Storage; skipped when the object exists, as given."""
     should_include_data_volumes: pulumi.Output[bool | None]
     """Include the instance's attached data volumes in the image (instance_id only), as given."""
+    auth: pulumi.Output[str | None]
+    """The ``auth`` input, if set."""
     config_file: pulumi.Output[str | None]
     """The ``config_file`` input, if set."""
     profile: pulumi.Output[str | None]
@@ -889,6 +916,7 @@ class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
         *,
+        auth: pulumi.Input[str] | None = None,
         config_file: pulumi.Input[str] | None = None,
         profile: pulumi.Input[str] | None = None,
         region: pulumi.Input[str] | None = None,
@@ -901,4 +929,4 @@ class Image(pulumi.dynamic.Resource, module="oci", name="Image"):
         :param opts: resource options.
         The keyword arguments say how to reach it, when not the defaults.
         """
-        return Image(resource_name, opts=read_options(id, opts), **given(config_file=config_file, profile=profile, region=region, endpoint=endpoint))
+        return Image(resource_name, opts=read_options(id, opts), **given(auth=auth, config_file=config_file, profile=profile, region=region, endpoint=endpoint))

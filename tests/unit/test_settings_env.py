@@ -145,6 +145,8 @@ class Oci(Cloud):
             return str(path)
         if setting == "key_content":
             return f"-----BEGIN PRIVATE KEY-----\nenvtest{label}content\n-----END PRIVATE KEY-----\n"
+        if setting == "auth":  # a distinct valid choice per label; the principal modes read no file
+            return {"explicit": "api_key", 0: "instance_principal"}.get(label, "resource_principal")
         return super().value(setting, label)
 
     def load(self, env: Mapping[str, str], **explicit: Any) -> Any:

@@ -23,9 +23,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from imageops.emulator import oci_identity
 from imageops.emulator import oci_images as images
 from imageops.emulator.core import CallInfo, Emulator, call_info, decimal_string
-from imageops.emulator.oci_auth import SignatureError, parse_authorization, verify_request
+from imageops.emulator.oci_auth import SignatureError, api_key_for, parse_authorization, verify_request
 from imageops.emulator.oci_images import ApiError
 from imageops.emulator.oci_objectstorage import READ_ACCESS, ObjectStorage
 from imageops.emulator.oci_seed import REGION_KEYS, ensure_credentials, region_key, seed_world
@@ -55,9 +56,11 @@ def json_response(
 class OciApi:
     """Request handlers over the ``oci`` section of the emulator state."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: Emulator, identity: oci_identity.Identity) -> None:
         self.emu = emu
         self.state: dict[str, Any] = emu.store.section("oci")
+        # API keys and security tokens (``ST$``) alike; a token acts as its tenancy.
+        self.key_for = identity.key_for(lambda key_id: api_key_for(key_id, self._lookup_key))
         self.home = emu.region
         self.storage = ObjectStorage(self)
 
@@ -90,7 +93,7 @@ class OciApi:
                 headers=headers,
                 body=body,
                 now=self.emu.now(),
-                lookup_key=self._lookup_key,
+                key_for=self.key_for,
                 content_headers=content_headers,
             )
         except SignatureError as exc:
@@ -291,6 +294,7 @@ class OciPlugin:
 
     def __init__(self) -> None:
         self.config_file: str | None = None
+        self.identity: oci_identity.Identity | None = None
 
     def route_path(self, emulator: Emulator, host: str, path: str) -> str:
         """Proxy mode: a real hostname names the region, served under its ``/r/<region>`` prefix (the
@@ -304,10 +308,14 @@ class OciPlugin:
         state = emulator.store.section("oci")
         if not state.get("demo"):
             seed_world(emulator, state)
-        self.config_file = str(ensure_credentials(emulator, state))
+        config = ensure_credentials(emulator, state)
+        self.identity = oci_identity.Identity(emulator, state)
+        oci_identity.write_session_profiles(self.identity, state, config)
+        self.config_file = str(config)
 
     def routes(self, emulator: Emulator) -> list[Route]:
-        api = OciApi(emulator)
+        assert self.identity is not None
+        api = OciApi(emulator, self.identity)
         ep, st = api.endpoint, api.storage
         bucket = "/n/{namespace}/b/{bucket}"
         obj = bucket + "/o/{object:path}"
@@ -334,7 +342,7 @@ class OciPlugin:
             Route(prefix + path, handler, methods=[method], name=name)
             for prefix in ("", REGION_PREFIX)
             for path, handler, method, name in table
-        ]
+        ] + oci_identity.routes(self.identity)
 
     def fault_response(self, emulator: Emulator, kind: str, info: CallInfo) -> Response:
         if kind == "throttle":
@@ -361,6 +369,8 @@ class OciPlugin:
     def account_hint(self, headers: Any) -> str | None:
         try:
             key_id = parse_authorization(headers.get("authorization", "")).get("keyId", "")
+            if key_id.startswith(oci_identity.TOKEN_PREFIX):  # never the token itself in the log
+                return oci_identity.token_tenancy(key_id[len(oci_identity.TOKEN_PREFIX) :])
             return key_id.split("/")[0] or None
         except SignatureError:
             return None
@@ -382,6 +392,7 @@ class OciPlugin:
             "IMAGEOPS_OCI_PLATFORM_IMAGE_ID": next(
                 i for i, img in state["images"].items() if img["_tenancy"] is None
             ),
+            **(oci_identity.env(self.identity, endpoint) if self.identity is not None else {}),
         }
         for profile, prefix in (("DEFAULT", "IMAGEOPS_OCI_"), ("OTHER", "IMAGEOPS_OCI_OTHER_")):
             demo = state["demo"][profile]

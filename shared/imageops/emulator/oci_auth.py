@@ -119,12 +119,18 @@ def verify_request(
     headers: Mapping[str, str],
     body: bytes,
     now: float,
-    lookup_key: Callable[[str, str, str], str | None],
+    lookup_key: Callable[[str, str, str], str | None] | None = None,
     content_headers: bool = True,
+    key_for: Callable[[str], tuple[Caller, str]] | None = None,
+    required: tuple[str, ...] = ("(request-target)", "host"),
 ) -> Caller:
     """Verify the signature of one request; ``headers`` must have lowercase names.
 
-    ``lookup_key(tenancy, user, fingerprint)`` returns the registered public key PEM or None.
+    ``lookup_key(tenancy, user, fingerprint)`` returns the registered public key PEM or None;
+    ``key_for(key_id)``, when given, resolves every key id instead (security tokens, the federation
+    call's certificate) to the caller and its public key PEM, raising :class:`SignatureError`.
+    ``required`` are the headers that must be signed besides the date (the federation call signs no
+    ``host``).
     ``content_headers=False`` is for Object Storage's PutObject, whose (possibly huge, streamed) body
     the SDK signs without ``content-length``/``content-type``/``x-content-sha256``.
     """
@@ -132,21 +138,17 @@ def verify_request(
     if not auth:
         raise SignatureError("The required information to complete authentication was not provided")
     params = parse_authorization(auth)
-    parts = params["keyId"].split("/")
-    if len(parts) != 3 or not all(parts):
-        raise SignatureError("The keyId is not <tenancy>/<user>/<fingerprint>")
-    tenancy, user, fp = parts
     signed = params.get("headers", "date").lower().split()
     if "date" not in signed and "x-date" not in signed:
         raise SignatureError("The date header must be signed")
-    for required in ("(request-target)", "host"):
-        if required not in signed:
-            raise SignatureError(f"The {required} header must be signed")
+    for name in required:
+        if name not in signed:
+            raise SignatureError(f"The {name} header must be signed")
     body_signed = content_headers and method.upper() in BODY_METHODS
     if body_signed:
-        for required in BODY_HEADERS:
-            if required not in signed:
-                raise SignatureError(f"The {required} header must be signed for {method.upper()}")
+        for name in BODY_HEADERS:
+            if name not in signed:
+                raise SignatureError(f"The {name} header must be signed for {method.upper()}")
     _check_date(headers, now)
     if body_signed:
         digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
@@ -166,9 +168,11 @@ def verify_request(
         lines.append(f"{name}: {value}")
     signing_string = "\n".join(lines).encode("utf-8")
 
-    pem = lookup_key(tenancy, user, fp)
-    if pem is None:
-        raise SignatureError("The key in keyId is not registered for that user and tenancy")
+    if key_for is not None:
+        caller, pem = key_for(params["keyId"])
+    else:
+        assert lookup_key is not None
+        caller, pem = api_key_for(params["keyId"], lookup_key)
     try:
         signature = base64.b64decode(params["signature"], validate=True)
     except (binascii.Error, ValueError):
@@ -179,7 +183,19 @@ def verify_request(
         public_key.verify(signature, signing_string, padding.PKCS1v15(), hashes.SHA256())
     except InvalidSignature:
         raise SignatureError("The signature does not verify") from None
-    return Caller(tenancy=tenancy, user=user, fingerprint=fp)
+    return caller
+
+
+def api_key_for(key_id: str, lookup_key: Callable[[str, str, str], str | None]) -> tuple[Caller, str]:
+    """The caller and public key of an API key id ``<tenancy>/<user>/<fingerprint>``."""
+    parts = key_id.split("/")
+    if len(parts) != 3 or not all(parts):
+        raise SignatureError("The keyId is not <tenancy>/<user>/<fingerprint>")
+    tenancy, user, fp = parts
+    pem = lookup_key(tenancy, user, fp)
+    if pem is None:
+        raise SignatureError("The key in keyId is not registered for that user and tenancy")
+    return Caller(tenancy=tenancy, user=user, fingerprint=fp), pem
 
 
 def utc_now_http_date(offset: float = 0.0) -> str:

@@ -26,6 +26,13 @@ else the endpoint's declared variable (``IMAGEOPS_OCI_ENDPOINT``), else
 ``https://iaas.{region}.oraclecloud.com``. Those three emulator variables are not a setting's
 fallback and are read here only.
 
+How to sign in is ``auth`` (explicit, else ``OCI_ANSIBLE_AUTH_TYPE``, ``OCI_CLI_AUTH``, else
+``api_key``), checked against its choices. ``security_token`` reads the profile as above and needs its
+``security_token_file`` and ``key_file``; ``instance_principal`` and ``resource_principal`` read no
+file and no key here (:func:`imageops.oci.connect` builds their token sources). An explicit API-key
+argument a mode would ignore is refused (:data:`IGNORED_BY_MODE`): two ways of signing in at once
+are ambiguous; variables and profile keys of another mode are ignored, as the OCI CLI does.
+
 Key material and passphrases are registered with :mod:`imageops.redact` as soon as they are read,
 never appear in a repr, and never in an error message: errors name the missing key, the profile and
 the file only.
@@ -38,6 +45,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from imageops.errors import ConfigError
 from imageops.oci.schema import SETTINGS
@@ -45,8 +53,11 @@ from imageops.redact import register_secret
 from imageops.schema import env_names, first_env
 
 __all__ = [
+    "API_KEY",
+    "AUTH_TYPES",
     "DEFAULT_CONFIG_FILE",
     "DEFAULT_PROFILE",
+    "IGNORED_BY_MODE",
     "OciCredentials",
     "default_endpoint",
     "load_credentials",
@@ -60,6 +71,15 @@ DEFAULT_PROFILE = "DEFAULT"
 # The settings read from the environment (their variables are declared in imageops.oci.schema);
 # ``profile``, ``config_file`` and ``endpoint`` are read on their own below.
 _ENV_SETTINGS = ("tenancy", "user", "fingerprint", "key_file", "key_content", "pass_phrase", "region")
+_AUTH = next(setting for setting in SETTINGS if setting.name == "auth")
+AUTH_TYPES = _AUTH.choices
+API_KEY, SECURITY_TOKEN, INSTANCE_PRINCIPAL, RESOURCE_PRINCIPAL = AUTH_TYPES
+IGNORED_BY_MODE: dict[str, tuple[str, ...]] = {
+    SECURITY_TOKEN: ("user", "fingerprint"),
+    INSTANCE_PRINCIPAL: ("user", "fingerprint", "key_file", "key_content", "pass_phrase"),
+    RESOURCE_PRINCIPAL: ("user", "fingerprint", "key_file", "key_content", "pass_phrase"),
+}
+"""The explicit arguments each token mode refuses, because it would ignore them."""
 # The emulator's endpoints, not a setting's fallback: one per region, or a template for the regions
 # other than its home one.
 _REGION_ENDPOINT_ENV_PREFIX = "IMAGEOPS_OCI_ENDPOINT_"
@@ -85,6 +105,11 @@ class OciCredentials:
     key_file: str | None = None
     profile: str | None = None
     config_file: str | None = None
+    auth: str = "api_key"
+    security_token_file: str | None = None
+    """The session token's file (``auth`` ``security_token``): a path, not the token."""
+    metadata_base_url: str | None = None
+    federation_endpoint: str | None = None
 
     @property
     def key_id(self) -> str:
@@ -93,7 +118,16 @@ class OciCredentials:
     def __repr__(self) -> str:
         shown = ", ".join(
             f"{name}={getattr(self, name)!r}"
-            for name in ("tenancy", "user", "fingerprint", "region", "endpoint", "key_file", "profile")
+            for name in (
+                "auth",
+                "tenancy",
+                "user",
+                "fingerprint",
+                "region",
+                "endpoint",
+                "key_file",
+                "profile",
+            )
         )
         secret = ", key_pem=<hidden>, pass_phrase=" + ("<hidden>" if self.pass_phrase else "None")
         return f"OciCredentials({shown}{secret})"
@@ -186,12 +220,42 @@ def load_credentials(
     key_content: str | bytes | None = None,
     pass_phrase: str | None = None,
     endpoint: str | None = None,
+    auth: str | None = None,
+    metadata_base_url: str | None = None,
+    federation_endpoint: str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> OciCredentials:
     """Resolve OCI credentials (see the module doc for the precedence). Raises :class:`ConfigError`."""
     env = os.environ if environ is None else environ
     register_secret(pass_phrase)
     register_secret(key_content)
+    mode = _auth_type(auth, env)
+    given: dict[str, object] = {"user": user, "fingerprint": fingerprint, "key_file": key_file}
+    given.update({"key_content": key_content, "pass_phrase": pass_phrase})
+    refused = [name for name in IGNORED_BY_MODE.get(mode, ()) if given[name] is not None]
+    if refused:
+        options = ", ".join(_option(name) for name in refused)
+        raise ConfigError(
+            f"{options} cannot be combined with {_AUTH.option}={mode}: they are the settings of "
+            f"{_AUTH.option}={API_KEY}, which {mode} would ignore; remove them, or choose one way to sign in"
+        )
+    extra = _ModeSettings(
+        auth=mode,
+        metadata_base_url=metadata_base_url or first_env(SETTINGS, "metadata_base_url", env),
+        federation_endpoint=federation_endpoint or first_env(SETTINGS, "federation_endpoint", env),
+    )
+    if mode in (INSTANCE_PRINCIPAL, RESOURCE_PRINCIPAL):
+        # No file and no key: the principal is the machine or the resource, found by connect().
+        where = region or first_env(SETTINGS, "region", env) or ""
+        return OciCredentials(
+            tenancy=tenancy or "",
+            user="",
+            fingerprint="",
+            region=where,
+            endpoint=(endpoint or (region_endpoint(where, environ=env) if where else "")).rstrip("/"),
+            key_pem=b"",
+            **extra,
+        )
 
     file_named = config_file or first_env(SETTINGS, "config_file", env)
     path = Path(os.path.expanduser(os.fspath(file_named or DEFAULT_CONFIG_FILE)))
@@ -214,10 +278,18 @@ def load_credentials(
         return explicit.get(name) or from_env.get(name)
 
     # The file is only needed when something is still missing, unless it was named explicitly.
-    needed = ("tenancy", "user", "fingerprint", "region")
+    needed: tuple[str, ...] = ("tenancy", "user", "fingerprint", "region")
+    if mode == SECURITY_TOKEN:
+        needed = ("region",)
     has_key = bool(early("key_content") or early("key_file"))
     file_values: dict[str, str] = {}
-    if file_named or profile_given or not has_key or not all(early(n) for n in needed):
+    if (
+        file_named
+        or profile_given
+        or not has_key
+        or mode == SECURITY_TOKEN
+        or not all(early(n) for n in needed)
+    ):
         file_values = _read_profile(
             path,
             profile_name,
@@ -232,6 +304,12 @@ def load_credentials(
         return value if isinstance(value, str) or value is None else value.decode()
 
     missing = [name for name in needed if not resolve(name)]
+    token_file = file_values.get("security_token_file") if mode == SECURITY_TOKEN else None
+    if mode == SECURITY_TOKEN and not token_file:
+        raise ConfigError(
+            f"{_AUTH.option}={SECURITY_TOKEN} needs security_token_file in {source}: run "
+            f"`oci session authenticate --profile-name {profile_name}` to write it"
+        )
     content = explicit["key_content"] or from_env["key_content"]
     key_path = explicit_key_file or from_env["key_file"] or file_values.get("key_file")
     if not content and not key_path:
@@ -274,4 +352,27 @@ def load_credentials(
         key_file=key_path,
         profile=profile_name if file_values else None,
         config_file=str(path) if file_values else None,
+        security_token_file=str(Path(os.path.expanduser(token_file))) if token_file else None,
+        **extra,
     )
+
+
+class _ModeSettings(TypedDict):
+    auth: str
+    metadata_base_url: str | None
+    federation_endpoint: str | None
+
+
+def _option(name: str) -> str:
+    """A setting's name as the user wrote it (the Ansible option when it has one, else the keyword)."""
+    setting = next(s for s in SETTINGS if s.name == name)
+    return setting.option or name
+
+
+def _auth_type(explicit: str | None, env: Mapping[str, str]) -> str:
+    if explicit:
+        return _AUTH.check(explicit) or API_KEY
+    variable = next((v for v in _AUTH.env if env.get(v)), None)
+    if variable is None:
+        return API_KEY
+    return _AUTH.check(env[variable], f"the environment variable {variable}") or API_KEY

@@ -80,6 +80,27 @@ options:
       has.
     type: dict
     version_added: 0.1.0
+  auth_type:
+    description:
+    - 'How to sign in (see docs/signing-in/oci.md). C(api_key): the user''s API signing key (I(api_user),
+      I(api_user_fingerprint), I(api_user_key_file)), as today. C(security_token): the session token of
+      the profile (its C(security_token_file) and C(key_file), as written by C(oci session authenticate));
+      it is not refreshed: when it expires, run C(oci session refresh --profile <profile>). C(instance_principal):
+      the certificates of the OCI compute instance this runs on, from its instance metadata service, traded
+      for a token that is refreshed before it expires. C(resource_principal): the C(OCI_RESOURCE_PRINCIPAL_*)
+      variables the OCI service (Functions, Data Science...) sets, version 2.2.'
+    - 'With C(instance_principal) or C(resource_principal), setting an API key option (I(api_user), I(api_user_fingerprint),
+      I(api_user_key_file), I(api_user_key_pass_phrase)) is an error: it would be ignored. With C(security_token),
+      I(api_user) and I(api_user_fingerprint) are an error for the same reason.'
+    - 'If not set: the environment variables C(OCI_ANSIBLE_AUTH_TYPE), C(OCI_CLI_AUTH) (the first set
+      wins), then C(api_key).'
+    type: str
+    choices:
+    - api_key
+    - security_token
+    - instance_principal
+    - resource_principal
+    version_added: 0.1.0
   config_file_location:
     description:
     - Path to the OCI configuration file (the one the OCI CLI uses).
@@ -141,6 +162,24 @@ options:
       the region (C(IMAGEOPS_OCI_ENDPOINT_<REGION>), or C(IMAGEOPS_OCI_ENDPOINT_TEMPLATE) for a region
       other than C(IMAGEOPS_OCI_REGION)) is tried first, and the regional endpoint C(https://iaas.<region>.oraclecloud.com)
       last.'
+    type: str
+    version_added: 0.1.0
+  metadata_base_url:
+    description:
+    - 'Base URL of the instance metadata service, for I(auth_type=instance_principal): the instance''s
+      certificates and region are read under it. Only to reach a non-default service such as the imageops
+      emulator (for example C(http://127.0.0.1:8080/opc/v2)).'
+    - 'If not set: the environment variables C(OCI_METADATA_BASE_URL), C(IMAGEOPS_OCI_METADATA_BASE_URL)
+      (the first set wins), then C(http://169.254.169.254/opc/v2); C(OCI_METADATA_BASE_URL) is the OCI
+      SDK''s variable, C(IMAGEOPS_OCI_METADATA_BASE_URL) what the imageops emulator writes.'
+    type: str
+    version_added: 0.1.0
+  federation_endpoint:
+    description:
+    - URL of the federation endpoint that trades the instance's certificates for a token, for I(auth_type=instance_principal)
+      (the OCI SDK's C(federation_endpoint)). Only to reach a non-default endpoint such as the imageops
+      emulator (for example C(http://127.0.0.1:8080/v1/x509)).
+    - 'If not set: the environment variable C(IMAGEOPS_OCI_FEDERATION_ENDPOINT), then C(https://auth.<region>.oraclecloud.com/v1/x509).'
     type: str
     version_added: 0.1.0
 seealso:
@@ -338,6 +377,10 @@ ARGUMENT_SPEC = {
         'choices': ['PROVISIONING', 'IMPORTING', 'AVAILABLE', 'EXPORTING', 'DISABLED', 'DELETED'],
     },
     'tags': {'type': 'dict'},
+    'auth_type': {
+        'type': 'str',
+        'choices': ['api_key', 'security_token', 'instance_principal', 'resource_principal'],
+    },
     'config_file_location': {'type': 'str'},
     'config_profile_name': {'type': 'str'},
     'region': {'type': 'str'},
@@ -347,12 +390,15 @@ ARGUMENT_SPEC = {
     'api_user_key_file': {'type': 'path', 'no_log': False},
     'api_user_key_pass_phrase': {'type': 'str', 'no_log': True},
     'endpoint': {'type': 'str'},
+    'metadata_base_url': {'type': 'str'},
+    'federation_endpoint': {'type': 'str'},
 }
 
 MODULE = {
     'cloud': 'oci',
     'info': True,
     'settings': {
+        'auth_type': 'auth',
         'config_file_location': 'config_file',
         'config_profile_name': 'profile',
         'region': 'region',
@@ -362,6 +408,8 @@ MODULE = {
         'api_user_key_file': 'key_file',
         'api_user_key_pass_phrase': 'pass_phrase',
         'endpoint': 'endpoint',
+        'metadata_base_url': 'metadata_base_url',
+        'federation_endpoint': 'federation_endpoint',
     },
     'spec_names': {'compartment_id': 'compartment_id', 'display_name': 'display_name'},
     'filters': ['lifecycle_state'],
