@@ -64,8 +64,8 @@ __all__ = [
 
 CLOUD = "alicloud"
 ImageTimeoutsArgs = TimeoutsArgs
-ARG_NAMES: tuple[str, ...] = ('region', 'image_name', 'description', 'instance_id', 'snapshot_id', 'disk_device_mapping', 'import_from', 'copy_from', 'architecture', 'platform', 'image_family', 'image_version', 'boot_mode', 'detection_strategy', 'features', 'license_type', 'resource_group_id', 'tags', 'force', 'delete_auto_snapshot', 'name', 'profile', 'config_file', 'endpoint', 'wait_timeout', 'timeouts')
-OUTPUT_NAMES: tuple[str, ...] = ('architecture', 'boot_mode', 'create_time', 'description', 'disk_device_mapping', 'features', 'image_family', 'image_name', 'image_version', 'license_type', 'platform', 'resource_group_id', 'status', 'tags', 'region', 'instance_id', 'snapshot_id', 'import_from', 'copy_from', 'detection_strategy', 'force', 'delete_auto_snapshot', 'name', 'profile', 'config_file', 'endpoint', 'wait_timeout', 'timeouts', 'imported')
+ARG_NAMES: tuple[str, ...] = ('region', 'image_name', 'description', 'instance_id', 'snapshot_id', 'disk_device_mapping', 'import_from', 'copy_from', 'architecture', 'platform', 'image_family', 'image_version', 'boot_mode', 'detection_strategy', 'features', 'license_type', 'resource_group_id', 'tags', 'force', 'delete_auto_snapshot', 'name', 'profile', 'config_file', 'assume_role_arn', 'assume_role_session_name', 'assume_role_session_expiration', 'ecs_role_name', 'sts_endpoint', 'metadata_url', 'endpoint', 'wait_timeout', 'timeouts')
+OUTPUT_NAMES: tuple[str, ...] = ('architecture', 'boot_mode', 'create_time', 'description', 'disk_device_mapping', 'features', 'image_family', 'image_name', 'image_version', 'license_type', 'platform', 'resource_group_id', 'status', 'tags', 'region', 'instance_id', 'snapshot_id', 'import_from', 'copy_from', 'detection_strategy', 'force', 'delete_auto_snapshot', 'name', 'profile', 'config_file', 'assume_role_arn', 'assume_role_session_name', 'assume_role_session_expiration', 'ecs_role_name', 'sts_endpoint', 'metadata_url', 'endpoint', 'wait_timeout', 'timeouts', 'imported')
 REQUIRED: tuple[str, ...] = ()
 DEPRECATED: dict[str, str] = {'name': "'name' is deprecated; use 'image_name' instead"}
 
@@ -444,6 +444,12 @@ class ImageArgs:
         name: pulumi.Input[str] | None = None,
         profile: pulumi.Input[str] | None = None,
         config_file: pulumi.Input[str] | None = None,
+        assume_role_arn: pulumi.Input[str] | None = None,
+        assume_role_session_name: pulumi.Input[str] | None = None,
+        assume_role_session_expiration: pulumi.Input[str] | None = None,
+        ecs_role_name: pulumi.Input[str] | None = None,
+        sts_endpoint: pulumi.Input[str] | None = None,
+        metadata_url: pulumi.Input[str] | None = None,
         endpoint: pulumi.Input[str] | None = None,
         wait_timeout: pulumi.Input[float] | None = None,
         timeouts: pulumi.Input[TimeoutsArgs | Mapping[str, str]] | None = None,
@@ -697,6 +703,75 @@ class ImageArgs:
 
     @property
     @pulumi.getter
+    def assume_role_arn(self) -> pulumi.Input[str] | None:
+        """The ARN of a RAM role to assume with STS ``AssumeRole``, ``acs:ram::<account id>:role/<role
+        name>``, on top of the other credentials (an AccessKey, a profile or ``ecs_role_name``); its
+        temporary credentials are refreshed before they expire.
+
+        If not set: the stack configuration ``imageops:alicloudAssumeRoleArn``, then the environment
+        variables ``ALIBABA_CLOUD_ROLE_ARN``, ``ALICLOUD_ASSUME_ROLE_ARN`` (the first set wins).
+        """
+        return pulumi.get(self, "assume_role_arn")
+
+    @property
+    @pulumi.getter
+    def assume_role_session_name(self) -> pulumi.Input[str] | None:
+        """The session name of the assumed role (STS ``RoleSessionName``: 2 to 64 letters, digits, ``.``,
+        ``@``, ``_`` or ``-``).
+
+        If not set: the stack configuration ``imageops:alicloudAssumeRoleSessionName``, then the
+        environment variables ``ALIBABA_CLOUD_ROLE_SESSION_NAME``, ``ALICLOUD_ASSUME_ROLE_SESSION_NAME``
+        (the first set wins), then ``imageops``.
+        """
+        return pulumi.get(self, "assume_role_session_name")
+
+    @property
+    @pulumi.getter
+    def assume_role_session_expiration(self) -> pulumi.Input[str] | None:
+        """How long the assumed role's credentials last, in seconds (STS ``DurationSeconds``: 900 to
+        43200).
+
+        If not set: the stack configuration ``imageops:alicloudAssumeRoleSessionExpiration``, then the
+        environment variable ``ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION``, then ``3600``.
+        """
+        return pulumi.get(self, "assume_role_session_expiration")
+
+    @property
+    @pulumi.getter
+    def ecs_role_name(self) -> pulumi.Input[str] | None:
+        """Sign in with the RAM role of the ECS instance this runs on, as the instance metadata service
+        serves it (instead of an AccessKey); its temporary credentials are refreshed before they expire.
+
+        If not set: the stack configuration ``imageops:alicloudEcsRoleName``, then the environment
+        variables ``ALIBABA_CLOUD_ECS_METADATA``, ``ALICLOUD_ECS_ROLE_NAME`` (the first set wins), then
+        the profile's ``ram_role_name`` (``EcsRamRole`` mode).
+        """
+        return pulumi.get(self, "ecs_role_name")
+
+    @property
+    @pulumi.getter
+    def sts_endpoint(self) -> pulumi.Input[str] | None:
+        """Base URL of the STS API that ``alicloud_assume_role_arn`` is assumed with, to reach a
+        non-default endpoint such as the imageops emulator's.
+
+        If not set: the stack configuration ``imageops:alicloudStsEndpoint``, then the environment
+        variable ``IMAGEOPS_ALICLOUD_STS_ENDPOINT``, then ``https://sts.aliyuncs.com``.
+        """
+        return pulumi.get(self, "sts_endpoint")
+
+    @property
+    @pulumi.getter
+    def metadata_url(self) -> pulumi.Input[str] | None:
+        """Base URL of the ECS instance metadata service that ``ecs_role_name`` is read from, to reach a
+        non-default one such as the imageops emulator's.
+
+        If not set: the stack configuration ``imageops:alicloudMetadataUrl``, then the environment
+        variable ``IMAGEOPS_ALICLOUD_METADATA_URL``, then ``http://100.100.100.200``.
+        """
+        return pulumi.get(self, "metadata_url")
+
+    @property
+    @pulumi.getter
     def endpoint(self) -> pulumi.Input[str] | None:
         """Base URL of the ECS API, to reach a non-default endpoint such as the imageops emulator (for
         example ``http://127.0.0.1:8080``).
@@ -786,6 +861,18 @@ class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
     """The ``profile`` input, if set."""
     config_file: pulumi.Output[str | None]
     """The ``config_file`` input, if set."""
+    assume_role_arn: pulumi.Output[str | None]
+    """The ``assume_role_arn`` input, if set."""
+    assume_role_session_name: pulumi.Output[str | None]
+    """The ``assume_role_session_name`` input, if set."""
+    assume_role_session_expiration: pulumi.Output[str | None]
+    """The ``assume_role_session_expiration`` input, if set."""
+    ecs_role_name: pulumi.Output[str | None]
+    """The ``ecs_role_name`` input, if set."""
+    sts_endpoint: pulumi.Output[str | None]
+    """The ``sts_endpoint`` input, if set."""
+    metadata_url: pulumi.Output[str | None]
+    """The ``metadata_url`` input, if set."""
     endpoint: pulumi.Output[str | None]
     """The ``endpoint`` input, if set."""
     wait_timeout: pulumi.Output[float | None]
@@ -831,6 +918,12 @@ class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
         region: pulumi.Input[str] | None = None,
         profile: pulumi.Input[str] | None = None,
         config_file: pulumi.Input[str] | None = None,
+        assume_role_arn: pulumi.Input[str] | None = None,
+        assume_role_session_name: pulumi.Input[str] | None = None,
+        assume_role_session_expiration: pulumi.Input[str] | None = None,
+        ecs_role_name: pulumi.Input[str] | None = None,
+        sts_endpoint: pulumi.Input[str] | None = None,
+        metadata_url: pulumi.Input[str] | None = None,
         endpoint: pulumi.Input[str] | None = None,
     ) -> Image:
         """Read an existing image by id, without managing it (as every Pulumi provider's ``get``).
@@ -840,4 +933,4 @@ class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
         :param opts: resource options.
         The keyword arguments say how to reach it, when not the defaults.
         """
-        return Image(resource_name, opts=read_options(id, opts), **given(region=region, profile=profile, config_file=config_file, endpoint=endpoint))
+        return Image(resource_name, opts=read_options(id, opts), **given(region=region, profile=profile, config_file=config_file, assume_role_arn=assume_role_arn, assume_role_session_name=assume_role_session_name, assume_role_session_expiration=assume_role_session_expiration, ecs_role_name=ecs_role_name, sts_endpoint=sts_endpoint, metadata_url=metadata_url, endpoint=endpoint))

@@ -91,7 +91,7 @@ def test_nonce_replay_sts_token_and_unknown_action(world: Any) -> None:
     assert call(client, sts, "DescribeImages", RegionId="cn-hangzhou").status_code == 200
     bad_token = signer(env, Acs3Signer, prefix="IMAGEOPS_ALICLOUD_STS_", security_token="CAISforged")
     assert call(client, bad_token, "DescribeImages", RegionId="cn-hangzhou").json()["Code"] == (
-        "InvalidSecurityToken.Mismatch"
+        "InvalidSecurityToken.MismatchWithAccessKey"
     )
     no_token = signer(env, prefix="IMAGEOPS_ALICLOUD_STS_")
     assert (

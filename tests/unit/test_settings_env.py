@@ -211,6 +211,37 @@ class Alicloud(Cloud):
     def load(self, env: Mapping[str, str], **explicit: Any) -> Any:
         return alicloud_config.load_credentials(env=env, **explicit)
 
+    # Settings of a sign-in (a role on top of the keys, or the instance's role): what the loaded
+    # credentials show for each (``sign_in``), and what else must be given for the setting to count.
+    ROLE_SETTINGS = ("assume_role_arn", "assume_role_session_name", "assume_role_session_expiration")
+    SIGN_IN = {
+        "assume_role_arn": lambda s: s.roles[-1].role_arn,
+        "assume_role_session_name": lambda s: s.roles[-1].session_name,
+        "assume_role_session_expiration": lambda s: s.roles[-1].duration,
+        "sts_endpoint": lambda s: s.sts_endpoint,
+        "ecs_role_name": lambda s: s.ecs_role_name,
+        "metadata_url": lambda s: s.metadata_url,
+        "imdsv1_disabled": lambda s: not s.imdsv1,
+    }
+
+    def value(self, setting: str, label: Label) -> Any:
+        if setting == "assume_role_arn":
+            return f"acs:ram::1234:role/envtest-{label}"
+        if setting == "assume_role_session_expiration":
+            return "2000" if label == "explicit" else str(1000 + int(label))
+        if setting in ("sts_endpoint", "metadata_url"):
+            return f"https://{setting.replace('_', '-')}-{label}.example"
+        if setting == "imdsv1_disabled":  # two values: the explicit one differs from the variable's
+            return False if label == "explicit" else "true"
+        return super().value(setting, label)
+
+    def expected(self, setting: str, value: Any) -> Any:
+        if setting == "assume_role_session_expiration":
+            return int(value)
+        if setting == "imdsv1_disabled":
+            return value is not False
+        return value
+
     def baseline(self, setting: str) -> dict[str, Any]:
         # With the keys and the region given, no profile is read.
         keys = {"access_key_id": "id-given", "access_key_secret": "envtest-secret-given"}
@@ -220,6 +251,12 @@ class Alicloud(Cloud):
             return {**keys, "region": "given-region"}
         if setting in self.KEY_SETTINGS:
             return {"region": "given-region"}
+        if setting == "assume_role_arn":
+            return {**keys, "region": "given-region"}
+        if setting in (*self.ROLE_SETTINGS, "sts_endpoint"):
+            return {**keys, "region": "given-region", "assume_role_arn": "acs:ram::1234:role/given"}
+        if setting in ("ecs_role_name", "metadata_url", "imdsv1_disabled"):
+            return {"region": "given-region", **({} if setting == "ecs_role_name" else {"ecs_role_name": "r"})}
         return super().baseline(setting)
 
     def observe(self, creds: Any, setting: str) -> Any:
@@ -228,6 +265,8 @@ class Alicloud(Cloud):
             return creds.source.split(" of ", 1)[0].removeprefix("profile ")
         if setting == "config_file":
             return creds.source.split(" of ", 1)[1]
+        if setting in self.SIGN_IN:
+            return self.SIGN_IN[setting](creds.sign_in)
         return super().observe(creds, setting)
 
     @staticmethod

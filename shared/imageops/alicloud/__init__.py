@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 
 from imageops.alicloud.api import RETRY, EcsApi
-from imageops.alicloud.auth import Acs3Signer, RpcSigner
+from imageops.alicloud.auth import AccessKey, Acs3Signer, RpcSigner
 from imageops.alicloud.config import AlicloudCredentials, load_credentials
 from imageops.alicloud.driver import AlicloudDriver, normalise_state
+from imageops.alicloud.signin import credential_source
 from imageops.alicloud.spec import AlicloudImageSpec, CopyFrom, DiskDeviceMapping, Features, ImportFrom
+from imageops.credentials import CredentialSource, StaticSource
 from imageops.driver import PollPolicy
 from imageops.errors import ConfigError
 from imageops.transport import RetryPolicy, build_client, default_timeout
@@ -22,6 +24,7 @@ SPEC = AlicloudImageSpec
 
 __all__ = [
     "SPEC",
+    "AccessKey",
     "Acs3Signer",
     "AlicloudCredentials",
     "AlicloudDriver",
@@ -48,6 +51,13 @@ def connect(
     profile: str | None = None,
     endpoint: str | None = None,
     config_file: str | os.PathLike[str] | None = None,
+    assume_role_arn: str | None = None,
+    assume_role_session_name: str | None = None,
+    assume_role_session_expiration: int | None = None,
+    ecs_role_name: str | None = None,
+    sts_endpoint: str | None = None,
+    metadata_url: str | None = None,
+    imdsv1_disabled: bool | None = None,
     signature_version: str = "v3",
     timeout: float | None = None,
     retry: RetryPolicy | None = None,
@@ -56,8 +66,9 @@ def connect(
     """An :class:`AlicloudDriver`; every argument is optional (None = as Alibaba Cloud tools find it).
 
     ``signature_version`` picks ACS3-HMAC-SHA256 (``"v3"``, the default) or the RPC signature
-    (``"1.0"``). Raises :class:`imageops.errors.ConfigError` when credentials or region are missing;
-    no call is made until the driver is used.
+    (``"1.0"``). Raises :class:`imageops.errors.ConfigError` when credentials or region are missing
+    or a setting breaks its rule; no call is made until the driver is used (then a role is assumed,
+    or the instance's role read, on the first request, and again before the credentials expire).
     """
     credentials = load_credentials(
         access_key_id=access_key_id,
@@ -67,6 +78,13 @@ def connect(
         profile=profile,
         config_file=config_file,
         endpoint=endpoint,
+        assume_role_arn=assume_role_arn,
+        assume_role_session_name=assume_role_session_name,
+        assume_role_session_expiration=assume_role_session_expiration,
+        ecs_role_name=ecs_role_name,
+        sts_endpoint=sts_endpoint,
+        metadata_url=metadata_url,
+        imdsv1_disabled=imdsv1_disabled,
     )
     return driver_for(
         credentials, signature_version=signature_version, timeout=timeout, retry=retry, poll=poll
@@ -85,7 +103,7 @@ def driver_for(
     if signature_version not in ("v3", "1.0"):
         raise ConfigError(f"signature_version must be 'v3' or '1.0', not {signature_version!r}")
     signer_type = Acs3Signer if signature_version == "v3" else RpcSigner
-    signer = signer_type(credentials.access_key_id, credentials.access_key_secret, credentials.security_token)
+    signer = signer_type.over(source_for(credentials))
     client = build_client(
         base_url=credentials.endpoint,
         auth=signer,
@@ -93,3 +111,12 @@ def driver_for(
         retry=retry or RETRY,
     )
     return AlicloudDriver(EcsApi(client), region=credentials.region, poll=poll)
+
+
+def source_for(credentials: AlicloudCredentials) -> CredentialSource[AccessKey]:
+    """Where the signer reads its key: the AccessKey as is, or the temporary key of a role."""
+    if credentials.sign_in is not None:
+        return credential_source(credentials.sign_in)
+    return StaticSource(
+        AccessKey(credentials.access_key_id, credentials.access_key_secret, credentials.security_token)
+    )

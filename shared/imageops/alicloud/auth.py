@@ -12,7 +12,11 @@ that into what its scheme expects, freshly for every attempt (new nonce and time
   and signs the canonical request over ``host``, ``content-type`` and every ``x-acs-*`` header - as
   the tea OpenAPI SDK does.
 
-Both are checked byte for byte against the official SDKs in ``tests/unit/test_alicloud_auth.py``.
+Both read their :class:`AccessKey` from a credential source at every attempt (static keys, or the
+temporary keys of a RAM role, refreshed before expiry: :mod:`imageops.alicloud.signin`), and after
+an answer refusing the key (:data:`REFUSED_CODES`) renew it and send the request once more, never
+twice (:class:`imageops.credentials.SigningAuth`). Both are checked byte for byte against the
+official SDKs in ``tests/unit/test_alicloud_auth.py`` and ``tests/unit/test_alicloud_sign_in.py``.
 """
 
 from __future__ import annotations
@@ -20,16 +24,28 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import time
 import uuid
-from collections.abc import Callable, Generator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Self
 from urllib.parse import parse_qsl, quote
 
 import httpx
 
+from imageops.credentials import CredentialSource, SigningAuth, StaticSource
 from imageops.redact import register_secret
 
-__all__ = ["Acs3Signer", "RpcSigner", "percent_encode", "rpc_string_to_sign"]
+__all__ = [
+    "REFUSED_CODES",
+    "AccessKey",
+    "Acs3Signer",
+    "RpcSigner",
+    "percent_encode",
+    "refused_code",
+    "rpc_string_to_sign",
+]
 
 ACS3 = "ACS3-HMAC-SHA256"
 
@@ -52,8 +68,54 @@ def rpc_string_to_sign(method: str, params: dict[str, str]) -> str:
     return f"{method.upper()}&%2F&{percent_encode(canonical)}"
 
 
-class _Signer(httpx.Auth):
+@dataclass(frozen=True, repr=False)
+class AccessKey:
+    """An AccessKey pair, with the STS security token of a temporary one."""
+
+    access_key_id: str
+    access_key_secret: str
+    security_token: str | None = None
+
+    def __post_init__(self) -> None:
+        register_secret(self.access_key_secret)
+        register_secret(self.security_token)
+
+    def __repr__(self) -> str:
+        return f"AccessKey({self.access_key_id!r}, <hidden>)"
+
+
+# ECS answers a refused credential with 400/403/404 and one of these codes, never with 401: the
+# codes a temporary key can earn by expiring (or by being revoked early), worth one renewal.
+REFUSED_CODES = frozenset(
+    {
+        "InvalidSecurityToken.Expired",
+        "InvalidSecurityToken.Malformed",
+        "InvalidSecurityToken.MismatchWithAccessKey",
+        "InvalidAccessKeyId.NotFound",
+        "InvalidAccessKeyId.Inactive",
+    }
+)
+
+
+def refused_code(response: httpx.Response) -> str | None:
+    """The ``Code`` of an ECS/STS answer refusing the credentials, else None."""
+    if response.status_code == 401:
+        return "Unauthorized"
+    if response.status_code not in (400, 403, 404):
+        return None
+    try:
+        code = json.loads(response.content).get("Code")
+    except (ValueError, AttributeError):
+        return None
+    return code if code in REFUSED_CODES else None
+
+
+class _Signer(SigningAuth[AccessKey]):
+    """Signs with a :class:`~imageops.credentials.CredentialSource` of :class:`AccessKey` (static
+    keys, or temporary ones refreshed before expiry); one renewal and retry after a refusal."""
+
     requires_request_body = True
+    requires_response_body = True  # the refusal is in the body's Code
 
     def __init__(
         self,
@@ -64,59 +126,92 @@ class _Signer(httpx.Auth):
         clock: Callable[[], float] = time.time,
         nonce: Callable[[], str] = lambda: uuid.uuid4().hex,
     ) -> None:
-        register_secret(access_key_secret)
-        register_secret(security_token)
-        self.access_key_id = access_key_id
-        self._secret = access_key_secret
-        self._token = security_token
+        self._init(StaticSource(AccessKey(access_key_id, access_key_secret, security_token)), clock, nonce)
+
+    @classmethod
+    def over(
+        cls,
+        source: CredentialSource[AccessKey],
+        *,
+        clock: Callable[[], float] = time.time,
+        nonce: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> Self:
+        """A signer reading its key from ``source`` at every request."""
+        signer = cls.__new__(cls)
+        signer._init(source, clock, nonce)
+        return signer
+
+    def _init(
+        self, source: CredentialSource[AccessKey], clock: Callable[[], float], nonce: Callable[[], str]
+    ) -> None:
+        SigningAuth.__init__(self, source)
         self._clock = clock
         self._nonce = nonce
 
+    @property
+    def access_key_id(self) -> str:
+        return self.source.current().access_key_id
+
+    def refused(self, response: httpx.Response) -> bool:
+        return refused_code(response) is not None
+
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(access_key_id={self.access_key_id!r})"
+        if isinstance(self.source, StaticSource):  # the key id is no secret; temporary ones churn
+            return f"{type(self).__name__}(access_key_id={self.access_key_id!r})"
+        return f"{type(self).__name__}({self.source!r})"
 
 
 class RpcSigner(_Signer):
     """ECS RPC signature v1 (HMAC-SHA1 over the canonical query)."""
 
-    def sign_params(self, method: str, params: dict[str, str]) -> dict[str, str]:
-        """``params`` plus the signature parameters and ``Signature``."""
+    def sign_params(
+        self, method: str, params: dict[str, str], key: AccessKey | None = None
+    ) -> dict[str, str]:
+        """``params`` plus the signature parameters and ``Signature`` (``key``: the source's now)."""
+        key = key or self.source.current()
         signed = dict(params)
         signed.pop("Signature", None)
         signed.update({
             "Timestamp": _utc_now(self._clock), "SignatureMethod": "HMAC-SHA1", "SignatureType": "",
-            "SignatureVersion": "1.0", "SignatureNonce": self._nonce(), "AccessKeyId": self.access_key_id,
+            "SignatureVersion": "1.0", "SignatureNonce": self._nonce(), "AccessKeyId": key.access_key_id,
             "Format": "JSON",
         })  # fmt: skip
-        if self._token:
-            signed["SecurityToken"] = self._token
+        if key.security_token:
+            signed["SecurityToken"] = key.security_token
         digest = hmac.new(
-            f"{self._secret}&".encode(), rpc_string_to_sign(method, signed).encode(), hashlib.sha1
+            f"{key.access_key_secret}&".encode(), rpc_string_to_sign(method, signed).encode(), hashlib.sha1
         ).digest()
         signed["Signature"] = base64.b64encode(digest).decode()
         return signed
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sign_with(self, request: httpx.Request, credentials: AccessKey) -> httpx.Request:
         params = dict(_params(request))
         if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             # Form parameters are signed too, but stay in the body.
             body = dict(parse_qsl(request.content.decode(), keep_blank_values=True))
-            signed = self.sign_params(request.method, {**params, **body})
+            signed = self.sign_params(request.method, {**params, **body}, credentials)
             signed = {k: v for k, v in signed.items() if k not in body}
         else:
-            signed = self.sign_params(request.method, params)
+            signed = self.sign_params(request.method, params, credentials)
         query = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in signed.items())
         request.url = request.url.copy_with(query=query.encode("ascii"))
-        yield request
+        return request
 
 
 class Acs3Signer(_Signer):
     """ACS3-HMAC-SHA256 (the V3 signature) in the ``Authorization`` header."""
 
     def authorization(
-        self, method: str, path: str, query: list[tuple[str, str]], headers: dict[str, str], payload_hash: str
+        self,
+        method: str,
+        path: str,
+        query: list[tuple[str, str]],
+        headers: dict[str, str],
+        payload_hash: str,
+        key: AccessKey | None = None,
     ) -> str:
         """The ``Authorization`` value; ``headers`` are the (lower-case) headers to sign."""
+        key = key or self.source.current()
         names = sorted(headers)
         canonical = "\n".join([
             method.upper(), path or "/",
@@ -124,10 +219,10 @@ class Acs3Signer(_Signer):
             "".join(f"{n}:{headers[n].strip()}\n" for n in names), ";".join(names), payload_hash,
         ])  # fmt: skip
         to_sign = f"{ACS3}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
-        signature = hmac.new(self._secret.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
-        return f"{ACS3} Credential={self.access_key_id},SignedHeaders={';'.join(names)},Signature={signature}"
+        signature = hmac.new(key.access_key_secret.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+        return f"{ACS3} Credential={key.access_key_id},SignedHeaders={';'.join(names)},Signature={signature}"
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sign_with(self, request: httpx.Request, credentials: AccessKey) -> httpx.Request:
         query = _params(request)
         moved = {k: v for k, v in query if k in ("Action", "Version")}
         query = [(k, v) for k, v in query if k not in moved]
@@ -138,9 +233,9 @@ class Acs3Signer(_Signer):
             "x-acs-date": _utc_now(self._clock), "x-acs-signature-nonce": self._nonce(),
             "x-acs-content-sha256": payload_hash,
         })  # fmt: skip
-        if self._token:
-            request.headers["x-acs-accesskey-id"] = self.access_key_id
-            request.headers["x-acs-security-token"] = self._token
+        if credentials.security_token:
+            request.headers["x-acs-accesskey-id"] = credentials.access_key_id
+            request.headers["x-acs-security-token"] = credentials.security_token
         encoded = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in query)
         request.url = request.url.copy_with(query=encoded.encode("ascii") or None)
         signed = {
@@ -148,6 +243,6 @@ class Acs3Signer(_Signer):
             if name.lower() in ("host", "content-type") or name.lower().startswith("x-acs-")
         }  # fmt: skip
         request.headers["authorization"] = self.authorization(
-            request.method, request.url.path, query, signed, payload_hash
+            request.method, request.url.path, query, signed, payload_hash, credentials
         )
-        yield request
+        return request

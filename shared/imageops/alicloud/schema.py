@@ -77,6 +77,83 @@ SETTINGS: tuple[Setting, ...] = (
         pulumi_config="alicloudConfigFile",
     ),
     Setting(
+        "assume_role_arn",
+        (
+            "The ARN of a RAM role to assume with STS C(AssumeRole), "
+            "C(acs:ram::<account id>:role/<role name>), on top of the other credentials (an AccessKey, a "
+            "profile or I(ecs_role_name)); its temporary credentials are refreshed before they expire.",
+        ),
+        env=("ALIBABA_CLOUD_ROLE_ARN", "ALICLOUD_ASSUME_ROLE_ARN"),
+        ansible="alicloud_assume_role_arn",
+        pulumi_config="alicloudAssumeRoleArn",
+    ),
+    Setting(
+        "assume_role_session_name",
+        (
+            "The session name of the assumed role (STS C(RoleSessionName): 2 to 64 letters, digits, "
+            "C(.), C(@), C(_) or C(-)).",
+        ),
+        env=("ALIBABA_CLOUD_ROLE_SESSION_NAME", "ALICLOUD_ASSUME_ROLE_SESSION_NAME"),
+        env_doc="C(imageops)",
+        ansible="alicloud_assume_role_session_name",
+        pulumi_config="alicloudAssumeRoleSessionName",
+    ),
+    Setting(
+        "assume_role_session_expiration",
+        ("How long the assumed role's credentials last, in seconds (STS C(DurationSeconds): 900 to 43200).",),
+        type="int",
+        env=("ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION",),
+        env_doc="C(3600)",
+        ansible="alicloud_assume_role_session_expiration",
+        pulumi_config="alicloudAssumeRoleSessionExpiration",
+    ),
+    Setting(
+        "ecs_role_name",
+        (
+            "Sign in with the RAM role of the ECS instance this runs on, as the instance metadata "
+            "service serves it (instead of an AccessKey); its temporary credentials are refreshed "
+            "before they expire.",
+        ),
+        env=("ALIBABA_CLOUD_ECS_METADATA", "ALICLOUD_ECS_ROLE_NAME"),
+        env_doc="the profile's C(ram_role_name) (C(EcsRamRole) mode)",
+        ansible_aliases=("role_name",),
+        pulumi_config="alicloudEcsRoleName",
+    ),
+    Setting(
+        "sts_endpoint",
+        (
+            "Base URL of the STS API that I(alicloud_assume_role_arn) is assumed with, to reach a "
+            "non-default endpoint such as the imageops emulator's.",
+        ),
+        env=("IMAGEOPS_ALICLOUD_STS_ENDPOINT",),
+        env_doc="C(https://sts.aliyuncs.com)",
+        ansible="alicloud_sts_endpoint",
+        pulumi_config="alicloudStsEndpoint",
+    ),
+    Setting(
+        "metadata_url",
+        (
+            "Base URL of the ECS instance metadata service that I(ecs_role_name) is read from, to reach a "
+            "non-default one such as the imageops emulator's.",
+        ),
+        env=("IMAGEOPS_ALICLOUD_METADATA_URL",),
+        env_doc="C(http://100.100.100.200)",
+        ansible="alicloud_metadata_url",
+        pulumi_config="alicloudMetadataUrl",
+    ),
+    Setting(
+        "imdsv1_disabled",
+        (
+            "Refuse the instance metadata service's IMDSv1 mode: without an IMDSv2 token, I(ecs_role_name) "
+            "fails rather than reading the role's credentials without one.",
+        ),
+        type="bool",
+        env=("ALIBABA_CLOUD_IMDSV1_DISABLED",),
+        env_doc="C(false)",
+        ansible=None,
+        pulumi_input=False,
+    ),
+    Setting(
         "endpoint",
         (
             "Base URL of the ECS API, to reach a non-default endpoint such as the imageops emulator "

@@ -5,6 +5,13 @@ One path (``/``), GET or POST, parameters in the query or a form body, JSON answ
 the ``Action`` parameter (RPC v1 signature) or the ``x-acs-action`` header (ACS3). Every request is
 signed and verified (:mod:`imageops.emulator.alicloud_auth`); errors are ECS's
 ``{RequestId, HostId, Code, Message, Recommend}`` with the real codes.
+
+Beside ECS, on the same port: STS (``/sts``: ``AssumeRole``, ``GetCallerIdentity``, see
+:mod:`imageops.emulator.alicloud_sts`) and the instance metadata service of MAIN's demo instance
+(``/latest/...``, see :mod:`imageops.emulator.alicloud_metadata`). A temporary key is refused once
+expired (``InvalidSecurityToken.Expired``), with a forged token
+(``InvalidSecurityToken.MismatchWithAccessKey``), and for actions its role does not allow
+(``Forbidden.RAM``); its calls are logged under the role's account.
 """
 
 from __future__ import annotations
@@ -20,9 +27,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from imageops.emulator import alicloud_actions as actions
+from imageops.emulator import alicloud_metadata, alicloud_sts
 from imageops.emulator.alicloud_auth import AuthFailure, Key, NonceBook, verify_acs3, verify_rpc
 from imageops.emulator.alicloud_images import EcsError
-from imageops.emulator.alicloud_seed import env_lines, seed_world
+from imageops.emulator.alicloud_seed import env_lines, seed_roles, seed_world
+from imageops.emulator.alicloud_sts import StsError
 from imageops.emulator.core import CallInfo, Emulator, call_info
 
 VERSION = "2014-05-26"
@@ -84,6 +93,11 @@ class EcsApi:
         return params
 
     def authenticate(self, request: Request, params: dict[str, str], body: bytes) -> Key:
+        key = self._verify(request, params, body)
+        alicloud_sts.check_expiry(key, self.state["keys"].get(key.access_key_id), self.emu.now())
+        return key
+
+    def _verify(self, request: Request, params: dict[str, str], body: bytes) -> Key:
         headers: dict[str, list[str]] = {}
         for name, value in request.headers.items():
             headers.setdefault(name.lower(), []).append(value)
@@ -146,11 +160,42 @@ class EcsApi:
                     "InvalidAction.NotFound",
                     "Specified api is not found, please check your url and method.",
                 )
+            alicloud_sts.authorize(key, self.state["keys"].get(key.access_key_id), action)
             result = handler(self, key.account, params)
             if not action.startswith("Describe"):  # reads change nothing: no state file rewrite
                 self.emu.save()
         except (AuthFailure, EcsError) as exc:
             return error_response(exc.status, exc.code, exc.message, info)
+        return JSONResponse(
+            {"RequestId": info.request_id, **result}, headers={"x-acs-request-id": info.request_id}
+        )
+
+    async def handle_sts(self, request: Request) -> Response:
+        """STS (Version 2015-04-01): RPC-signed like ECS, its own host id in errors."""
+        info = call_info(request)
+        body = await request.body()
+        try:
+            params = await self._params(request, body)
+            action = params.get("Action", "")
+            info.action = action or info.action
+            key = self.authenticate(request, params, body)
+            info.account = key.account
+            if params.get("Version") != alicloud_sts.STS_VERSION:
+                raise StsError(400, "InvalidVersion", "Specified parameter Version is not valid.")
+            if action == "AssumeRole":
+                result = alicloud_sts.assume_role(self.emu, self.state, key, params)
+                self.emu.save()
+            elif action == "GetCallerIdentity":
+                result = alicloud_sts.caller_identity(self.state, key)
+            else:
+                raise StsError(
+                    404,
+                    "InvalidAction.NotFound",
+                    "Specified api is not found, please check your url and method.",
+                )
+        except (AuthFailure, StsError) as exc:
+            error = {**error_body(exc.code, exc.message, info), "HostId": alicloud_sts.STS_HOST_ID}
+            return JSONResponse(error, exc.status, headers={"x-acs-request-id": info.request_id})
         return JSONResponse(
             {"RequestId": info.request_id, **result}, headers={"x-acs-request-id": info.request_id}
         )
@@ -173,11 +218,16 @@ class AlicloudPlugin:
         state = emulator.store.section("alicloud")
         if not state.get("demo"):
             seed_world(emulator, state)
+        seed_roles(state)
         self._keys = state["keys"]
 
     def routes(self, emulator: Emulator) -> list[Route]:
         api = EcsApi(emulator)
-        return [Route("/", api.handle, methods=["GET", "POST"], name="ECS")]
+        return [
+            Route("/", api.handle, methods=["GET", "POST"], name="ECS"),
+            Route("/sts", api.handle_sts, methods=["GET", "POST"], name="STS"),
+            *alicloud_metadata.routes(emulator),
+        ]
 
     def action_hint(self, scope: dict[str, Any], headers: dict[str, str]) -> str | None:
         if headers.get("x-acs-action"):

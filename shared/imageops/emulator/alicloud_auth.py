@@ -65,7 +65,11 @@ def _check_token(key: Key, token: str | None) -> None:
     if not token:
         raise AuthFailure(400, "MissingSecurityToken", "SecurityToken is mandatory for this access key.")
     if token != key.security_token:
-        raise AuthFailure(400, "InvalidSecurityToken.Mismatch", "Specified SecurityToken is not matched.")
+        raise AuthFailure(
+            400,
+            "InvalidSecurityToken.MismatchWithAccessKey",
+            "Specified SecurityToken mismatch with the AccessKey.",
+        )
 
 
 def _check_time(stamp: str, now: float) -> None:

@@ -1,6 +1,11 @@
 """The seeded Alibaba Cloud demo world: two accounts (MAIN and OTHER), each with an AccessKey pair
 and an STS pair, a resource group, and in the home region a running instance, a system and a data
 disk snapshot and an OSS bucket with an importable QCOW2 object (and a corrupt one). Three regions.
+
+RAM roles (:mod:`imageops.emulator.alicloud_sts`): each account's ``ImageOpsBuilder`` (``ecs:*``,
+trusted by its own account); MAIN's ``ImageOpsReader`` (``ecs:Describe*``), ``ImageOpsCrossAccount``
+(``ecs:*``, trusted by OTHER only) and ``ImageOpsEcsRole`` (``ecs:*``, trusted by the ECS service,
+attached to MAIN's demo instance, whose metadata service the emulator serves).
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ import secrets
 import string
 from typing import Any
 
+from imageops.emulator.alicloud_sts import ECS_SERVICE, new_role
 from imageops.emulator.core import Emulator
 
 REGIONS = (
@@ -119,11 +125,44 @@ def seed_world(emu: Emulator, state: dict[str, Any]) -> None:
     ):
         state.setdefault(section, {})
     state["demo"] = {label: _account(state, emu, label) for label in ACCOUNTS}
+    seed_roles(state)
+
+
+ROLE_ENV = {
+    # env line suffix -> (account of the role, role name)
+    "ROLE_ARN": ("MAIN", "ImageOpsBuilder"),
+    "READONLY_ROLE_ARN": ("MAIN", "ImageOpsReader"),
+    "CROSS_ACCOUNT_ROLE_ARN": ("MAIN", "ImageOpsCrossAccount"),
+    "OTHER_ROLE_ARN": ("OTHER", "ImageOpsBuilder"),
+}
+ECS_ROLE = "ImageOpsEcsRole"
+
+
+def seed_roles(state: dict[str, Any]) -> None:
+    """The demo RAM roles (also added to a state file written before roles existed)."""
+    if state.get("roles"):
+        return
+    main, other = state["demo"]["MAIN"]["account"], state["demo"]["OTHER"]["account"]
+    roles = [
+        new_role(main, "ImageOpsBuilder", trusted=[main], actions=["ecs:*"]),
+        new_role(main, "ImageOpsReader", trusted=[main], actions=["ecs:Describe*"]),
+        new_role(main, "ImageOpsCrossAccount", trusted=[other], actions=["ecs:*"]),
+        new_role(main, ECS_ROLE, trusted=[ECS_SERVICE], actions=["ecs:*"]),
+        new_role(other, "ImageOpsBuilder", trusted=[other], actions=["ecs:*"]),
+    ]
+    state["roles"] = {role["Arn"]: role for role in roles}
+    state["demo"]["MAIN"]["ecs_role"] = ECS_ROLE
 
 
 def env_lines(state: dict[str, Any], endpoint: str) -> dict[str, str]:
+    """The KEY=VALUE lines of ``--env-file``. Sign-in values (role ARNs, the instance's role name)
+    have IMAGEOPS_ALICLOUD_* names no setting reads, so sourcing the file changes no one's mode; the
+    STS endpoint and the metadata URL are settings' variables (pointing elsewhere changes no mode)."""
     env = {
         "IMAGEOPS_ALICLOUD_ENDPOINT": endpoint,
+        "IMAGEOPS_ALICLOUD_STS_ENDPOINT": f"{endpoint}/sts",
+        "IMAGEOPS_ALICLOUD_METADATA_URL": endpoint,
+        "IMAGEOPS_ALICLOUD_ECS_ROLE_NAME": state["demo"]["MAIN"].get("ecs_role", ""),
         "IMAGEOPS_ALICLOUD_REGION": HOME_REGION,
         "IMAGEOPS_ALICLOUD_OTHER_REGION": OTHER_REGION,
         "IMAGEOPS_ALICLOUD_THIRD_REGION": REGIONS[2],
@@ -149,4 +188,7 @@ def env_lines(state: dict[str, Any], endpoint: str) -> dict[str, str]:
                 f"{prefix}RESOURCE_GROUP_ID": demo["resource_group"],
             }
         )
+    for suffix, (label, name) in ROLE_ENV.items():
+        account = state["demo"][label]["account"]
+        env[f"IMAGEOPS_ALICLOUD_{suffix}"] = f"acs:ram::{account}:role/{name.lower()}"
     return env

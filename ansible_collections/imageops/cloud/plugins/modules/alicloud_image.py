@@ -491,6 +491,53 @@ options:
     aliases:
     - shared_credentials_file
     version_added: 0.1.0
+  alicloud_assume_role_arn:
+    description:
+    - The ARN of a RAM role to assume with STS C(AssumeRole), C(acs:ram::<account id>:role/<role name>),
+      on top of the other credentials (an AccessKey, a profile or I(ecs_role_name)); its temporary credentials
+      are refreshed before they expire.
+    - 'If not set: the environment variables C(ALIBABA_CLOUD_ROLE_ARN), C(ALICLOUD_ASSUME_ROLE_ARN) (the
+      first set wins).'
+    type: str
+    version_added: 0.1.0
+  alicloud_assume_role_session_name:
+    description:
+    - 'The session name of the assumed role (STS C(RoleSessionName): 2 to 64 letters, digits, C(.), C(@),
+      C(_) or C(-)).'
+    - 'If not set: the environment variables C(ALIBABA_CLOUD_ROLE_SESSION_NAME), C(ALICLOUD_ASSUME_ROLE_SESSION_NAME)
+      (the first set wins), then C(imageops).'
+    type: str
+    version_added: 0.1.0
+  alicloud_assume_role_session_expiration:
+    description:
+    - 'How long the assumed role''s credentials last, in seconds (STS C(DurationSeconds): 900 to 43200).'
+    - 'If not set: the environment variable C(ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION), then C(3600).'
+    type: int
+    version_added: 0.1.0
+  ecs_role_name:
+    description:
+    - Sign in with the RAM role of the ECS instance this runs on, as the instance metadata service serves
+      it (instead of an AccessKey); its temporary credentials are refreshed before they expire.
+    - 'If not set: the environment variables C(ALIBABA_CLOUD_ECS_METADATA), C(ALICLOUD_ECS_ROLE_NAME)
+      (the first set wins), then the profile''s C(ram_role_name) (C(EcsRamRole) mode).'
+    type: str
+    aliases:
+    - role_name
+    version_added: 0.1.0
+  alicloud_sts_endpoint:
+    description:
+    - Base URL of the STS API that I(alicloud_assume_role_arn) is assumed with, to reach a non-default
+      endpoint such as the imageops emulator's.
+    - 'If not set: the environment variable C(IMAGEOPS_ALICLOUD_STS_ENDPOINT), then C(https://sts.aliyuncs.com).'
+    type: str
+    version_added: 0.1.0
+  alicloud_metadata_url:
+    description:
+    - Base URL of the ECS instance metadata service that I(ecs_role_name) is read from, to reach a non-default
+      one such as the imageops emulator's.
+    - 'If not set: the environment variable C(IMAGEOPS_ALICLOUD_METADATA_URL), then C(http://100.100.100.200).'
+    type: str
+    version_added: 0.1.0
   endpoint:
     description:
     - Base URL of the ECS API, to reach a non-default endpoint such as the imageops emulator (for example
@@ -940,6 +987,12 @@ ARGUMENT_SPEC = {
     'alicloud_region': {'type': 'str', 'aliases': ['region', 'region_id']},
     'profile': {'type': 'str'},
     'config_file': {'type': 'path', 'aliases': ['shared_credentials_file']},
+    'alicloud_assume_role_arn': {'type': 'str'},
+    'alicloud_assume_role_session_name': {'type': 'str'},
+    'alicloud_assume_role_session_expiration': {'type': 'int'},
+    'ecs_role_name': {'type': 'str', 'aliases': ['role_name']},
+    'alicloud_sts_endpoint': {'type': 'str'},
+    'alicloud_metadata_url': {'type': 'str'},
     'endpoint': {'type': 'str'},
 }
 
@@ -953,6 +1006,12 @@ MODULE = {
         'alicloud_region': 'region',
         'profile': 'profile',
         'config_file': 'config_file',
+        'alicloud_assume_role_arn': 'assume_role_arn',
+        'alicloud_assume_role_session_name': 'assume_role_session_name',
+        'alicloud_assume_role_session_expiration': 'assume_role_session_expiration',
+        'ecs_role_name': 'ecs_role_name',
+        'alicloud_sts_endpoint': 'sts_endpoint',
+        'alicloud_metadata_url': 'metadata_url',
         'endpoint': 'endpoint',
     },
     'spec_names': {

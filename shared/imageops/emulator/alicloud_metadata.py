@@ -1,0 +1,101 @@
+"""The ECS instance metadata service of the Alibaba Cloud emulator, for the demo instance of the
+MAIN account, served under the emulator's endpoint as the real one is under ``http://100.100.100.200``:
+
+* ``PUT /latest/api/token`` with ``X-aliyun-ecs-metadata-token-ttl-seconds`` (1-21600): an IMDSv2
+  token, sent back as ``X-aliyun-ecs-metadata-token``; a wrong or expired one is refused with 401;
+* ``GET /latest/meta-data/ram/security-credentials/``: the name of the instance's RAM role;
+* ``GET /latest/meta-data/ram/security-credentials/<role>``: its temporary key, as the service
+  answers it (``Code: Success``, ``Expiration``...), issued again when less than half its life is left,
+  as the real service rotates it ahead of expiry.
+
+Text answers are ``text/plain``, and an unknown role is a plain 404, as on an instance.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from imageops.emulator.alicloud_sts import issue_key
+from imageops.emulator.core import Emulator, iso_ms
+
+TOKEN_HEADER = "x-aliyun-ecs-metadata-token"
+TTL_HEADER = "x-aliyun-ecs-metadata-token-ttl-seconds"
+MAX_TTL = 21600
+ROLE_LIFETIME = 3600.0
+"""Seconds (of the real service, scaled) an instance role's key lives."""
+CREDENTIALS = "/latest/meta-data/ram/security-credentials/"
+
+
+class MetadataService:
+    def __init__(self, emu: Emulator) -> None:
+        self.emu = emu
+        self.state: dict[str, Any] = emu.store.section("alicloud")
+        self.tokens: dict[str, float] = {}
+
+    def _instance_role(self) -> dict[str, Any] | None:
+        name = self.state["demo"]["MAIN"].get("ecs_role")
+        return next((r for r in self.state.get("roles", {}).values() if r["RoleName"] == name), None)
+
+    def _token_refused(self, request: Request) -> Response | None:
+        token = request.headers.get(TOKEN_HEADER)
+        if token is None:
+            return None  # IMDSv1: the instance allows it
+        if self.tokens.get(token, 0.0) <= self.emu.now():
+            return PlainTextResponse("Unauthorized", 401)
+        return None
+
+    async def token(self, request: Request) -> Response:
+        try:
+            ttl = int(request.headers.get(TTL_HEADER, ""))
+        except ValueError:
+            return PlainTextResponse("Bad Request", 400)
+        if not 1 <= ttl <= MAX_TTL:
+            return PlainTextResponse("Bad Request", 400)
+        now = self.emu.now()
+        for old in [t for t, until in self.tokens.items() if until <= now]:
+            del self.tokens[old]
+        value = secrets.token_urlsafe(40)
+        self.tokens[value] = now + self.emu.scaled(ttl)
+        return PlainTextResponse(value)
+
+    async def role_name(self, request: Request) -> Response:
+        refused = self._token_refused(request)
+        if refused is not None:
+            return refused
+        role = self._instance_role()
+        if role is None:
+            return PlainTextResponse("Not Found", 404)
+        return PlainTextResponse(role["RoleName"])
+
+    async def credentials(self, request: Request) -> Response:
+        refused = self._token_refused(request)
+        if refused is not None:
+            return refused
+        role = self._instance_role()
+        if role is None or request.path_params["role"] != role["RoleName"]:
+            return PlainTextResponse("Not Found", 404)
+        now = self.emu.now()
+        held = self.state.setdefault("instance_keys", {}).get(role["RoleName"])
+        record = self.state["keys"].get(held["AccessKeyId"]) if held else None
+        if record is None or record["expires"] - now < self.emu.scaled(ROLE_LIFETIME) / 2:
+            held = issue_key(self.emu, self.state, role, "ecs-instance", ROLE_LIFETIME)
+            self.state["keys"][held["AccessKeyId"]]["ecs"] = True
+            self.state["instance_keys"][role["RoleName"]] = {**held, "LastUpdated": iso_ms(now)[:19] + "Z"}
+            self.emu.save()
+        body = {"Code": "Success", **self.state["instance_keys"][role["RoleName"]]}
+        return Response(json.dumps(body, indent=2), media_type="text/plain")
+
+
+def routes(emu: Emulator) -> list[Route]:
+    service = MetadataService(emu)
+    return [
+        Route("/latest/api/token", service.token, methods=["PUT"], name="GetMetadataToken"),
+        Route(CREDENTIALS, service.role_name, methods=["GET"], name="GetEcsRamRoleName"),
+        Route(CREDENTIALS + "{role}", service.credentials, methods=["GET"], name="GetEcsRamRoleCredentials"),
+    ]
