@@ -254,19 +254,28 @@ def pulumi_keys(emulator: Any, endpoint: str) -> dict[str, str]:
 
 
 # ======================================================================================= AWS4
-def test_aws4_from_ansible_create_rerun_delete(emulator, tmp_path, secrets_harness) -> None:
+@pytest.mark.parametrize("source", ["option", "environment"])
+def test_aws4_from_ansible_create_rerun_delete(emulator, tmp_path, secrets_harness, source) -> None:
     secrets_harness.plant_emulator(dict(emulator.env))
+    option = {"signature_version": "aws4"} if source == "option" else {}
+    variable = {} if source == "option" else {"IMAGEOPS_OUTSCALE_SIGNATURE_VERSION": "aws4"}
     with Recorder(upstream(emulator)) as recorder:
-        env = ansible_env(emulator, recorder.endpoint)
-        ansible_lifecycle(tmp_path, emulator, env, {"signature_version": "aws4"}, secrets_harness)
+        env = ansible_env(emulator, recorder.endpoint, **variable)
+        ansible_lifecycle(tmp_path, emulator, env, option, secrets_harness)
     assert recorder.seen and {alg for alg, _ in recorder.seen} == {"AWS4-HMAC-SHA256"}
 
 
-def test_aws4_from_pulumi_create_rerun_delete(emulator, secrets_harness) -> None:
+@pytest.mark.parametrize("source", ["stack config", "environment"])
+def test_aws4_from_pulumi_create_rerun_delete(emulator, secrets_harness, source) -> None:
     secrets_harness.plant_emulator(dict(emulator.env))
     with Recorder(upstream(emulator)) as recorder:
-        config = {**pulumi_keys(emulator, recorder.endpoint), "imageops:outscaleSignatureVersion": "aws4"}
-        pulumi_lifecycle(emulator, config, pulumi_env(emulator), secrets_harness)
+        config = pulumi_keys(emulator, recorder.endpoint)
+        env = pulumi_env(emulator)
+        if source == "stack config":
+            config["imageops:outscaleSignatureVersion"] = "aws4"
+        else:
+            env["IMAGEOPS_OUTSCALE_SIGNATURE_VERSION"] = "aws4"
+        pulumi_lifecycle(emulator, config, env, secrets_harness)
     assert recorder.seen and {alg for alg, _ in recorder.seen} == {"AWS4-HMAC-SHA256"}
 
 
@@ -320,36 +329,37 @@ def test_the_listener_refuses_a_client_without_certificate(emulator, pki) -> Non
     assert recorder.seen == []
 
 
+@pytest.mark.parametrize("source", ["environment", "option"])
 def test_client_certificate_from_ansible_create_rerun_delete(
-    emulator, pki, tmp_path, secrets_harness
+    emulator, pki, tmp_path, secrets_harness, source
 ) -> None:
     secrets_harness.plant_emulator(dict(emulator.env))
     secrets_harness.plant("client private key", pki["client_key"].read_text())
+    files = {"x509_client_cert": str(pki["client"]), "x509_client_key": str(pki["client_key"])}
+    variables = {
+        "OSC_X509_CLIENT_CERT": files["x509_client_cert"],
+        "OSC_X509_CLIENT_KEY": files["x509_client_key"],
+    }
     with Recorder(upstream(emulator), _server_tls(pki)) as recorder:
-        env = ansible_env(
-            emulator,
-            recorder.endpoint,
-            OSC_X509_CLIENT_CERT=str(pki["client"]),
-            OSC_X509_CLIENT_KEY=str(pki["client_key"]),
-            SSL_CERT_FILE=str(pki["ca"]),
-        )
-        ansible_lifecycle(tmp_path, emulator, env, {}, secrets_harness)
+        extra = variables if source == "environment" else {}
+        env = ansible_env(emulator, recorder.endpoint, SSL_CERT_FILE=str(pki["ca"]), **extra)
+        ansible_lifecycle(tmp_path, emulator, env, {} if source == "environment" else files, secrets_harness)
     assert recorder.seen and {cn for _, cn in recorder.seen} == {CLIENT_CN}
 
 
-def test_client_certificate_from_pulumi_create_rerun_delete(emulator, pki, secrets_harness) -> None:
+@pytest.mark.parametrize("source", ["stack config", "environment"])
+def test_client_certificate_from_pulumi_create_rerun_delete(emulator, pki, secrets_harness, source) -> None:
     secrets_harness.plant_emulator(dict(emulator.env))
     secrets_harness.plant("client private key", pki["client_key"].read_text())
     with Recorder(upstream(emulator), _server_tls(pki)) as recorder:
-        config = {
-            **pulumi_keys(emulator, recorder.endpoint),
-            "imageops:outscaleX509ClientCert": str(pki["client"]),
-            "imageops:outscaleX509ClientKey": str(pki["client_key"]),
-            "imageops:outscaleSignatureVersion": "aws4",
-        }
-        pulumi_lifecycle(
-            emulator, config, pulumi_env(emulator, SSL_CERT_FILE=str(pki["ca"])), secrets_harness
-        )
+        config = {**pulumi_keys(emulator, recorder.endpoint), "imageops:outscaleSignatureVersion": "aws4"}
+        env = pulumi_env(emulator, SSL_CERT_FILE=str(pki["ca"]))
+        if source == "stack config":
+            config["imageops:outscaleX509ClientCert"] = str(pki["client"])
+            config["imageops:outscaleX509ClientKey"] = str(pki["client_key"])
+        else:
+            env.update(OSC_X509_CLIENT_CERT=str(pki["client"]), OSC_X509_CLIENT_KEY=str(pki["client_key"]))
+        pulumi_lifecycle(emulator, config, env, secrets_harness)
     assert recorder.seen and set(recorder.seen) == {("AWS4-HMAC-SHA256", CLIENT_CN)}
 
 

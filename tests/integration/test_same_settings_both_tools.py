@@ -70,6 +70,10 @@ CLOUDS = registry.clouds()
 NOT_CREDENTIALS = {
     "region": "says where the image lives, not who calls (the account is the same in every region)",
     "endpoint": "says which server answers, not who calls (every tool here talks to the emulator)",
+    # OUTSCALE: tests/integration/test_outscale_sign_in.py runs both tools through a recording proxy
+    "signature_version": "says how requests are signed, not who calls (the emulator takes both schemes)",
+    "x509_client_cert": "a TLS client certificate, which the plain-HTTP emulator never asks for",
+    "x509_client_key": "the key of x509_client_cert, which the plain-HTTP emulator never asks for",
 }
 """Settings whose variables are not profile/credential variables, with the reason."""
 
