@@ -6,10 +6,10 @@ metadata service, each one call that answers an :class:`~imageops.credentials.Ex
   the RPC signature (HMAC-SHA1) by the base key, parameters in the order the credentials library
   (``alibabacloud_credentials``' ``RamRoleArnCredentialsProvider``) sends them, so the request is
   the library's byte for byte (``tests/unit/test_alicloud_sign_in.py``).
-* :func:`instance_role`: as the library's ``EcsRamRoleCredentialsProvider`` does, an IMDSv2 token
-  (``PUT /latest/api/token``) first, falling back to IMDSv1 when the service gives none (unless
-  ``ALIBABA_CLOUD_IMDSV1_DISABLED``), the role name from ``/latest/meta-data/ram/security-credentials/``
-  when none is given, then that role's credentials.
+* :func:`instance_role`: as the library's ``EcsRamRoleCredentialsProvider`` does, the role name from
+  ``/latest/meta-data/ram/security-credentials/`` when none is given, then that role's credentials,
+  each read with a fresh IMDSv2 token (``PUT /latest/api/token``), falling back to IMDSv1 when the
+  service gives none (unless ``ALIBABA_CLOUD_IMDSV1_DISABLED``).
 
 Every secret is registered with :mod:`imageops.redact` as soon as it arrives; errors name the call,
 the code and the request id, never a key.
@@ -206,21 +206,22 @@ def instance_role(
 ) -> Expiring[AccessKey]:
     """The temporary key of the instance's RAM role (discovered when ``role_name`` is None)."""
     base = metadata_url.rstrip("/")
-    token = _metadata_token(client, base, imdsv1)
-    headers = {"X-aliyun-ecs-metadata-token": token} if token else None
+
+    def read(path: str, what: str) -> httpx.Response:
+        # A fresh token for each read, as the credentials library asks for one.
+        token = _metadata_token(client, base, imdsv1)
+        return _get(client, f"{base}{path}", what, {"X-aliyun-ecs-metadata-token": token} if token else None)
+
     if not role_name:
-        response = _get(client, f"{base}{CREDENTIALS_PATH}", "GetEcsRamRoleName", headers)
-        role_name = (
-            response.text.strip().splitlines()[0]
-            if response.status_code == 200 and response.text.strip()
-            else ""
-        )
+        response = read(CREDENTIALS_PATH, "GetEcsRamRoleName")
+        lines = response.text.strip().splitlines() if response.status_code == 200 else []
+        role_name = lines[0].strip() if lines else ""
         if not role_name:
             raise errors.ConfigError(
                 f"the ECS metadata service at {base} names no RAM role for this instance "
                 f"(HTTP {response.status_code}): attach one, or give ecs_role_name"
             )
-    response = _get(client, f"{base}{CREDENTIALS_PATH}{role_name}", "GetEcsRamRoleCredentials", headers)
+    response = read(f"{CREDENTIALS_PATH}{role_name}", "GetEcsRamRoleCredentials")
     if response.status_code != 200:
         raise errors.AuthError(
             f"the ECS metadata service has no credentials for RAM role {role_name!r}",
