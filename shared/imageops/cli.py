@@ -100,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--region", default="us-ashburn-1", help="the emulated OCI region (default us-ashburn-1)"
     )
     serve.add_argument(
+        "--list-lag",
+        type=_non_negative_float,
+        default=0.0,
+        metavar="SECONDS",
+        help="new images show in list and describe calls only SECONDS after they were created (a get "
+        "by id sees them at once), as the real clouds' eventually consistent listings (default 0)",
+    )
+    serve.add_argument(
         "--proxy",
         action="store_true",
         help="also listen as an HTTP(S) forward proxy answering the clouds' real hostnames (with a "
@@ -134,6 +142,7 @@ def _serve(args: argparse.Namespace) -> int:
         latency=args.latency,
         slow_response=args.slow_response,
         clock_offset=args.clock_offset,
+        list_lag=args.list_lag,
         proxy=args.proxy,
         proxy_port=args.proxy_port,
     )

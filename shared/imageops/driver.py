@@ -7,10 +7,11 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, runtime_checkable
 
 from imageops.errors import CloudError, WaitTimeoutError
 from imageops.model import Image, ImageState
+from imageops.redact import get_logger
 from imageops.spec import ImageSpec
 from imageops.timeouts import DEFAULT_WAIT_TIMEOUT
 
@@ -137,6 +138,14 @@ def wait_for_state(
     raise AssertionError("unreachable")
 
 
+log = get_logger("imageops.driver")
+
+LISTING_LAG_LIMIT = 30.0
+"""Seconds to keep looking for an image a cloud says exists but does not list yet."""
+
+T = TypeVar("T")
+
+
 class PollingDriver:
     """What every driver shares: a context manager over ``self.api``, and :meth:`wait_for` polling
     ``self.get`` with ``self.poll`` (and an injectable ``self._sleep`` for tests)."""
@@ -161,6 +170,26 @@ class PollingDriver:
 
     def get(self, image_id: str) -> Image | None:
         raise NotImplementedError
+
+    def until_listed(
+        self,
+        find: Callable[[], T | None],
+        *,
+        limit: float = LISTING_LAG_LIMIT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> T | None:
+        """``find()``, and again with the poll policy's delays until it finds something or ``limit``
+        seconds have passed. The clouds' listings lag behind a create (eventual consistency): an
+        image the cloud just said exists (a name conflict) may not be listed for a few seconds."""
+        sleep = self._sleep or time.sleep
+        deadline = clock() + limit
+        for delay in self.poll.delays():
+            found = find()
+            if found is not None or clock() + delay > deadline:
+                return found
+            log.info("the listing does not show it yet; looking again in %.2fs", delay)
+            sleep(delay)
+        return None
 
     def pending_changes(self, desired: ImageSpec, observed: Image | None) -> Pending:
         """Nothing beyond what the image shows (see :meth:`ImageDriver.pending_changes`)."""

@@ -354,12 +354,14 @@ def copy_image(api: EcsApi, account: str, params: Params) -> dict[str, Any]:
 def describe_images(api: EcsApi, account: str, params: Params) -> dict[str, Any]:
     region = _region(params)
     number, size = _page(params)
+    by_id = bool(params.get("ImageId"))  # the listing lags behind new images (--list-lag); by id not
     found = [
         img
         for img in api.state["images"].values()
         if img["_account"] == account
         and img["RegionId"] == region
         and not img.get("_deleted")
+        and (by_id or api.emu.listed(img["_created"]))
         and images.matches(api.emu, img, params)
     ]
     # Newest first, by the CreationTime ECS shows; only the page asked for is rendered (an account

@@ -250,11 +250,17 @@ class Emulator:
         latency: float = 0.0,
         slow_response: float | None = None,
         clock_offset: float = 0.0,
+        list_lag: float = 0.0,
     ) -> None:
         if time_scale < 0:
             raise ValueError("time scale must not be negative")
         if latency < 0:
             raise ValueError("latency must not be negative")
+        if list_lag < 0:
+            raise ValueError("list lag must not be negative")
+        self.list_lag = list_lag
+        """Seconds before a new image shows in list and describe calls (a get by id sees it at once):
+        the eventual consistency of the real clouds' listings."""
         self.store = StateStore(state_file)
         self.data_dir = Path(data_dir)
         self.time_scale = time_scale
@@ -271,6 +277,10 @@ class Emulator:
     # time -----------------------------------------------------------------------------------
     def now(self) -> float:
         return time.time() + self.clock_offset
+
+    def listed(self, created: float) -> bool:
+        """Whether an image created at ``created`` (this clock) shows in listings yet (:attr:`list_lag`)."""
+        return self.list_lag <= 0 or self.now() >= created + self.list_lag
 
     def scaled(self, seconds: float) -> float:
         """A duration of the real service, in emulated wall-clock seconds."""

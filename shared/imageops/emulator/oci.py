@@ -247,7 +247,7 @@ class OciApi:
             for k, v in self.state["images"].items()
             if v["_tenancy"] is None or self.in_region(v, region)
         }
-        page, next_page = images.list_page(records, compartment, query, self.emu.now())
+        page, next_page = images.list_page(records, compartment, query, self.emu.now(), self.emu.listed)
         headers = {"opc-next-page": next_page} if next_page else {}
         return json_response(page, call_info(request), headers=headers)
 

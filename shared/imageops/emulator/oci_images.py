@@ -8,7 +8,7 @@ import binascii
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from imageops.emulator.core import Emulator, iso_ms, random_token
@@ -332,9 +332,14 @@ def _decode_page(token: str) -> list[Any]:
 
 
 def list_page(
-    records: Mapping[str, Mapping[str, Any]], compartment: str, query: Mapping[str, str], now: float
+    records: Mapping[str, Mapping[str, Any]],
+    compartment: str,
+    query: Mapping[str, str],
+    now: float,
+    listed: Callable[[float], bool] = lambda created: True,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Filter, sort and cut one page; return it and the next page token (or None)."""
+    """Filter, sort and cut one page; return it and the next page token (or None). ``listed`` says
+    whether an image created at a time shows in listings yet (the emulator's list lag)."""
     try:
         limit = int(query.get("limit", DEFAULT_LIMIT))
     except ValueError:
@@ -355,7 +360,7 @@ def list_page(
 
     items = []
     for img in records.values():
-        if img.get("compartmentId") not in (compartment, None):
+        if img.get("compartmentId") not in (compartment, None) or not listed(img["_created"]):
             continue
         body = render(img, now)
         if wanted_state is None and body["lifecycleState"] == "DELETED":

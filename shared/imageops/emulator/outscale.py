@@ -275,7 +275,14 @@ class OutscaleApi:
         }
 
     def read_images(self, account: str, body: dict[str, Any]) -> dict[str, Any]:
-        images = [self.rendered(i) for i in self.state["images"].values() if self.visible(account, i)]
+        filters = body.get("Filters")
+        by_id = isinstance(filters, dict) and bool(filters.get("ImageIds"))
+        images = [
+            self.rendered(i)
+            for i in self.state["images"].values()
+            # the listing lags behind new OMIs (--list-lag); a read by id does not
+            if self.visible(account, i) and (by_id or self.emu.listed(i.get("_created", 0.0)))
+        ]
         images.sort(key=lambda i: (i["CreationDate"], i["ImageId"]))
         items, token = omi.page(omi.match_images(images, body.get("Filters")), body)
         return {"Images": items, **({"NextPageToken": token} if token else {})}

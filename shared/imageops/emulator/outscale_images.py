@@ -277,6 +277,7 @@ def new_image(
         "TpmMandatory": bool(body.get("TpmMandatory", False)),
         "_ready_at": now + build_seconds,
         "_fail": fail,
+        "_created": now,
     }
 
 

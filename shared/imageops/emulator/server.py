@@ -83,6 +83,7 @@ class ServeOptions:
     latency: float = 0.0
     slow_response: float | None = None
     clock_offset: float = 0.0
+    list_lag: float = 0.0
     proxy: bool = False
     """Also listen as an HTTP(S) forward proxy for the clouds' real hostnames (:mod:`.proxy`)."""
     proxy_port: int = 0
@@ -241,6 +242,7 @@ def serve(options: ServeOptions, plugins: Sequence[CloudPlugin] | None = None) -
             latency=options.latency,
             slow_response=options.slow_response,
             clock_offset=options.clock_offset,
+            list_lag=options.list_lag,
         )
         for plugin in plugins if plugins is not None else default_plugins():
             emulator.add(plugin)

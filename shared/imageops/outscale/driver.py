@@ -291,7 +291,10 @@ class OutscaleDriver(PollingDriver):
             try:
                 return self.api.create_image(body)
             except ConflictError as exc:
-                adopted = self._adopt(spec) if exc.code == NAME_ERROR_CODE else None
+                # the name is taken: the OMI holding it may not be listed yet (listings lag)
+                if exc.code != NAME_ERROR_CODE:
+                    raise
+                adopted = self.until_listed(lambda: self._adopt(spec))
                 if adopted is None:
                     raise
                 log.info("CreateImage: OMI %s already holds the name; adopting it", adopted["ImageId"])
