@@ -216,10 +216,13 @@ def ansible_lifecycle(
         assert writes_since(emulator, mark) == writes, state
 
 
-def pulumi_lifecycle(emulator: Any, config: dict[str, str], env: dict[str, str], secrets) -> None:
+def pulumi_lifecycle(
+    emulator: Any, config: dict[str, str], env: dict[str, str], secrets, **settings: str
+) -> None:
     inputs = {
         "image_name": f"sign-in-{uuid.uuid4().hex[:8]}",
         "vm_id": emulator.env["IMAGEOPS_OUTSCALE_VM_ID"],
+        **settings,
     }
     inputs["no_reboot"] = True
     with ProviderHarness("outscale", env=env, config=config) as harness:
@@ -265,7 +268,7 @@ def test_aws4_from_ansible_create_rerun_delete(emulator, tmp_path, secrets_harne
     assert recorder.seen and {alg for alg, _ in recorder.seen} == {"AWS4-HMAC-SHA256"}
 
 
-@pytest.mark.parametrize("source", ["stack config", "environment"])
+@pytest.mark.parametrize("source", ["input", "stack config", "environment"])
 def test_aws4_from_pulumi_create_rerun_delete(emulator, secrets_harness, source) -> None:
     secrets_harness.plant_emulator(dict(emulator.env))
     with Recorder(upstream(emulator)) as recorder:
@@ -273,9 +276,10 @@ def test_aws4_from_pulumi_create_rerun_delete(emulator, secrets_harness, source)
         env = pulumi_env(emulator)
         if source == "stack config":
             config["imageops:outscaleSignatureVersion"] = "aws4"
-        else:
+        elif source == "environment":
             env["IMAGEOPS_OUTSCALE_SIGNATURE_VERSION"] = "aws4"
-        pulumi_lifecycle(emulator, config, env, secrets_harness)
+        settings = {"signature_version": "aws4"} if source == "input" else {}
+        pulumi_lifecycle(emulator, config, env, secrets_harness, **settings)
     assert recorder.seen and {alg for alg, _ in recorder.seen} == {"AWS4-HMAC-SHA256"}
 
 
