@@ -248,6 +248,28 @@ options:
     type: dict
     version_added: 0.1.0
     suboptions:
+      auth_type:
+        description:
+        - 'How to sign in (see docs/signing-in/oci.md). C(api_key): the user''s API signing key (I(api_user),
+          I(api_user_fingerprint), I(api_user_key_file)), as today. C(security_token): the session token
+          of the profile (its C(security_token_file) and C(key_file), as written by C(oci session authenticate));
+          it is not refreshed: when it expires, run C(oci session refresh --profile <profile>). C(instance_principal):
+          the certificates of the OCI compute instance this runs on, from its instance metadata service,
+          traded for a token that is refreshed before it expires. C(resource_principal): the C(OCI_RESOURCE_PRINCIPAL_*)
+          variables the OCI service (Functions, Data Science...) sets, version 2.2.'
+        - 'With C(instance_principal) or C(resource_principal), setting an API key option (I(api_user),
+          I(api_user_fingerprint), I(api_user_key_file), I(api_user_key_pass_phrase)) is an error: it
+          would be ignored. With C(security_token), I(api_user) and I(api_user_fingerprint) are an error
+          for the same reason.'
+        - 'If not set: the environment variables C(OCI_ANSIBLE_AUTH_TYPE), C(OCI_CLI_AUTH) (the first
+          set wins), then C(api_key).'
+        type: str
+        choices:
+        - api_key
+        - security_token
+        - instance_principal
+        - resource_principal
+        version_added: 0.1.0
       config_file_location:
         description:
         - Path to the OCI configuration file (the one the OCI CLI uses).
@@ -311,6 +333,24 @@ options:
           last.'
         type: str
         version_added: 0.1.0
+      metadata_base_url:
+        description:
+        - 'Base URL of the instance metadata service, for I(auth_type=instance_principal): the instance''s
+          certificates and region are read under it. Only to reach a non-default service such as the imageops
+          emulator (for example C(http://127.0.0.1:8080/opc/v2)).'
+        - 'If not set: the environment variables C(OCI_METADATA_BASE_URL), C(IMAGEOPS_OCI_METADATA_BASE_URL)
+          (the first set wins), then C(http://169.254.169.254/opc/v2); C(OCI_METADATA_BASE_URL) is the
+          OCI SDK''s variable, C(IMAGEOPS_OCI_METADATA_BASE_URL) what the imageops emulator writes.'
+        type: str
+        version_added: 0.1.0
+      federation_endpoint:
+        description:
+        - URL of the federation endpoint that trades the instance's certificates for a token, for I(auth_type=instance_principal)
+          (the OCI SDK's C(federation_endpoint)). Only to reach a non-default endpoint such as the imageops
+          emulator (for example C(http://127.0.0.1:8080/v1/x509)).
+        - 'If not set: the environment variable C(IMAGEOPS_OCI_FEDERATION_ENDPOINT), then C(https://auth.<region>.oraclecloud.com/v1/x509).'
+        type: str
+        version_added: 0.1.0
   outscale_auth:
     description:
     - How to reach OUTSCALE when I(cloud=outscale), with the options and environment variables of the
@@ -361,6 +401,31 @@ options:
         description:
         - Path to the OUTSCALE CLI configuration file (JSON, one object per profile).
         - 'If not set: the environment variable C(OSC_CONFIG_FILE), then C(~/.osc/config.json).'
+        type: path
+        version_added: 0.1.0
+      signature_version:
+        description:
+        - 'How requests are signed: C(osc4) (OSC4-HMAC-SHA256, as osc-sdk-python and the OUTSCALE CLI
+          sign) or C(aws4) (AWS Signature Version 4, service C(oapi), as the OUTSCALE Go SDK and Terraform
+          provider sign). Both use I(access_key) and I(secret_key); the API accepts either.'
+        - 'If not set: the environment variable C(IMAGEOPS_OUTSCALE_SIGNATURE_VERSION), then C(osc4).'
+        type: str
+        choices:
+        - osc4
+        - aws4
+        version_added: 0.1.0
+      x509_client_cert:
+        description:
+        - Path to a client certificate (PEM) sent in the TLS handshake, for accounts whose API access
+          rules require one. The file may also hold the private key.
+        - Requests are still signed with I(access_key) and I(secret_key).
+        - 'If not set: the environment variable C(OSC_X509_CLIENT_CERT), then the profile''s C(x509_client_cert).'
+        type: path
+        version_added: 0.1.0
+      x509_client_key:
+        description:
+        - Path to the private key (PEM) of I(x509_client_cert), when it is not in the certificate file.
+        - 'If not set: the environment variable C(OSC_X509_CLIENT_KEY), then the profile''s C(x509_client_key).'
         type: path
         version_added: 0.1.0
   alicloud_auth:
@@ -818,6 +883,10 @@ ARGUMENT_SPEC = {
     'oci_auth': {
         'type': 'dict',
         'options': {
+            'auth_type': {
+                'type': 'str',
+                'choices': ['api_key', 'security_token', 'instance_principal', 'resource_principal'],
+            },
             'config_file_location': {'type': 'str'},
             'config_profile_name': {'type': 'str'},
             'region': {'type': 'str'},
@@ -827,6 +896,8 @@ ARGUMENT_SPEC = {
             'api_user_key_file': {'type': 'path', 'no_log': False},
             'api_user_key_pass_phrase': {'type': 'str', 'no_log': True},
             'endpoint': {'type': 'str'},
+            'metadata_base_url': {'type': 'str'},
+            'federation_endpoint': {'type': 'str'},
         },
     },
     'outscale_auth': {
@@ -838,6 +909,9 @@ ARGUMENT_SPEC = {
             'profile': {'type': 'str'},
             'endpoint': {'type': 'str'},
             'config_file': {'type': 'path'},
+            'signature_version': {'type': 'str', 'choices': ['osc4', 'aws4']},
+            'x509_client_cert': {'type': 'path'},
+            'x509_client_key': {'type': 'path', 'no_log': False},
         },
     },
     'alicloud_auth': {
@@ -863,6 +937,7 @@ ARGUMENT_SPEC = {
 MODULE = {
     'auth': {
         'oci': {
+            'auth_type': 'auth',
             'config_file_location': 'config_file',
             'config_profile_name': 'profile',
             'region': 'region',
@@ -872,6 +947,8 @@ MODULE = {
             'api_user_key_file': 'key_file',
             'api_user_key_pass_phrase': 'pass_phrase',
             'endpoint': 'endpoint',
+            'metadata_base_url': 'metadata_base_url',
+            'federation_endpoint': 'federation_endpoint',
         },
         'outscale': {
             'access_key': 'access_key',
@@ -880,6 +957,9 @@ MODULE = {
             'profile': 'profile',
             'endpoint': 'endpoint',
             'config_file': 'config_file',
+            'signature_version': 'signature_version',
+            'x509_client_cert': 'x509_client_cert',
+            'x509_client_key': 'x509_client_key',
         },
         'alicloud': {
             'alicloud_access_key': 'access_key_id',
