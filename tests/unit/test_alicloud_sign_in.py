@@ -39,7 +39,7 @@ from imageops.alicloud.auth import AccessKey, Acs3Signer, RpcSigner
 from imageops.alicloud.config import load_credentials
 from imageops.alicloud.signin import SignIn, credential_source
 from imageops.alicloud.sts import RoleRequest, assume_role
-from imageops.credentials import RefreshingSource, StaticSource
+from imageops.credentials import Expiring, RefreshingSource, StaticSource
 from imageops.errors import ConfigError
 from imageops.redact import redact
 
@@ -209,7 +209,7 @@ def test_an_ecs_call_signed_with_role_credentials_equals_the_sdk(monkeypatch: py
     _, sdk_url = StsTokenSigner(
         StsTokenCredential(key.access_key_id, key.access_key_secret, key.security_token)
     ).sign("cn-hangzhou", sdk_request)
-    source = RefreshingSource(lambda: __import__("imageops.credentials").credentials.Expiring(key, None))
+    source = RefreshingSource(lambda: Expiring(key, None))
     signer = RpcSigner.over(source, clock=lambda: FIXED, nonce=lambda: NONCE)
     request = httpx.Request(
         "POST", "http://ecs.example/", params={"Action": "CreateImage", "Version": "2014-05-26", **params}
@@ -260,9 +260,7 @@ def _refusal(code: str, status: int = 400) -> httpx.Response:
 def test_a_refused_temporary_key_is_renewed_and_the_request_sent_once_more(code: str, status: int) -> None:
     fetched: list[int] = []
 
-    def fetch() -> Any:
-        from imageops.credentials import Expiring
-
+    def fetch() -> Expiring[AccessKey]:
         fetched.append(1)
         return Expiring(AccessKey(f"STS.key{len(fetched)}", "s", f"CAIS{len(fetched)}"), FIXED + 3600)
 
@@ -279,8 +277,6 @@ def test_a_refused_temporary_key_is_renewed_and_the_request_sent_once_more(code:
 
 
 def test_a_refusal_is_retried_once_at_most_and_never_for_static_keys() -> None:
-    from imageops.credentials import Expiring
-
     counter = iter(range(100))
     source = RefreshingSource(
         lambda: Expiring(AccessKey(f"STS.k{next(counter)}", "s", "CAISforged"), FIXED + 3600),
