@@ -247,3 +247,29 @@ def secrets_harness() -> Iterator[SecretsHarness]:
         harness.stop()
     if harness.planted:
         harness.assert_clean()
+
+
+# ---------------------------------------------------------------- OCI sign-in (issue 16), appended
+EMULATOR_JWT_HEADER = "eyJhbGciOiAiUlMyNTYiLCAidHlwIjogIkpXVCIsICJraWQiOiAiYXN3In0"
+"""The base64url header every token the emulator mints starts with (``{"alg": "RS256", ...}``): a
+needle for tokens minted after planting (federation answers, rotated session tokens)."""
+
+
+def plant_oci_sign_in(harness: SecretsHarness, env: dict[str, str]) -> None:
+    """The OCI emulator's sign-in secrets: any token it mints, the instance's leaf certificate and key
+    (from its metadata service), the resource principal's key, and every profile's key (session ones
+    included) and pass phrase."""
+    import urllib.request
+
+    harness.plant_emulator(env)
+    harness.plant("OCI emulator security token", EMULATOR_JWT_HEADER)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only
+    for name in ("cert.pem", "key.pem", "intermediate.pem"):
+        request = urllib.request.Request(
+            f"{env['IMAGEOPS_OCI_METADATA_BASE_URL']}/identity/{name}",
+            headers={"Authorization": "Bearer Oracle"},
+        )
+        with opener.open(request, timeout=10) as response:
+            harness.plant(f"OCI instance {name}", response.read().decode())
+    key = Path(env["IMAGEOPS_OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM"])
+    harness.plant("OCI resource principal key", key.read_text())
