@@ -30,7 +30,7 @@ from imageops.emulator import alicloud_actions as actions
 from imageops.emulator import alicloud_metadata, alicloud_sts
 from imageops.emulator.alicloud_auth import AuthFailure, Key, NonceBook, verify_acs3, verify_rpc
 from imageops.emulator.alicloud_images import EcsError
-from imageops.emulator.alicloud_seed import env_lines, seed_roles, seed_world
+from imageops.emulator.alicloud_seed import env_lines, seed_roles, seed_system_images, seed_world
 from imageops.emulator.alicloud_sts import StsError
 from imageops.emulator.core import CallInfo, Emulator, call_info
 
@@ -219,6 +219,7 @@ class AlicloudPlugin:
         if not state.get("demo"):
             seed_world(emulator, state)
         seed_roles(state)
+        seed_system_images(state)
         self._keys = state["keys"]
 
     def routes(self, emulator: Emulator) -> list[Route]:

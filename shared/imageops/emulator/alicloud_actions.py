@@ -355,10 +355,12 @@ def describe_images(api: EcsApi, account: str, params: Params) -> dict[str, Any]
     region = _region(params)
     number, size = _page(params)
     by_id = bool(params.get("ImageId"))  # the listing lags behind new images (--list-lag); by id not
+    images.wanted_statuses(params)  # a bad filter is refused even when nothing would match it
+    images.owner_filter(params)
     found = [
         img
         for img in api.state["images"].values()
-        if img["_account"] == account
+        if img["_account"] in (account, None)
         and img["RegionId"] == region
         and not img.get("_deleted")
         and (by_id or api.emu.listed(img["_created"]))

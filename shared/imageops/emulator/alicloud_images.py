@@ -87,13 +87,13 @@ def render(emu: Emulator, img: Mapping[str, Any]) -> dict[str, Any]:
         "Architecture": img.get("Architecture", "x86_64"),
         "Platform": img.get("Platform", "Others Linux"),
         "OSType": img.get("OSType", "linux"),
-        "OSName": img.get("Platform", "Others Linux"),
-        "OSNameEn": img.get("Platform", "Others Linux"),
+        "OSName": img.get("OSName", img.get("Platform", "Others Linux")),
+        "OSNameEn": img.get("OSName", img.get("Platform", "Others Linux")),
         "Status": status,
         "Progress": f"{percent}%",
         "Size": max((int(d.get("Size") or 0) for d in img["_disks"] if d.get("Type") == "system"), default=0),
-        "ImageOwnerAlias": "self",
-        "ImageOwnerId": int(img["_account"]),
+        "ImageOwnerAlias": owner_alias(img),
+        "ImageOwnerId": int(img["_account"]) if img["_account"] else 0,
         "IsSelfShared": "",
         "IsCopied": img["_kind"] == "copy",
         "IsSubscribed": False,
@@ -144,11 +144,49 @@ def indexed(params: Mapping[str, str], prefix: str) -> list[dict[str, str]]:
     return [groups[n] for n in sorted(groups)]
 
 
+OWNER_ALIASES = ("system", "self", "others", "marketplace")
+
+
+def owner_alias(img: Mapping[str, Any]) -> str:
+    """``system`` for ECS's public images (no account owns them), ``self`` for custom ones."""
+    return "system" if img["_account"] is None else "self"
+
+
+def wanted_statuses(params: Mapping[str, str]) -> frozenset[str]:
+    """DescribeImages ``Status``: comma-separated statuses, ``ALL`` alone for every one, ``Available``
+    when absent, as the ECS API reference describes it; any other value is refused, naming it."""
+    values = [s for s in (params.get("Status") or "Available").split(",") if s]
+    if values == ["ALL"]:
+        return frozenset(STATUSES)
+    if "ALL" in values:
+        raise EcsError(
+            400,
+            "InvalidParameter",
+            "The specified parameter Status=ALL cannot be combined with other values.",
+        )
+    unknown = [s for s in values if s not in STATUSES]
+    if unknown:
+        raise EcsError(
+            400, "InvalidParameter", f"The specified parameter Status value {unknown[0]!r} is not valid."
+        )
+    return frozenset(values)
+
+
+def owner_filter(params: Mapping[str, str]) -> frozenset[str]:
+    """DescribeImages ``ImageOwnerAlias``: one source, or (empty) ``system``, ``self`` and ``others``."""
+    alias = params.get("ImageOwnerAlias") or ""
+    if alias and alias not in OWNER_ALIASES:
+        raise EcsError(
+            400, "InvalidParameter", f"The specified parameter ImageOwnerAlias {alias!r} is not valid."
+        )
+    return frozenset({alias} if alias else {"system", "self", "others"})
+
+
 def matches(emu: Emulator, img: Mapping[str, Any], params: Mapping[str, str]) -> bool:
     """DescribeImages filters. Without ``Status`` only Available images are listed, as in ECS."""
-    status = progress(emu, img)[0]
-    wanted = [s for s in params.get("Status", "Available").split(",") if s]
-    if status not in wanted:
+    if progress(emu, img)[0] not in wanted_statuses(params):
+        return False
+    if owner_alias(img) not in owner_filter(params):
         return False
     if params.get("ImageId") and img["ImageId"] not in params["ImageId"].split(","):
         return False
@@ -156,8 +194,6 @@ def matches(emu: Emulator, img: Mapping[str, Any], params: Mapping[str, str]) ->
     if params.get("ImageName") and params["ImageName"] not in img.get("ImageName", ""):
         return False
     if params.get("ResourceGroupId") and img.get("ResourceGroupId") != params["ResourceGroupId"]:
-        return False
-    if params.get("ImageOwnerAlias", "self") not in ("self", ""):
         return False
     if params.get("Architecture") and img.get("Architecture") != params["Architecture"]:
         return False

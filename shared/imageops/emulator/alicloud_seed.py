@@ -29,6 +29,18 @@ HOME_REGION = REGIONS[0]
 OTHER_REGION = REGIONS[1]
 ACCOUNTS = ("MAIN", "OTHER")
 SYSTEM_IMAGE_ID = "ubuntu_22_04_x64_20G_alibase_20240101.vhd"
+SYSTEM_IMAGES = (
+    # (ImageId, Platform, OSName, Architecture): public images ECS offers in every region
+    (SYSTEM_IMAGE_ID, "Ubuntu", "Ubuntu  22.04 64位", "x86_64"),
+    ("aliyun_3_x64_20G_alibase_20240819.vhd", "Aliyun", "Alibaba Cloud Linux  3.2104 LTS 64位", "x86_64"),
+    (
+        "aliyun_3_arm64_20G_alibase_20240819.vhd",
+        "Aliyun",
+        "Alibaba Cloud Linux  3.2104 LTS 64位 ARM版",
+        "arm64",
+    ),
+    ("debian_12_x64_20G_alibase_20240717.vhd", "Debian", "Debian  12.6 64位", "x86_64"),
+)
 BROKEN_OBJECT = "images/corrupt.qcow2"
 _ALPHABET = string.ascii_letters + string.digits
 _ID_CHARS = string.ascii_lowercase + string.digits
@@ -126,6 +138,32 @@ def seed_world(emu: Emulator, state: dict[str, Any]) -> None:
         state.setdefault(section, {})
     state["demo"] = {label: _account(state, emu, label) for label in ACCOUNTS}
     seed_roles(state)
+    seed_system_images(state)
+
+
+def seed_system_images(state: dict[str, Any]) -> None:
+    """ECS's public (``system``) images, in every region (also added to an older state file).
+    They belong to no account: every account lists them with ``ImageOwnerAlias`` ``system`` or empty."""
+    for region in REGIONS:
+        for image_id, platform, os_name, architecture in SYSTEM_IMAGES:
+            key = f"{region}/{image_id}"  # one id in every region, as ECS names them
+            state["images"].setdefault(
+                key,
+                {
+                    "ImageId": image_id,
+                    "ImageName": image_id.removesuffix(".vhd"),
+                    "Description": "",
+                    "RegionId": region,
+                    "Platform": platform,
+                    "OSType": "linux",
+                    "OSName": os_name,
+                    "Architecture": architecture,
+                    "_account": None,
+                    "_kind": "create",
+                    "_created": 1704067200.0,  # 2024-01-01
+                    "_disks": [{"Device": "/dev/xvda", "Type": "system", "Size": 20}],
+                },
+            )
 
 
 ROLE_ENV = {
