@@ -74,6 +74,9 @@ NOT_CREDENTIALS = {
     "signature_version": "says how requests are signed, not who calls (the emulator takes both schemes)",
     "x509_client_cert": "a TLS client certificate, which the plain-HTTP emulator never asks for",
     "x509_client_key": "the key of x509_client_cert, which the plain-HTTP emulator never asks for",
+    # OCI: tests/integration/test_oci_sign_in*.py sign in through both, as the instance principal
+    "metadata_base_url": "says which metadata service answers (the emulator's), not who calls",
+    "federation_endpoint": "says which federation endpoint answers (the emulator's), not who calls",
 }
 """Settings whose variables are not profile/credential variables, with the reason."""
 
@@ -410,6 +413,9 @@ def _oci_env(setup: Setup, setting: str, variable: str) -> dict[str, str] | None
         return {variable: str(path)}
     if setting == "profile":  # the emulator's file, its OTHER profile
         return {setup.first("config_file"): config, variable: "OTHER"}
+    if setting == "auth":  # OTHER's session-token profile, which has no API key to fall back on
+        session = {setup.first("config_file"): config, setup.first("profile"): "OTHER_SESSION"}
+        return {**session, variable: "security_token"}
     # Each key of OTHER's API key in its variable, over the emulator's file (DEFAULT = the demo user):
     # a variable a tool ignored leaves the demo user's value, which does not sign as OTHER.
     values = {name: other[name] for name in ("tenancy", "user", "fingerprint", "pass_phrase")}
