@@ -24,7 +24,6 @@ Private keys only ever go to files in the data directory (mode 0600).
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import os
 import threading
@@ -36,7 +35,6 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -46,12 +44,24 @@ from imageops.emulator.oci_auth import (
     Caller,
     SignatureError,
     fingerprint,
-    generate_key,
     private_pem,
     public_pem,
     verify_request,
 )
+from imageops.emulator.oci_jwt import (
+    b64url,
+    certificate,
+    jwk,
+    key_file,
+    public_from_jwk,
+    token_tenancy,
+    unb64url,
+    unverified_claims,
+    x509_name,
+)
 from imageops.emulator.oci_seed import PROFILES, region_key
+
+__all__ = ["TOKEN_PREFIX", "Identity", "env", "routes", "token_tenancy", "write_session_profiles"]
 
 INSTANCE_TOKEN_LIFETIME = 1200.0
 SESSION_TOKEN_LIFETIME = 3600.0
@@ -63,84 +73,6 @@ FEDERATION_SIGNED = ("(request-target)", "content-length", "content-type", "x-co
 ISSUER = "authService.oracle.com"
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _int_b64(value: int) -> str:
-    return _b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
-
-
-def jwk(public_key: rsa.RSAPublicKey) -> dict[str, str]:
-    numbers = public_key.public_numbers()
-    return {
-        "kty": "RSA",
-        "alg": "RS256",
-        "use": "sig",
-        "kid": "session",
-        "n": _int_b64(numbers.n),
-        "e": _int_b64(numbers.e),
-    }
-
-
-def _public_from_jwk(data: Any) -> rsa.RSAPublicKey:
-    if not isinstance(data, dict) or data.get("kty") != "RSA":
-        raise SignatureError("The security token carries no RSA session key")
-    n = int.from_bytes(_unb64url(str(data["n"])), "big")
-    e = int.from_bytes(_unb64url(str(data["e"])), "big")
-    return rsa.RSAPublicNumbers(e, n).public_key()
-
-
-def unverified_claims(token: str) -> dict[str, Any]:
-    try:
-        claims = json.loads(_unb64url(token.split(".")[1]))
-    except (IndexError, ValueError):
-        return {}
-    return claims if isinstance(claims, dict) else {}
-
-
-def _key_file(path: Path) -> rsa.RSAPrivateKey:
-    """The key in ``path``, made (mode 0600) when missing or unreadable."""
-    if path.exists():
-        try:
-            key = serialization.load_pem_private_key(path.read_bytes(), None)
-            if isinstance(key, rsa.RSAPrivateKey):
-                return key
-        except (ValueError, TypeError):
-            pass
-    key = generate_key()
-    atomic_write(path, private_pem(key), mode=0o600)
-    return key
-
-
-def _name(*units: str, common: str) -> x509.Name:
-    # OCIDs are longer than X.520's 64-character bound, and OCI's certificates carry them anyway.
-    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common, _validate=False)]
-    attributes += [x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, u, _validate=False) for u in units]
-    return x509.Name(attributes)
-
-
-def _certificate(
-    subject: x509.Name, public_key: rsa.RSAPublicKey, issuer: x509.Name, signer: rsa.RSAPrivateKey, ca: bool
-) -> x509.Certificate:
-    now = dt.datetime.now(dt.UTC)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .sign(signer, hashes.SHA256())
-    )
-
-
 class Identity:
     """Keys, certificates and tokens of the OCI emulator's identity side (see the module doc)."""
 
@@ -149,23 +81,23 @@ class Identity:
         self.oci = oci
         self.folder = emu.data_dir / "oci"
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.token_key = _key_file(self.folder / "token_signing_key.pem")
+        self.token_key = key_file(self.folder / "token_signing_key.pem")
         demo = oci["demo"]["DEFAULT"]
         self.tenancy = demo["tenancy"]
         self.instance = demo["instance"]
         self.compartment = demo["compartment"]
-        ca_key = _key_file(self.folder / "intermediate_ca_key.pem")
-        ca_name = _name("opc-certtype:intermediate", common="PKISVC Identity Intermediate emulator")
-        self.intermediate = _certificate(ca_name, ca_key.public_key(), ca_name, ca_key, ca=True)
-        self.leaf_key = _key_file(self.folder / "instance_leaf_key.pem")
-        leaf_name = _name(
+        ca_key = key_file(self.folder / "intermediate_ca_key.pem")
+        ca_name = x509_name("opc-certtype:intermediate", common="PKISVC Identity Intermediate emulator")
+        self.intermediate = certificate(ca_name, ca_key.public_key(), ca_name, ca_key, ca=True)
+        self.leaf_key = key_file(self.folder / "instance_leaf_key.pem")
+        leaf_name = x509_name(
             "opc-certtype:instance",
             f"opc-compartment:{self.compartment}",
             f"opc-instance:{self.instance}",
             f"opc-tenant:{self.tenancy}",
             common=self.instance,
         )
-        self.leaf = _certificate(leaf_name, self.leaf_key.public_key(), ca_name, ca_key, ca=False)
+        self.leaf = certificate(leaf_name, self.leaf_key.public_key(), ca_name, ca_key, ca=False)
         self._lock = threading.Lock()
 
     # tokens ----------------------------------------------------------------------------------
@@ -178,9 +110,9 @@ class Identity:
         now = self.emu.now()
         body = {"iss": ISSUER, "iat": int(now), "exp": now + lifetime, "jwk": jwk(public_key), **claims}
         header = {"alg": "RS256", "typ": "JWT", "kid": "asw"}
-        signing_input = f"{_b64url(json.dumps(header).encode())}.{_b64url(json.dumps(body).encode())}"
+        signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(body).encode())}"
         signature = self.token_key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
-        return f"{signing_input}.{_b64url(signature)}"
+        return f"{signing_input}.{b64url(signature)}"
 
     def verify_token(self, token: str) -> tuple[Caller, str]:
         """The caller a token acts as and its session public key; SignatureError when forged or expired."""
@@ -189,7 +121,7 @@ class Identity:
             raise SignatureError("The security token is malformed")
         try:
             self.token_key.public_key().verify(
-                _unb64url(parts[2]),
+                unb64url(parts[2]),
                 f"{parts[0]}.{parts[1]}".encode("ascii"),
                 padding.PKCS1v15(),
                 hashes.SHA256(),
@@ -202,7 +134,7 @@ class Identity:
         tenancy = claims.get("tenant") or claims.get("res_tenant")
         if not tenancy:
             raise SignatureError("The security token names no tenancy")
-        key = _public_from_jwk(claims.get("jwk"))
+        key = public_from_jwk(claims.get("jwk"))
         return Caller(
             tenancy=str(tenancy), user=str(claims.get("sub", "")), fingerprint=TOKEN_PREFIX
         ), public_pem(key)
@@ -262,7 +194,7 @@ class Identity:
         """The key file and token file of a ``security_token`` profile (``oci session authenticate``)."""
         key_path = self.folder / f"{profile.lower()}_session_key.pem"
         token_path = self.folder / f"{profile.lower()}_token"
-        key = _key_file(key_path)
+        key = key_file(key_path)
         claims = {"sub": user, "tenant": tenancy, "ptype": "user"}
         self._keep_current(
             token_path, lambda: self.mint(claims, key.public_key(), self.lifetime(SESSION_TOKEN_LIFETIME))
@@ -273,7 +205,7 @@ class Identity:
         """The private key file and RPST file of the demo tenancy's resource principal."""
         key_path = self.folder / "resource_principal_key.pem"
         token_path = self.folder / "resource_principal_rpst"
-        key = _key_file(key_path)
+        key = key_file(key_path)
         claims = {
             "sub": f"ocid1.fnfunc.oc1..emulator{self.tenancy[-12:]}",
             "res_tenant": self.tenancy,
@@ -300,7 +232,12 @@ class Identity:
 
         def loop() -> None:
             while not stop.wait(max(lifetime / 4, 0.05)):
-                write()
+                if not path.parent.is_dir():  # the data directory is gone: the emulator is too
+                    return
+                try:
+                    write()
+                except OSError:
+                    return
 
         threading.Thread(target=loop, name=f"oci-token-{path.name}", daemon=True).start()
 
@@ -426,9 +363,3 @@ def env(identity: Identity, endpoint: str) -> dict[str, str]:
         "IMAGEOPS_OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM": str(key_path),
         "IMAGEOPS_OCI_RESOURCE_PRINCIPAL_REGION": identity.emu.region,
     }
-
-
-def token_tenancy(token: str) -> str | None:
-    """The tenancy a token claims (unverified), for the call log of refused or faulted calls."""
-    claims = unverified_claims(token)
-    return str(claims.get("tenant") or claims.get("res_tenant") or "") or None

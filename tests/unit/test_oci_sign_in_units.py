@@ -2,7 +2,8 @@
 call, the session token's expiry, the resource principal's variables.
 
 The instance principal's signer against the SDK's, and everything that needs the emulator, is in
-``tests/integration/test_oci_sign_in.py``.
+``tests/integration/test_oci_sign_in.py`` (this file's name differs from it: pytest imports test
+modules by their base name).
 """
 
 from __future__ import annotations
