@@ -303,3 +303,45 @@ def test_jwt_claims_are_read_without_the_token_in_errors():
     with pytest.raises(ValueError) as caught:
         claims("secret-not-a-jwt")
     assert "secret" not in str(caught.value)
+
+
+# ------------------------------------------------------------------- (d) a 401 is retried once at most
+def count_401s(source: Any) -> tuple[int, httpx.Response]:
+    """Requests sent through our signer to a server that refuses every one of them."""
+    seen: list[str] = []
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["authorization"])
+        return httpx.Response(401, json={"code": "NotAuthenticated", "message": "no"})
+
+    with httpx.Client(transport=httpx.MockTransport(refuse), auth=OciSigner.over(source)) as client:
+        response = client.get("http://127.0.0.1:9/20160918/images/x")
+    return len(seen), response
+
+
+def test_an_api_key_401_is_not_retried(key):
+    sent, response = count_401s(StaticSource(SigningKey("t/u/f", key)))
+    assert (sent, response.status_code) == (1, 401)
+
+
+def test_a_session_token_401_is_retried_only_if_the_file_holds_a_new_token(tmp_path, key):
+    token = make_jwt(exp=time.time() + 3600)
+    (tmp_path / "token").write_text(token)
+    source = session_token_source(
+        token_file=str(tmp_path / "token"), key_pem=pem(key), pass_phrase=None, profile="P"
+    )
+    assert count_401s(source)[0] == 1  # the same token again: nothing to retry with
+
+    class Rotating:  # the file changes at every read: still one retry, never two
+        def __init__(self) -> None:
+            self.reads = 0
+
+        def current(self) -> SigningKey:
+            return SigningKey.for_token(make_jwt(exp=time.time() + 3600, n=self.reads), key)
+
+        def renew(self) -> bool:
+            self.reads += 1
+            return True
+
+    rotating = Rotating()
+    assert count_401s(rotating)[0] == 2 and rotating.reads == 1
