@@ -30,9 +30,11 @@ from imageops.emulator.oci_auth import SignatureError, api_key_for, parse_author
 from imageops.emulator.oci_images import ApiError
 from imageops.emulator.oci_objectstorage import READ_ACCESS, ObjectStorage
 from imageops.emulator.oci_seed import REGION_KEYS, ensure_credentials, region_key, seed_world
+from imageops.emulator.oci_workrequests import WorkRequestApi, WorkRequests
 
 API = "/20160918"
 REGION_PREFIX = "/r/{region}"
+WORK_REQUEST = API + "/workRequests/{work_request_id}"
 SECOND_REGION = "eu-frankfurt-1"
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -62,6 +64,7 @@ class OciApi:
         # API keys and security tokens (``ST$``) alike; a token acts as its tenancy.
         self.key_for = identity.key_for(lambda key_id: api_key_for(key_id, self._lookup_key))
         self.home = emu.region
+        self.work_requests = WorkRequests(emu, self.state)
         self.storage = ObjectStorage(self)
 
     # plumbing ---------------------------------------------------------------------------------
@@ -203,6 +206,15 @@ class OciApi:
             obj = self.resolve_import(tenancy, details, region)
             img = images.from_object(self.emu, tenancy, body, details, obj, region)
         self.state["images"][img["id"]] = img
+        self.work_requests.add(
+            img["_work_request"],
+            operation="CreateImage" if body.get("instanceId") else "ImportImage",
+            tenancy=tenancy,
+            compartment=body["compartmentId"],
+            region=region,
+            image_id=img["id"],
+            finishes_at=img["_ready_at"],
+        )
         if token is not None:
             tokens[token_key] = {
                 "hash": body_hash,
@@ -317,6 +329,7 @@ class OciPlugin:
         assert self.identity is not None
         api = OciApi(emulator, self.identity)
         ep, st = api.endpoint, api.storage
+        work = WorkRequestApi(api, api.work_requests)
         bucket = "/n/{namespace}/b/{bucket}"
         obj = bucket + "/o/{object:path}"
         table: list[tuple[str, Handler, str, str]] = [
@@ -327,6 +340,10 @@ class OciPlugin:
             (f"{API}/images/{{image_id}}", ep(api.delete_image), "DELETE", "DeleteImage"),
             (f"{API}/images/{{image_id}}/actions/export", ep(st.export_image), "POST", "ExportImage"),
             (f"{API}/instances/{{instance_id}}", ep(api.get_instance), "GET", "GetInstance"),
+            (f"{API}/workRequests", ep(work.list_work_requests), "GET", "ListWorkRequests"),
+            (f"{WORK_REQUEST}", ep(work.get_work_request), "GET", "GetWorkRequest"),
+            (f"{WORK_REQUEST}/errors", ep(work.list_errors), "GET", "ListWorkRequestErrors"),
+            (f"{WORK_REQUEST}/logs", ep(work.list_logs), "GET", "ListWorkRequestLogs"),
             ("/n", ep(st.get_namespace), "GET", "GetNamespace"),
             ("/n/{namespace}/b", ep(st.create_bucket), "POST", "CreateBucket"),
             (bucket, ep(st.get_bucket), "GET", "GetBucket"),
@@ -411,6 +428,7 @@ class OciPlugin:
                     f"{prefix}NAMESPACE": demo["namespace"],
                     f"{prefix}BUCKET": demo["bucket"],
                     f"{prefix}OBJECT": demo["object"],
+                    f"{prefix}CORRUPT_OBJECT": demo.get("corrupt_object", ""),
                     f"{prefix}OBJECT_URI": uri,
                 }
             )

@@ -265,7 +265,11 @@ def from_object(
         "isPvEncryptionInTransitEnabled": False,
         "isConsistentVolumeNamingEnabled": False,
     }
-    content_mb = math.ceil(len(base64.b64decode(obj["content_b64"])) / 1048576)
+    content = base64.b64decode(obj["content_b64"])
+    if not content.startswith(IMAGE_MAGIC):
+        # the import runs, then fails: its work request ends FAILED and the image is gone
+        img["_import_error"] = ("InvalidImageFile", f"The object is not a {image_type} image")
+    content_mb = math.ceil(len(content) / 1048576)
     size = int(meta.get("virtual-size-mb") or content_mb)
     img.update(
         {
@@ -285,8 +289,12 @@ def from_object(
 
 
 # ------------------------------------------------------------------------------------------- reading
+IMAGE_MAGIC = (b"QFI\xfb", b"KDMV", b"# Disk DescriptorFile")
+"""How a QCOW2 file and a VMDK (sparse, or its descriptor) begin."""
+
+
 def lifecycle_state(img: Mapping[str, Any], now: float) -> str:
-    if img.get("_deleted_at"):
+    if img.get("_deleted_at") or (img.get("_import_error") and now >= img["_ready_at"]):
         return "DELETED"
     if now < img["_ready_at"]:
         return img["_pending_state"]

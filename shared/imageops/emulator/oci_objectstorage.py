@@ -395,6 +395,15 @@ class ObjectStorage:
         record["objects"][object_name] = new_object(qcow2_bytes(size_mb * 1048576), meta, now, done)
         img["_exporting_until"] = done
         work_request = f"ocid1.coreservicesworkrequest.oc1.{region_key(region)}.ab{random_token(58)}"
+        self.api.work_requests.add(
+            work_request,
+            operation="ExportImage",
+            tenancy=tenancy,
+            compartment=img["compartmentId"],
+            region=region,
+            image_id=img["id"],
+            finishes_at=done,
+        )
         if token is not None:
             tokens[token_key] = {
                 "hash": body_hash,

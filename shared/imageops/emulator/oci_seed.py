@@ -78,6 +78,9 @@ def ocid(kind: str, region: str | None = None) -> str:
     return f"ocid1.{kind}.oc1.{region_key(region) if region else ''}.aaaaaaaa{random_token(52)}"
 
 
+CORRUPT_OBJECT = "corrupt.qcow2"
+
+
 def qcow2_bytes(virtual_size: int) -> bytes:
     """A small but well-formed looking QCOW2 header (magic, version 3, virtual size) plus padding."""
     header = b"QFI\xfb" + (3).to_bytes(4, "big") + bytes(16) + virtual_size.to_bytes(8, "big")
@@ -147,7 +150,16 @@ def _tenancy_world(emu: Emulator, oci: dict[str, Any], profile: str, label: str,
                     "operating-system-version": "9",
                     "virtual-size-mb": "47694",
                 },
-            }
+            },
+            # not an image: an import of it runs, then fails (its work request ends FAILED)
+            CORRUPT_OBJECT: {
+                "content_b64": base64.b64encode(b"this is no disk image\n").decode(),
+                "contentType": "application/octet-stream",
+                "md5": base64.b64encode(hashlib.md5(b"this is no disk image\n").digest()).decode(),
+                "etag": secrets.token_hex(16),
+                "timeCreated": now,
+                "metadata": {},
+            },
         },
     }
     oci["demo"][profile] = {
@@ -157,6 +169,7 @@ def _tenancy_world(emu: Emulator, oci: dict[str, Any], profile: str, label: str,
         "namespace": namespace,
         "bucket": bucket,
         "object": obj,
+        "corrupt_object": CORRUPT_OBJECT,
         "instance": instances["RUNNING"],
         "stopped_instance": instances["STOPPED"],
         "terminated_instance": instances["TERMINATED"],
