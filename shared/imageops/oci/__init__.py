@@ -46,6 +46,7 @@ __all__ = [
     "OciSigner",
     "RegionConnections",
     "connect",
+    "credential_source",
     "load_credentials",
     "normalise_state",
 ]
