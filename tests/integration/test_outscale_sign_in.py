@@ -40,7 +40,7 @@ from tests_pulumi_support import provider_env  # noqa: E402
 from imageops.emulator.testing import running_emulator  # noqa: E402
 from imageops.errors import AuthError  # noqa: E402
 from imageops.outscale import connect  # noqa: E402
-from pulumi_images.harness import Engine, ProviderCallError, ProviderHarness  # noqa: E402
+from pulumi_images.harness import CheckFailed, Engine, ProviderCallError, ProviderHarness  # noqa: E402
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -367,21 +367,35 @@ def test_client_certificate_from_pulumi_create_rerun_delete(emulator, pki, secre
     assert recorder.seen and set(recorder.seen) == {("AWS4-HMAC-SHA256", CLIENT_CN)}
 
 
-def test_a_bad_setting_fails_in_both_tools_before_any_call(emulator, tmp_path) -> None:
+def test_bad_settings_fail_in_both_tools_before_any_call(emulator, tmp_path) -> None:
     mark = emulator.mark()
-    env = ansible_env(
-        emulator, emulator.env["IMAGEOPS_OUTSCALE_ENDPOINT"], OSC_X509_CLIENT_KEY=str(tmp_path / "k.pem")
-    )
+    endpoint = emulator.env["IMAGEOPS_OUTSCALE_ENDPOINT"]
     (tmp_path / "k.pem").write_text("a key without its certificate")
-    playbook = json.dumps(
-        [{"hosts": "localhost", "gather_facts": False, "tasks": [image_task("bad", "absent", {})]}]
-    )
-    run = run_playbook(tmp_path, playbook, env=env, expect_rc=None)
-    assert "x509_client_key is set without x509_client_cert" in run.result("absent")["msg"]
-    config = {**pulumi_keys(emulator, emulator.env["IMAGEOPS_OUTSCALE_ENDPOINT"])}
-    config["imageops:outscaleSignatureVersion"] = "sigv2"
-    harness = ProviderHarness("outscale", env=pulumi_env(emulator), config=config)
-    with harness, pytest.raises(ProviderCallError) as caught:
-        Engine(harness).up("bad", {"image_name": "bad", "vm_id": emulator.env["IMAGEOPS_OUTSCALE_VM_ID"]})
-    assert "signature_version" in caught.value.details and "must be one of osc4, aws4" in caught.value.details
+    cases = [  # (environment, module options, what the task's message must say)
+        (
+            {"OSC_X509_CLIENT_KEY": str(tmp_path / "k.pem")},
+            {},
+            "x509_client_key is set without x509_client_cert",
+        ),
+        ({}, {"x509_client_cert": str(tmp_path / "none.pem")}, "x509_client_cert names"),
+        ({}, {"signature_version": "sigv2"}, "signature_version must be one of: osc4, aws4"),
+    ]
+    for variables, options, expected in cases:
+        env = ansible_env(emulator, endpoint, **variables)
+        task = image_task("bad", "absent", options)
+        playbook = json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": [task]}])
+        run = run_playbook(tmp_path, playbook, env=env, expect_rc=None)
+        assert expected in run.result("absent")["msg"], run.result("absent")
+
+    vm = emulator.env["IMAGEOPS_OUTSCALE_VM_ID"]
+    from_config = {**pulumi_keys(emulator, endpoint), "imageops:outscaleSignatureVersion": "sigv2"}
+    harness = ProviderHarness("outscale", env=pulumi_env(emulator), config=from_config)
+    with harness, pytest.raises(ProviderCallError) as caught:  # stack config: refused by create
+        Engine(harness).up("bad", {"image_name": "bad", "vm_id": vm})
+    assert "signature_version" in caught.value.details
+    assert "must be one of osc4, aws4, not 'sigv2'" in caught.value.details
+    harness = ProviderHarness("outscale", env=pulumi_env(emulator), config=pulumi_keys(emulator, endpoint))
+    with harness, pytest.raises(CheckFailed) as refused:  # an input: refused by check, as pulumi preview
+        Engine(harness).up("bad", {"image_name": "bad", "vm_id": vm, "signature_version": "sigv2"})
+    assert "signature_version" in str(refused.value) and "must be one of osc4, aws4" in str(refused.value)
     assert emulator.calls(since=mark, cloud="outscale") == []
