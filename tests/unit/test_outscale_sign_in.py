@@ -24,6 +24,7 @@ from imageops.outscale import connect
 from imageops.outscale.auth import CONTENT_TYPE, SIGNATURES, OscSigner
 from imageops.outscale.config import load_credentials
 from imageops.outscale.schema import SETTINGS
+from imageops.redact import redact
 
 ACCESS, SECRET, REGION = "AKIDEXAMPLE0123456789", "S3cr3t/" + "k" * 33, "eu-west-2"
 WHEN = dt.datetime(2024, 5, 17, 8, 30, 12, tzinfo=dt.UTC)
@@ -123,7 +124,7 @@ def test_signature_version_from_argument_and_environment(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("kwargs", "env", "expected"),
     [
-        ({"signature_version": "sigv2"}, {}, "signature_version (from argument) must be one of osc4, aws4"),
+        ({"signature_version": "sigv2"}, {}, "signature_version must be one of osc4, aws4, not 'sigv2'"),
         ({}, {"IMAGEOPS_OUTSCALE_SIGNATURE_VERSION": "OSC4"}, "IMAGEOPS_OUTSCALE_SIGNATURE_VERSION) must be"),
         ({"x509_client_key": "KEY"}, {}, "x509_client_key is set without x509_client_cert"),
         ({"x509_client_cert": "missing.pem"}, {}, "x509_client_cert names missing.pem, which is not a file"),
@@ -181,3 +182,10 @@ def test_a_certificate_that_is_not_pem_is_a_config_error_without_its_content(tmp
     with pytest.raises(ConfigError, match="cannot be used") as caught:
         transport.build_client(base_url="https://127.0.0.1:1/", client_cert=(str(cert), None))
     assert "planted-key-bytes" not in str(caught.value)
+
+
+def test_a_profile_with_a_login_and_a_key_pair_signs_with_the_key_pair(tmp_path: Path) -> None:
+    path = profile_file(tmp_path, login="me@example.com", password="Pa55-planted-word")
+    loaded = load_credentials(config_file=path, environ={})
+    assert loaded.access_key == "FILEAK" and "Pa55-planted-word" not in repr(loaded)
+    assert redact("password Pa55-planted-word") == "password ***"

@@ -165,7 +165,8 @@ def load_credentials(
     # Checked before anything else is read: a bad value fails the same way wherever it came from.
     signature_setting = _setting("signature_version")
     signature_env = first_env(SETTINGS, "signature_version", env)
-    signature = signature_setting.check(signature_version, "argument") or signature_setting.check(
+    # An explicit value wins over the variable, which then is not checked (as it is not used).
+    signature = signature_setting.check(signature_version) or signature_setting.check(
         signature_env, f"${signature_setting.env[0]}"
     )
     given = {
