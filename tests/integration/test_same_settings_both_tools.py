@@ -77,6 +77,13 @@ NOT_CREDENTIALS = {
     # OCI: tests/integration/test_oci_sign_in*.py sign in through both, as the instance principal
     "metadata_base_url": "says which metadata service answers (the emulator's), not who calls",
     "federation_endpoint": "says which federation endpoint answers (the emulator's), not who calls",
+    # Alibaba Cloud: tests/integration/test_alicloud_sign_in_tools.py runs every sign-in mode in both
+    # tools and checks from the emulator's STS that the session name and duration arrived
+    "sts_endpoint": "says which STS answers (the emulator's), not who calls",
+    "metadata_url": "says which instance metadata service answers, not who calls",
+    "assume_role_session_name": "names the session of the assumed role, not whose role it is",
+    "assume_role_session_expiration": "says how long the assumed role's keys last, not whose they are",
+    "imdsv1_disabled": "says how the instance metadata service is asked, not whose role it serves",
 }
 """Settings whose variables are not profile/credential variables, with the reason."""
 
@@ -492,6 +499,11 @@ def _alicloud_env(setup: Setup, setting: str, variable: str) -> dict[str, str] |
         return {variable: key, secrets[ids.index(variable)]: secret}
     if setting == "access_key_secret":
         return {ids[secrets.index(variable)]: key, variable: secret}
+    if setting == "assume_role_arn":  # OTHER's role that trusts the demo account (HOME's profile)
+        return {variable: other["IMAGEOPS_ALICLOUD_CROSS_ACCOUNT_ROLE_ARN"]}
+    if setting == "ecs_role_name":  # the role of OTHER's instance, from that instance's metadata service
+        metadata = {setup.first("metadata_url"): other["IMAGEOPS_ALICLOUD_METADATA_URL"]}
+        return {variable: other["IMAGEOPS_ALICLOUD_ECS_ROLE_NAME"], **metadata}
     if setting == "security_token":  # OTHER's STS key, which the emulator refuses without its token
         n = next(i for i in range(len(ids)) if tokens[min(i, len(tokens) - 1)] == variable)
         return {

@@ -16,7 +16,7 @@ Both read their :class:`AccessKey` from a credential source at every attempt (st
 temporary keys of a RAM role, refreshed before expiry: :mod:`imageops.alicloud.signin`), and after
 an answer refusing the key (:data:`REFUSED_CODES`) renew it and send the request once more, never
 twice (:class:`imageops.credentials.SigningAuth`). Both are checked byte for byte against the
-official SDKs in ``tests/unit/test_alicloud_auth.py`` and ``tests/unit/test_alicloud_sign_in.py``.
+official SDKs in ``tests/unit/test_alicloud_auth.py`` and ``tests/unit/test_alicloud_sign_in_offline.py``.
 """
 
 from __future__ import annotations

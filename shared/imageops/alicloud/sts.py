@@ -5,7 +5,7 @@ metadata service, each one call that answers an :class:`~imageops.credentials.Ex
 * :func:`assume_role`: ``GET {sts_endpoint}/?Action=AssumeRole&Version=2015-04-01&...`` signed with
   the RPC signature (HMAC-SHA1) by the base key, parameters in the order the credentials library
   (``alibabacloud_credentials``' ``RamRoleArnCredentialsProvider``) sends them, so the request is
-  the library's byte for byte (``tests/unit/test_alicloud_sign_in.py``).
+  the library's byte for byte (``tests/unit/test_alicloud_sign_in_offline.py``).
 * :func:`instance_role`: as the library's ``EcsRamRoleCredentialsProvider`` does, the role name from
   ``/latest/meta-data/ram/security-credentials/`` when none is given, then that role's credentials,
   each read with a fresh IMDSv2 token (``PUT /latest/api/token``), falling back to IMDSv1 when the

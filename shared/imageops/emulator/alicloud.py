@@ -11,7 +11,8 @@ Beside ECS, on the same port: STS (``/sts``: ``AssumeRole``, ``GetCallerIdentity
 (``/latest/...``, see :mod:`imageops.emulator.alicloud_metadata`). A temporary key is refused once
 expired (``InvalidSecurityToken.Expired``), with a forged token
 (``InvalidSecurityToken.MismatchWithAccessKey``), and for actions its role does not allow
-(``Forbidden.RAM``); its calls are logged under the role's account.
+(``Forbidden.RAM``); its calls are logged under the role's account, as ``AssumeRole`` itself is
+(a refused one under the caller's), and metadata calls under the account of the instance.
 """
 
 from __future__ import annotations
@@ -184,6 +185,8 @@ class EcsApi:
                 raise StsError(400, "InvalidVersion", "Specified parameter Version is not valid.")
             if action == "AssumeRole":
                 result = alicloud_sts.assume_role(self.emu, self.state, key, params)
+                # Logged in the account whose role was assumed: where the session's calls will land.
+                info.account = result["AssumedRoleUser"]["Arn"].split(":")[3]
                 self.emu.save()
             elif action == "GetCallerIdentity":
                 result = alicloud_sts.caller_identity(self.state, key)

@@ -1,5 +1,7 @@
-"""The ECS instance metadata service of the Alibaba Cloud emulator, for the demo instance of the
-MAIN account, served under the emulator's endpoint as the real one is under ``http://100.100.100.200``:
+"""The ECS instance metadata service of the Alibaba Cloud emulator, served under the emulator's
+endpoint as the real one is under ``http://100.100.100.200``: for the demo instance of the MAIN
+account at the root, for any demo instance under ``/ecs-instance/<instance id>`` (OTHER's has a role
+of its own), each with:
 
 * ``PUT /latest/api/token`` with ``X-aliyun-ecs-metadata-token-ttl-seconds`` (1-21600): an IMDSv2
   token, sent back as ``X-aliyun-ecs-metadata-token``; a wrong or expired one is refused with 401;
@@ -22,7 +24,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from imageops.emulator.alicloud_sts import issue_key
-from imageops.emulator.core import Emulator, iso_ms
+from imageops.emulator.core import Emulator, call_info, iso_ms
 
 TOKEN_HEADER = "x-aliyun-ecs-metadata-token"
 TTL_HEADER = "x-aliyun-ecs-metadata-token-ttl-seconds"
@@ -38,9 +40,19 @@ class MetadataService:
         self.state: dict[str, Any] = emu.store.section("alicloud")
         self.tokens: dict[str, float] = {}
 
-    def _instance_role(self) -> dict[str, Any] | None:
-        name = self.state["demo"]["MAIN"].get("ecs_role")
-        return next((r for r in self.state.get("roles", {}).values() if r["RoleName"] == name), None)
+    def _instance_role(self, request: Request) -> dict[str, Any] | None:
+        """The RAM role attached to the instance the request's path names (MAIN's at the root)."""
+        instance = request.path_params.get("instance", self.state["demo"]["MAIN"]["instance"])
+        demo = next((d for d in self.state["demo"].values() if d["instance"] == instance), None)
+        if demo is None:
+            return None
+        call_info(request).account = demo["account"]  # the call log shows whose instance asked
+        if not demo.get("ecs_role"):
+            return None
+        wanted = (demo["account"], demo["ecs_role"])
+        return next(
+            (r for r in self.state["roles"].values() if (r["account"], r["RoleName"]) == wanted), None
+        )
 
     def _token_refused(self, request: Request) -> Response | None:
         token = request.headers.get(TOKEN_HEADER)
@@ -51,6 +63,7 @@ class MetadataService:
         return None
 
     async def token(self, request: Request) -> Response:
+        self._instance_role(request)  # for the call log's account
         try:
             ttl = int(request.headers.get(TTL_HEADER, ""))
         except ValueError:
@@ -68,7 +81,7 @@ class MetadataService:
         refused = self._token_refused(request)
         if refused is not None:
             return refused
-        role = self._instance_role()
+        role = self._instance_role(request)
         if role is None:
             return PlainTextResponse("Not Found", 404)
         return PlainTextResponse(role["RoleName"])
@@ -77,25 +90,34 @@ class MetadataService:
         refused = self._token_refused(request)
         if refused is not None:
             return refused
-        role = self._instance_role()
+        role = self._instance_role(request)
         if role is None or request.path_params["role"] != role["RoleName"]:
             return PlainTextResponse("Not Found", 404)
         now = self.emu.now()
-        held = self.state.setdefault("instance_keys", {}).get(role["RoleName"])
+        held = self.state.setdefault("instance_keys", {}).get(role["Arn"])
         record = self.state["keys"].get(held["AccessKeyId"]) if held else None
         if record is None or record["expires"] - now < self.emu.scaled(ROLE_LIFETIME) / 2:
             held = issue_key(self.emu, self.state, role, "ecs-instance", ROLE_LIFETIME)
             self.state["keys"][held["AccessKeyId"]]["ecs"] = True
-            self.state["instance_keys"][role["RoleName"]] = {**held, "LastUpdated": iso_ms(now)[:19] + "Z"}
+            self.state["instance_keys"][role["Arn"]] = {**held, "LastUpdated": iso_ms(now)[:19] + "Z"}
             self.emu.save()
-        body = {"Code": "Success", **self.state["instance_keys"][role["RoleName"]]}
+        body = {"Code": "Success", **self.state["instance_keys"][role["Arn"]]}
         return Response(json.dumps(body, indent=2), media_type="text/plain")
 
 
 def routes(emu: Emulator) -> list[Route]:
     service = MetadataService(emu)
     return [
-        Route("/latest/api/token", service.token, methods=["PUT"], name="GetMetadataToken"),
-        Route(CREDENTIALS, service.role_name, methods=["GET"], name="GetEcsRamRoleName"),
-        Route(CREDENTIALS + "{role}", service.credentials, methods=["GET"], name="GetEcsRamRoleCredentials"),
+        route
+        for prefix in ("", "/ecs-instance/{instance}")
+        for route in (
+            Route(f"{prefix}/latest/api/token", service.token, methods=["PUT"], name="GetMetadataToken"),
+            Route(f"{prefix}{CREDENTIALS}", service.role_name, methods=["GET"], name="GetEcsRamRoleName"),
+            Route(
+                f"{prefix}{CREDENTIALS}{{role}}",
+                service.credentials,
+                methods=["GET"],
+                name="GetEcsRamRoleCredentials",
+            ),
+        )
     ]

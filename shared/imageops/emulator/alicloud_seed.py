@@ -3,9 +3,9 @@ and an STS pair, a resource group, and in the home region a running instance, a 
 disk snapshot and an OSS bucket with an importable QCOW2 object (and a corrupt one). Three regions.
 
 RAM roles (:mod:`imageops.emulator.alicloud_sts`): each account's ``ImageOpsBuilder`` (``ecs:*``,
-trusted by its own account); MAIN's ``ImageOpsReader`` (``ecs:Describe*``), ``ImageOpsCrossAccount``
-(``ecs:*``, trusted by OTHER only) and ``ImageOpsEcsRole`` (``ecs:*``, trusted by the ECS service,
-attached to MAIN's demo instance, whose metadata service the emulator serves).
+trusted by its own account), ``ImageOpsCrossAccount`` (``ecs:*``, trusted by the other account only)
+and ``ImageOpsEcsRole`` (``ecs:*``, trusted by the ECS service, attached to the account's demo
+instance, whose metadata service the emulator serves); MAIN's ``ImageOpsReader`` (``ecs:Describe*``).
 """
 
 from __future__ import annotations
@@ -172,6 +172,7 @@ ROLE_ENV = {
     "READONLY_ROLE_ARN": ("MAIN", "ImageOpsReader"),
     "CROSS_ACCOUNT_ROLE_ARN": ("MAIN", "ImageOpsCrossAccount"),
     "OTHER_ROLE_ARN": ("OTHER", "ImageOpsBuilder"),
+    "OTHER_CROSS_ACCOUNT_ROLE_ARN": ("OTHER", "ImageOpsCrossAccount"),
 }
 ECS_ROLE = "ImageOpsEcsRole"
 
@@ -187,20 +188,24 @@ def seed_roles(state: dict[str, Any]) -> None:
         new_role(main, "ImageOpsCrossAccount", trusted=[other], actions=["ecs:*"]),
         new_role(main, ECS_ROLE, trusted=[ECS_SERVICE], actions=["ecs:*"]),
         new_role(other, "ImageOpsBuilder", trusted=[other], actions=["ecs:*"]),
+        new_role(other, "ImageOpsCrossAccount", trusted=[main], actions=["ecs:*"]),
+        new_role(other, ECS_ROLE, trusted=[ECS_SERVICE], actions=["ecs:*"]),
     ]
     state["roles"] = {role["Arn"]: role for role in roles}
-    state["demo"]["MAIN"]["ecs_role"] = ECS_ROLE
+    for label in ACCOUNTS:
+        state["demo"][label]["ecs_role"] = ECS_ROLE
 
 
 def env_lines(state: dict[str, Any], endpoint: str) -> dict[str, str]:
     """The KEY=VALUE lines of ``--env-file``. Sign-in values (role ARNs, the instance's role name)
     have IMAGEOPS_ALICLOUD_* names no setting reads, so sourcing the file changes no one's mode; the
     STS endpoint and the metadata URL are settings' variables (pointing elsewhere changes no mode)."""
+    other_instance = state["demo"]["OTHER"]["instance"]
     env = {
         "IMAGEOPS_ALICLOUD_ENDPOINT": endpoint,
         "IMAGEOPS_ALICLOUD_STS_ENDPOINT": f"{endpoint}/sts",
         "IMAGEOPS_ALICLOUD_METADATA_URL": endpoint,
-        "IMAGEOPS_ALICLOUD_ECS_ROLE_NAME": state["demo"]["MAIN"].get("ecs_role", ""),
+        "IMAGEOPS_ALICLOUD_OTHER_METADATA_URL": f"{endpoint}/ecs-instance/{other_instance}",
         "IMAGEOPS_ALICLOUD_REGION": HOME_REGION,
         "IMAGEOPS_ALICLOUD_OTHER_REGION": OTHER_REGION,
         "IMAGEOPS_ALICLOUD_THIRD_REGION": REGIONS[2],
@@ -224,6 +229,7 @@ def env_lines(state: dict[str, Any], endpoint: str) -> dict[str, str]:
                 f"{prefix}OSS_OBJECT": demo["object"],
                 f"{prefix}BROKEN_OSS_OBJECT": BROKEN_OBJECT,
                 f"{prefix}RESOURCE_GROUP_ID": demo["resource_group"],
+                f"{prefix}ECS_ROLE_NAME": demo.get("ecs_role", ""),
             }
         )
     for suffix, (label, name) in ROLE_ENV.items():

@@ -87,6 +87,7 @@ def issue_key(
         "token": token,
         "expires": expires,
         "identity": f"{role['Arn']}/{session}",
+        "duration": duration,
         "actions": list(role["actions"]),
         "session_actions": session_actions,
     }
