@@ -88,9 +88,10 @@ class Emulator:
     """One emulator on a state file, restartable (kill -9) mid-run; collects its call log."""
 
     def __init__(self, workdir: Path, *, faults: bool = True, seed: int = 0,
-                 time_scale: float = TIME_SCALE) -> None:
+                 time_scale: float = TIME_SCALE, list_lag: float = 0.0) -> None:
         self.workdir = Path(workdir)
         self.time_scale = time_scale
+        self.list_lag = list_lag
         self.state_file = self.workdir / "state.json"
         self.faults = faults
         self.seed = seed
@@ -120,6 +121,8 @@ class Emulator:
 
     def _start(self) -> None:
         extra = ["--slow-response", str(SLOW_RESPONSE)] if self.faults else []
+        if self.list_lag:
+            extra += ["--list-lag", str(self.list_lag)]
         # Each restart gets a seed of its own: the same seed would replay the same faults.
         self._handle = self._stack.enter_context(running_emulator(
             time_scale=self.time_scale, fault_rate=FAULT_RATE if self.faults else 0.0,

@@ -238,16 +238,17 @@ def check_converged(cloud: Cloud, emu: Emulator, op: str, names: tuple[str, str]
 
 
 def run_crashes(cloud_name: str, tool: str, kills: int, *, restart_every: int = 3,
-                seed: int = 7, max_iterations: int | None = None) -> CrashFigures:
+                seed: int = 7, max_iterations: int | None = None, list_lag: float = 0.0) -> CrashFigures:
     """Iterations of create, update, import, delete, each run killed at a random point, until
-    ``kills`` runs were killed; the emulator is killed and restarted every ``restart_every``."""
+    ``kills`` runs were killed; the emulator is killed and restarted every ``restart_every``.
+    ``list_lag``: new images show in the emulator's listings only that many seconds later."""
     cloud = CLOUDS[cloud_name]
     figures = CrashFigures(cloud_name, tool)
     rng = random.Random(seed + len(cloud_name) + len(tool))
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"imageops-crash-{cloud_name}-{tool}-") as tmp:
         workdir = Path(tmp)
-        with Emulator(workdir, faults=False, time_scale=TIME_SCALE) as emu:
+        with Emulator(workdir, faults=False, time_scale=TIME_SCALE, list_lag=list_lag) as emu:
             session = PulumiSession(cloud, emu)
             try:
                 iteration = 0

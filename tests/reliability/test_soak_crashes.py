@@ -41,6 +41,31 @@ def test_a_killed_run_is_converged_by_the_next_one(cloud: str, tool: str) -> Non
     assert figures.emulator_restarts >= 1
 
 
+LIST_LAG = 2.0  # seconds: longer than a kill-and-re-run takes here, so re-runs cannot list the image
+
+
+@pytest.mark.parametrize("cloud", tuple(CLOUDS))
+def test_a_killed_run_is_converged_while_listings_lag(cloud: str) -> None:
+    """The re-run of a killed create cannot find the image by name (the listing lags): its create
+    must get the same image back (token, or the name conflict), never make a second one."""
+    figures = run_crashes(cloud, "ansible", kills=4, restart_every=1, max_iterations=1, list_lag=LIST_LAG)
+    record(figures)
+    assert figures.problems == []
+    assert sum(figures.kills.values()) >= 2
+
+
+@pytest.mark.soak
+@pytest.mark.skipif(not SOAK, reason="full scale: make soak (IMAGEOPS_SOAK=1)")
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("cloud", tuple(CLOUDS))
+def test_full_scale_kills_while_listings_lag(cloud: str, tool: str) -> None:
+    figures = run_crashes(cloud, tool, kills=50, list_lag=LIST_LAG)
+    record(figures)
+    assert figures.problems == []
+    assert sum(figures.kills.values()) >= 50
+    assert figures.kills["create"] > 0
+
+
 @pytest.mark.soak
 @pytest.mark.skipif(not SOAK, reason="full scale: make soak (IMAGEOPS_SOAK=1)")
 @pytest.mark.parametrize("tool", TOOLS)
