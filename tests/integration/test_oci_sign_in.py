@@ -9,8 +9,10 @@ Every test points the metadata base URL at the emulator (``OCI_METADATA_BASE_URL
 from __future__ import annotations
 
 import base64
+import configparser
 import json
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -30,7 +32,7 @@ import imageops.oci as oci_core
 from imageops.credentials import Expiring, RefreshingSource, StaticSource
 from imageops.driver import PollPolicy
 from imageops.emulator.testing import EmulatorHandle, running_emulator
-from imageops.errors import AuthError
+from imageops.errors import AuthError, ConfigError
 from imageops.model import ImageState
 from imageops.oci import OciImageSpec
 from imageops.oci.auth import OciSigner, SigningKey, load_private_key
@@ -101,8 +103,6 @@ def our_authorization(key: SigningKey, url: str) -> str:
 
 
 def session_token(env: dict[str, str]) -> tuple[str, Any]:
-    import configparser
-
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(env["IMAGEOPS_OCI_CONFIG_FILE"])
     section = parser[env["IMAGEOPS_OCI_SESSION_PROFILE"]]
@@ -284,3 +284,41 @@ def test_the_default_metadata_address_is_not_used_when_a_base_url_is_set(emu, mo
     with oci_core.connect(auth="instance_principal", **principal_settings(emu.env)) as driver:
         driver.get(emu.env["IMAGEOPS_OCI_PLATFORM_IMAGE_ID"])
     assert any("/opc/v2/" in url for url in sent) and os.environ.get("OCI_METADATA_BASE_URL") is None
+
+
+def test_a_session_token_that_expires_during_a_wait_fails_once_naming_oci_session_refresh(short, tmp_path):
+    """A session token cannot be refreshed from here: when the file still holds the expired token,
+    the wait stops with one message naming the command, and no call is made with the dead token."""
+    env = short.env
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(env["IMAGEOPS_OCI_CONFIG_FILE"])
+    session = dict(parser[env["IMAGEOPS_OCI_SESSION_PROFILE"]])
+    shutil.copy(session["security_token_file"], tmp_path / "token")  # a copy nobody refreshes
+    session["security_token_file"] = str(tmp_path / "token")
+    (tmp_path / "config").write_text("[MINE]\n" + "".join(f"{k}={v}\n" for k, v in session.items()))
+    spec = OciImageSpec.parse(
+        {
+            "compartment_id": env["IMAGEOPS_OCI_COMPARTMENT_ID"],
+            "display_name": f"session-wait-{uuid.uuid4().hex[:8]}",
+            "image_source_details": {
+                "source_type": "objectStorageUri",
+                "source_uri": env["IMAGEOPS_OCI_OBJECT_URI"],
+            },
+        }
+    )
+    mark = short.mark()
+    with oci_core.connect(
+        auth="security_token",
+        config_file=str(tmp_path / "config"),
+        profile="MINE",
+        endpoint=env["IMAGEOPS_OCI_ENDPOINT"],
+        poll=FAST_POLL,
+    ) as driver:
+        image = driver.create(spec)
+        with pytest.raises(ConfigError) as caught:
+            driver.wait_for(image.id, ImageState.AVAILABLE, 30.0)
+    message = str(caught.value)
+    assert "oci session refresh --profile MINE" in message and message.count("expired") == 1
+    calls = short.calls(since=mark)
+    assert [c for c in calls if c["status"] == 401] == []
+    assert any(c["action"] == "GetImage" for c in calls), "the wait started before the token expired"
