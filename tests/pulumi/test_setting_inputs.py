@@ -77,3 +77,12 @@ def test_stack_configuration_is_read_as_the_settings_type(cloud):
     for setting in schema.settings:
         if setting.name in settings:
             assert settings[setting.name] == {"int": 42, "bool": True}.get(setting.type, "text")
+
+
+def test_the_choices_check_has_settings_to_check():
+    # the per-cloud choices test above must not pass by having nothing to look at
+    assert any(
+        s.choices and s.name in registry.schema(c).pulumi_inputs
+        for c in CLOUDS
+        for s in registry.schema(c).settings
+    )
