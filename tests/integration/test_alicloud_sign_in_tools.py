@@ -49,6 +49,8 @@ class Mode:
     env: dict[str, str] = field(default_factory=dict)
     via: str = ""
     """What the emulator must have been asked: "sts", "metadata" or "" (the keys as they are)."""
+    sessions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Per tool, the STS session name and duration the role must have been assumed with."""
 
 
 def keys_options(prefix: str = MAIN) -> dict[str, str]:
@@ -88,6 +90,7 @@ MODES: dict[str, Mode] = {
             "imageops:alicloudAssumeRoleSessionExpiration": "1800",
         },
         via="sts",
+        sessions={"ansible": ("ansible-run", 1800), "pulumi": ("pulumi-up", 1800)},
     ),
     "assume-role-env": Mode(
         "MAIN",
@@ -99,6 +102,7 @@ MODES: dict[str, Mode] = {
             "ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION": "900",
         },
         via="sts",
+        sessions={"ansible": ("from-env", 900), "pulumi": ("from-env", 900)},
     ),
     "assume-role-cross-account": Mode(
         "MAIN",
@@ -121,7 +125,12 @@ MODES: dict[str, Mode] = {
     ),
     "profile-AK": Mode("OTHER", *profile("ak")),
     "profile-StsToken": Mode("MAIN", *profile("sts")),
-    "profile-RamRoleArn": Mode("MAIN", *profile("role"), via="sts"),
+    "profile-RamRoleArn": Mode(
+        "MAIN",
+        *profile("role"),
+        via="sts",
+        sessions={"ansible": ("cli-profile", 900), "pulumi": ("cli-profile", 900)},
+    ),
     "profile-EcsRamRole": Mode("MAIN", *profile("ecs"), via="metadata"),
 }
 
@@ -160,10 +169,23 @@ def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
         yield handle
 
 
-def plant_issued_keys(secrets_harness: Any, emu: EmulatorHandle) -> int:
-    """Every secret and token the emulator handed out (AssumeRole, instance metadata), to search for."""
+def issued_keys(emu: EmulatorHandle) -> list[dict[str, Any]]:
+    """The temporary keys the emulator handed out (AssumeRole, instance metadata), from its state file."""
     state = json.loads(emu.state_file.read_text())["alicloud"]  # type: ignore[attr-defined]
-    issued = [k for k in state["keys"].values() if k.get("expires")]
+    return [k for k in state["keys"].values() if k.get("expires")]
+
+
+def check_session(emu: EmulatorHandle, mode: Mode, tool: str) -> None:
+    """The session name and duration reached STS (the call log shows accounts, not sessions)."""
+    if tool in mode.sessions:
+        name, duration = mode.sessions[tool]
+        sessions = {(k["identity"].rsplit("/", 1)[-1], k.get("duration")) for k in issued_keys(emu)}
+        assert (name, duration) in sessions, sessions
+
+
+def plant_issued_keys(secrets_harness: Any, emu: EmulatorHandle) -> int:
+    """Every secret and token the emulator handed out, to search for."""
+    issued = issued_keys(emu)
     for n, key in enumerate(issued):
         secrets_harness.plant(f"temporary key secret {n}", key["secret"])
         secrets_harness.plant(f"temporary key token {n}", key["token"])
@@ -229,6 +251,7 @@ def test_ansible_create_rerun_delete(
     ecs = check_calls(emu, mark, mode)
     # The create wrote once, the delete once: the re-run wrote nothing.
     assert writes(ecs) == ["CreateImage", "DeleteImage"], writes(ecs)
+    check_session(emu, mode, "ansible")
     assert plant_issued_keys(secrets_harness, emu) >= (1 if mode.via else 0)
 
 
@@ -272,4 +295,5 @@ def test_pulumi_create_rerun_delete(
         secrets_harness.watch(f"provider gRPC answers ({mode_name})", b"\n".join(harness.received))
         stderr = harness.stderr()
     secrets_harness.watch(f"provider stderr ({mode_name})", stderr)
+    check_session(emu, mode, "pulumi")
     assert plant_issued_keys(secrets_harness, emu) >= (1 if mode.via else 0)
