@@ -121,8 +121,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EMULATOR_EXTRA = "pip install 'imageops[emulator]'"
+"""How to install what the emulator needs (starlette, uvicorn): an extra, so a production install of
+the core stays small."""
+
+
 def _serve(args: argparse.Namespace) -> int:
-    from imageops.emulator.server import NotLoopbackError, ServeOptions, check_loopback, serve
+    try:
+        from imageops.emulator.server import NotLoopbackError, ServeOptions, check_loopback, serve
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("starlette", "uvicorn") and not str(exc.name).startswith(
+            ("starlette.", "uvicorn.")
+        ):
+            raise
+        print(
+            f"imageops emulator serve: error: the emulator needs {exc.name.split('.')[0]}: {EMULATOR_EXTRA}",
+            file=sys.stderr,
+        )
+        return 2
 
     try:
         check_loopback(args.host)
