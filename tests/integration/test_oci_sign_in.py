@@ -16,6 +16,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -293,7 +294,12 @@ def test_a_session_token_that_expires_during_a_wait_fails_once_naming_oci_sessio
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(env["IMAGEOPS_OCI_CONFIG_FILE"])
     session = dict(parser[env["IMAGEOPS_OCI_SESSION_PROFILE"]])
-    shutil.copy(session["security_token_file"], tmp_path / "token")  # a copy nobody refreshes
+    # A copy nobody refreshes, taken just after the emulator rewrote the file (a full second left).
+    first = Path(session["security_token_file"]).read_text()
+    deadline = time.monotonic() + 5
+    while Path(session["security_token_file"]).read_text() == first and time.monotonic() < deadline:
+        time.sleep(0.01)
+    shutil.copy(session["security_token_file"], tmp_path / "token")
     session["security_token_file"] = str(tmp_path / "token")
     (tmp_path / "config").write_text("[MINE]\n" + "".join(f"{k}={v}\n" for k, v in session.items()))
     spec = OciImageSpec.parse(
@@ -307,18 +313,21 @@ def test_a_session_token_that_expires_during_a_wait_fails_once_naming_oci_sessio
         }
     )
     mark = short.mark()
-    with oci_core.connect(
-        auth="security_token",
-        config_file=str(tmp_path / "config"),
-        profile="MINE",
-        endpoint=env["IMAGEOPS_OCI_ENDPOINT"],
-        poll=FAST_POLL,
-    ) as driver:
+    with (
+        oci_core.connect(
+            auth="security_token",
+            config_file=str(tmp_path / "config"),
+            profile="MINE",
+            endpoint=env["IMAGEOPS_OCI_ENDPOINT"],
+            poll=FAST_POLL,
+        ) as driver,
+        pytest.raises(ConfigError) as caught,
+    ):
         image = driver.create(spec)
-        with pytest.raises(ConfigError) as caught:
-            driver.wait_for(image.id, ImageState.AVAILABLE, 30.0)
+        driver.wait_for(image.id, ImageState.AVAILABLE, 30.0)
     message = str(caught.value)
     assert "oci session refresh --profile MINE" in message and message.count("expired") == 1
     calls = short.calls(since=mark)
     assert [c for c in calls if c["status"] == 401] == []
-    assert any(c["action"] == "GetImage" for c in calls), "the wait started before the token expired"
+    created = [c for c in calls if c["action"] == "CreateImage" and c["status"] == 200]
+    assert created and any(c["action"] == "GetImage" for c in calls), "the token expired before the wait"
