@@ -288,3 +288,27 @@ def test_keys_that_expire_during_a_long_wait_are_refreshed_and_the_wait_goes_on(
     refused = [c for c in calls if c["status"] >= 400 and c["path"] == "/"]
     assert waited >= 3.5 and len(assumed) >= 4, (waited, len(assumed))
     assert not refused, refused  # refreshed before expiry: never a refusal
+
+
+def test_an_expired_token_given_as_is_fails_once_naming_what_to_run(slow: EmulatorHandle) -> None:
+    """A pasted token (StsToken) cannot be refreshed: one call, one clear error, nothing retried."""
+    e = slow.env
+    base = AccessKey(e["IMAGEOPS_ALICLOUD_ACCESS_KEY_ID"], e["IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET"])
+    role = RoleRequest(e["IMAGEOPS_ALICLOUD_ROLE_ARN"], "pasted", 900)
+    pasted = assume_role(httpx.Client(), e["IMAGEOPS_ALICLOUD_STS_ENDPOINT"], base, role).value
+    time.sleep(1.0)  # 900 s at time scale 0.001
+    driver = connect(
+        access_key_id=pasted.access_key_id,
+        access_key_secret=pasted.access_key_secret,
+        security_token=pasted.security_token,
+        region=e["IMAGEOPS_ALICLOUD_REGION"],
+        endpoint=e["IMAGEOPS_ALICLOUD_ENDPOINT"],
+    )
+    mark = slow.mark()
+    with pytest.raises(errors.AuthError) as caught:
+        driver.get("m-x")
+    message = str(caught.value)
+    assert "InvalidSecurityToken.Expired" in message and "aliyun configure --mode StsToken" in message
+    assert "alicloud_assume_role_arn" in message
+    assert pasted.security_token not in message and pasted.access_key_secret not in message
+    assert [(c["action"], c["status"]) for c in ecs_calls(slow, mark)] == [("DescribeImages", 400)]

@@ -90,7 +90,9 @@ def error_from_response(operation: str, response: httpx.Response) -> errors.Clou
         status=response.status_code,
         request_id=request_id or response.headers.get("x-acs-request-id"),
         operation=operation,
-        hint=AUTH_HINT if cls is errors.AuthError else "",
+        hint=(EXPIRED_HINT if code == "InvalidSecurityToken.Expired" else AUTH_HINT)
+        if cls is errors.AuthError
+        else "",
     )
 
 
@@ -98,6 +100,13 @@ AUTH_HINT = (
     "check the AccessKey ID and secret (and security token, if any) given as options, in "
     "ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET or in the ~/.aliyun/config.json profile, "
     "and that this machine's clock is right"
+)
+
+
+EXPIRED_HINT = (
+    "the STS security token has expired, and a token given as is cannot be refreshed: get a new one "
+    "(aliyun configure --mode StsToken, or aliyun sts AssumeRole) or let imageops get and refresh it "
+    "(alicloud_assume_role_arn, ecs_role_name, or a RamRoleArn/EcsRamRole profile)"
 )
 
 
