@@ -156,15 +156,15 @@ def _profile_role(stored: dict[str, Any]) -> RoleRequest:
     )
 
 
-def _given(name: str, value: Any, env: Mapping[str, str], option: str) -> tuple[Any, str, bool]:
-    """(value, where it came from, whether it was an argument) of a setting: argument, else the
-    first of its variables that is set."""
+def _given(name: str, value: Any, env: Mapping[str, str]) -> tuple[Any, str, bool]:
+    """(value, where it came from - the option or the variable, whether it was an argument) of the
+    setting ``name``: the argument, else the first of its variables that is set."""
     if value not in (None, ""):
-        return value, option, True
+        return value, _option(name), True
     for variable in env_names(SETTINGS, name):
         if env.get(variable):
             return env[variable], variable, False
-    return None, option, False
+    return None, _option(name), False
 
 
 def _option(name: str) -> str:
@@ -202,7 +202,7 @@ def load_credentials(
     for _, secret_env, token_env in _KEY_ENV:  # every secret in the environment, used or not
         register_secret(env.get(secret_env))
         register_secret(env.get(token_env))
-    ecs_name, ecs_from, ecs_given = _given("ecs_role_name", ecs_role_name, env, _option("ecs_role_name"))
+    ecs_name, ecs_from, ecs_given = _given("ecs_role_name", ecs_role_name, env)
     if ecs_given and access_key_id:
         raise ConfigError(
             f"{ecs_from} and {_option('access_key_id')} are two ways to sign in (the instance's RAM role, "
@@ -249,16 +249,11 @@ def load_credentials(
             source, secret_name = stored["_where"], "access_key_secret"
             if stored["_mode"] == "RamRoleArn":
                 roles.append(_profile_role(stored))
-    role_arn, arn_from, _ = _given("assume_role_arn", assume_role_arn, env, _option("assume_role_arn"))
+    role_arn, arn_from, _ = _given("assume_role_arn", assume_role_arn, env)
     if role_arn:
-        name, name_from, _ = _given(
-            "assume_role_session_name", assume_role_session_name, env, _option("assume_role_session_name")
-        )
+        name, name_from, _ = _given("assume_role_session_name", assume_role_session_name, env)
         seconds, seconds_from, _ = _given(
-            "assume_role_session_expiration",
-            assume_role_session_expiration,
-            env,
-            _option("assume_role_session_expiration"),
+            "assume_role_session_expiration", assume_role_session_expiration, env
         )
         roles.append(
             check_role(
