@@ -468,3 +468,29 @@ def test_sts_refusal_is_an_auth_error_naming_the_role() -> None:
     with pytest.raises(errors.AuthError, match=f"AssumeRole failed: NoPermission.*{ROLE_ARN}") as caught:
         assume_role(client, STS, BASE, RoleRequest(ROLE_ARN, "imageops"))
     assert BASE.access_key_secret not in str(caught.value)
+
+
+def test_imdsv1_fallback_unless_disabled() -> None:
+    """A metadata service that gives no IMDSv2 token: read without one, as the library does - unless
+    ALIBABA_CLOUD_IMDSV1_DISABLED, which then fails naming it, before reading anything."""
+    credentials = json.dumps({"Code": "Success", **TEMP})
+    sent: list[httpx.Request] = []
+
+    def old_service(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        if request.method == "PUT":
+            return httpx.Response(404)
+        return httpx.Response(200, text=credentials)
+
+    transport = httpx.MockTransport(old_service)
+    key = credential_source(SignIn(None, "R", metadata_url=METADATA), transport=transport).current()
+    assert key.access_key_id == TEMP["AccessKeyId"]
+    assert [r.method for r in sent] == ["PUT", "GET"] and "x-aliyun-ecs-metadata-token" not in sent[1].headers
+    sent.clear()
+    strict = load_credentials(
+        ecs_role_name="R", region="r", metadata_url=METADATA, env={"ALIBABA_CLOUD_IMDSV1_DISABLED": "true"}
+    )
+    assert strict.sign_in is not None and not strict.sign_in.imdsv1
+    with pytest.raises(errors.TransportError, match="ALIBABA_CLOUD_IMDSV1_DISABLED"):
+        credential_source(strict.sign_in, transport=transport).current()
+    assert [r.method for r in sent] == ["PUT"]
