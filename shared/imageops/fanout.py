@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from imageops import reconcile, registry
+from imageops import reconcile, registry, writes
 from imageops.driver import ImageDriver
 from imageops.errors import ImageOpsError, SpecError, WaitTimeoutError
 from imageops.model import Image, ImageState
@@ -159,21 +159,6 @@ def _error_text(exc: BaseException) -> tuple[str, str | None]:
     return redact(f"{type(exc).__name__}: {exc}"), None
 
 
-class _WriteTracking:
-    """Delegates to a driver and notes whether a write call was made, so that a region failing
-    after its write still reports ``changed`` (and one failing before it does not)."""
-
-    def __init__(self, driver: ImageDriver) -> None:
-        self._driver = driver
-        self.wrote = False
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._driver, name)
-        if name in ("create", "update", "delete"):
-            self.wrote = True
-        return attr
-
-
 def _reconcile_region(
     outcome: RegionOutcome,
     desired: ImageSpec | None,
@@ -194,39 +179,43 @@ def _reconcile_region(
     started = time.monotonic()
     tracker = ProgressTracker(listener, region=outcome.region)
     driver: Any = None
-    try:
-        driver = _WriteTracking(connect(outcome.region))
-        observed = reconcile.lookup(driver, desired if desired is not None else key, None)
-        the_plan = reconcile.plan_live(driver, desired, observed, purge_tags=purge_tags)
-        outcome.action, outcome.changed, outcome.image = the_plan.action.value, the_plan.changed, observed
-        if the_plan.action is Action.REPLACE and not allow_replace:
-            fields = ", ".join(the_plan.replace_fields)
-            raise SpecError([(fields, "cannot change on an existing image; allow replace to rebuild it")])
-        if not check_mode:
-            delete_options = key.delete_options() if key is not None else None
-            image = reconcile.apply(
-                the_plan,
-                driver,
-                wait=wait,
-                timeout=timeout,
-                on_progress=tracker,
-                delete_options=delete_options,
-            )
-            outcome.image = image if desired is not None else observed
-    except Exception as exc:  # one region's failure, whatever it is, must not stop the others
-        outcome.error, outcome.error_code = _error_text(exc)
-        if isinstance(exc, WaitTimeoutError):  # the image exists, still on its way: say which
-            outcome.image = Image(
-                cloud=desired.cloud if desired is not None else "", id=exc.image_id,
-                state=ImageState.PENDING, raw_state=exc.last_state, region=outcome.region,
-            )  # fmt: skip
-        outcome.changed = bool(driver is not None and driver.wrote) or (check_mode and outcome.changed)
-    finally:
-        outcome.progress = list(tracker.events)
-        outcome.seconds = time.monotonic() - started
-        if driver is not None:
-            with contextlib.suppress(Exception):  # closing a spent connection must not mask the outcome
-                driver.close()
+    with writes.recording() as written:  # this region's thread records its own writes
+        try:
+            driver = connect(outcome.region)
+            observed = reconcile.lookup(driver, desired if desired is not None else key, None)
+            the_plan = reconcile.plan_live(driver, desired, observed, purge_tags=purge_tags)
+            outcome.action, outcome.changed, outcome.image = the_plan.action.value, the_plan.changed, observed
+            if the_plan.action is Action.REPLACE and not allow_replace:
+                fields = ", ".join(the_plan.replace_fields)
+                raise SpecError([(fields, "cannot change on an existing image; allow replace to rebuild it")])
+            if not check_mode:
+                delete_options = key.delete_options() if key is not None else None
+                image = reconcile.apply(
+                    the_plan,
+                    driver,
+                    wait=wait,
+                    timeout=timeout,
+                    on_progress=tracker,
+                    delete_options=delete_options,
+                )
+                outcome.image = image if desired is not None else observed
+        except Exception as exc:  # one region's failure, whatever it is, must not stop the others
+            outcome.error, outcome.error_code = _error_text(exc)
+            if isinstance(exc, WaitTimeoutError):  # the image exists, still on its way: say which
+                outcome.image = Image(
+                    cloud=desired.cloud if desired is not None else "", id=exc.image_id,
+                    state=ImageState.PENDING, raw_state=exc.last_state, region=outcome.region,
+                )  # fmt: skip
+            # changed: a write the cloud accepted or may have acted on, or an image that exists but
+            # was not ready in time; a refused write changed nothing
+            exists = isinstance(exc, WaitTimeoutError)
+            outcome.changed = written.changed or exists or (check_mode and outcome.changed)
+        finally:
+            outcome.progress = list(tracker.events)
+            outcome.seconds = time.monotonic() - started
+            if driver is not None:
+                with contextlib.suppress(Exception):  # closing a spent connection must not mask the outcome
+                    driver.close()
 
 
 def fan_out(

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from imageops import writes
 from imageops.errors import ConfigError, TransportError
 from imageops.redact import get_logger, redact
 
@@ -373,6 +374,7 @@ class ApiClient:
         try:
             response = self._client.send(request)
         except TransportError as exc:  # name the operation, keep the last request id
+            writes.record(operation, None)  # sent or not, nobody can say: the outcome is unknown
             raise TransportError(
                 exc.message, code=exc.code, request_id=exc.request_id, operation=operation
             ) from exc.__cause__
@@ -380,4 +382,5 @@ class ApiClient:
             response.read()
         finally:
             response.close()
+        writes.record(operation, response.status_code)
         return response

@@ -114,6 +114,30 @@ def test_wait_timeout_fails_changed_with_the_id_and_last_state(run, cloud):
     assert [i["id"] for i in done.result("adopted")["images"]] == [result["image_id"]]
 
 
+# A source the cloud does not know: the create passes every check of ours and is refused by the cloud.
+UNKNOWN_SOURCE = {
+    "oci": {
+        "instance_id": "ocid1.instance.oc1.iad.aaaaaaaanosuchinstance0000000000000000000000000000000000000"
+    },
+    "outscale": {"vm_id": "i-00000000"},
+    "alicloud": {"instance_id": "i-bp1nosuchinstance00"},
+}
+
+
+def test_a_write_the_cloud_refused_is_not_a_change(run, cloud, emulator):
+    mark = emulator.mark()
+    task = cloud.task("refused", f"{cloud.name}-refused")
+    task[cloud.module].update(UNKNOWN_SOURCE[cloud.name])
+    done = run([dict(task, ignore_errors=True)])
+    failed = done.task("refused")
+    assert failed["status"] == "failed"
+    result = failed["result"]
+    assert result["changed"] is False  # the cloud said no: nothing was made
+    assert 400 <= result["error"]["status"] < 500 and result["error"]["code"]
+    _, writes = cloud.calls(emulator, mark)
+    assert writes and all(400 <= c["status"] < 500 for c in writes)  # it was sent, and refused
+
+
 def test_absent_of_a_missing_image_is_not_a_change(run, cloud, emulator):
     mark = emulator.mark()
     done = run(

@@ -39,7 +39,7 @@ from ansible_collections.imageops.cloud.plugins.module_utils.regions import run_
 sys.modules.setdefault("httpx._main", None)
 
 try:
-    from imageops import reconcile, registry
+    from imageops import reconcile, registry, writes
     from imageops.errors import (
         AmbiguousImageError,
         CloudError,
@@ -80,27 +80,6 @@ def matches_tags(image, wanted):
     return all(
         key in tags and (value in (None, "") or tags[key] == str(value)) for key, value in wanted.items()
     )
-
-
-class _TrackingDriver:
-    """Delegates to the real driver and remembers whether a write call was made."""
-
-    _WRITES = ("create", "update", "delete")
-
-    def __init__(self, driver):
-        self._driver = driver
-        self.wrote = False
-
-    def __getattr__(self, name):
-        attr = getattr(self._driver, name)
-        if name in self._WRITES and callable(attr):
-
-            def write(*args, **kwargs):
-                self.wrote = True
-                return attr(*args, **kwargs)
-
-            return write
-        return attr
 
 
 def _strip_unset(value, argspec):
@@ -145,6 +124,8 @@ class ImageModule(AnsibleModule):
         self.cloud = self.chosen_cloud()
         self.spec_type = registry.spec_type(self.cloud)
         self._driver = None
+        # What the cloud answered to each write: ``changed`` when a run fails (imageops.writes).
+        self.writes = writes.start()
         # The state changes of every wait, returned as ``progress`` (the action plugin of the same
         # name prints them at -v: a module cannot write to the play's output while it runs).
         self.progress = ProgressTracker()
@@ -213,12 +194,13 @@ class ImageModule(AnsibleModule):
     @property
     def driver(self):
         if self._driver is None:
-            self._driver = _TrackingDriver(registry.connect(self.cloud, **self.auth_settings()))
+            self._driver = registry.connect(self.cloud, **self.auth_settings())
         return self._driver
 
     @property
     def wrote(self):
-        return self._driver is not None and self._driver.wrote
+        """Whether a write was accepted or may have been (imageops.writes); a refused one was not."""
+        return self.writes.changed
 
     def close(self):
         if self._driver is not None:
