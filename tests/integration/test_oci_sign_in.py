@@ -44,16 +44,21 @@ pytestmark = pytest.mark.timeout(120)
 
 DATE = "Thu, 05 Jan 2014 21:31:40 GMT"
 FAST_POLL = PollPolicy(first=0.02, longest=0.1)
-SHORT_TOKEN = "60"
-"""IMAGEOPS_EMULATOR_OCI_TOKEN_LIFETIME of the short-token emulator: 60 s scaled by 0.01 is below the
-emulator's floor, so tokens last 1 s there, while an import takes 3 s."""
+SHORT_SCALE = 0.02
+SHORT_TOKEN = "150"
+"""IMAGEOPS_EMULATOR_OCI_TOKEN_LIFETIME of the short-token emulator: at its time scale of 0.02 tokens
+last 3 s there, while an import takes 6 s (long enough to outlive a token, short enough to survive
+a loaded machine's delays)."""
+TOKEN_LIFE = 3.0
 
 
-def start(tmp_path_factory: pytest.TempPathFactory, name: str, **env: str) -> Iterator[EmulatorHandle]:
+def start(
+    tmp_path_factory: pytest.TempPathFactory, name: str, scale: float = 0.01, **env: str
+) -> Iterator[EmulatorHandle]:
     with pytest.MonkeyPatch.context() as mp:
         for key, value in env.items():
             mp.setenv(key, value)  # read by the emulator process at start
-        with running_emulator(time_scale=0.01, workdir=tmp_path_factory.mktemp(name)) as handle:
+        with running_emulator(time_scale=scale, workdir=tmp_path_factory.mktemp(name)) as handle:
             mp.undo()
             yield handle
 
@@ -65,7 +70,9 @@ def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
 
 @pytest.fixture(scope="module")
 def short(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
-    yield from start(tmp_path_factory, "sign-in-short", IMAGEOPS_EMULATOR_OCI_TOKEN_LIFETIME=SHORT_TOKEN)
+    yield from start(
+        tmp_path_factory, "sign-in-short", SHORT_SCALE, IMAGEOPS_EMULATOR_OCI_TOKEN_LIFETIME=SHORT_TOKEN
+    )
 
 
 @pytest.fixture
@@ -230,14 +237,14 @@ def test_an_expired_token_gets_the_clouds_401(short):
         federation_endpoint=env["IMAGEOPS_OCI_FEDERATION_ENDPOINT"],
     )
     key = source.current()
-    time.sleep(1.2)  # the token lasts 1 s on this emulator
+    time.sleep(TOKEN_LIFE + 0.2)
     calls, error = get_image_calls(env, StaticSource(key), short)
     assert [c["status"] for c in calls] == [401]
     assert "NotAuthenticated" in str(error) and "expired" in str(error)
 
 
 def test_a_token_that_expires_during_a_long_wait_is_refreshed_and_the_wait_goes_on(short):
-    """An import takes 3 s; the instance principal's token lasts 1 s: the wait fetches new tokens
+    """An import takes 6 s; the instance principal's token lasts 3 s: the wait fetches new tokens
     (before expiry: never a 401) and the image becomes AVAILABLE."""
     env = short.env
     mark = short.mark()
@@ -265,7 +272,7 @@ def test_a_token_that_expires_during_a_long_wait_is_refreshed_and_the_wait_goes_
     waited = time.monotonic() - started
     calls = short.calls(since=mark)
     federations = [c for c in calls if c["action"] == "FederateX509"]
-    assert waited > 2.0, "the wait must outlive a token for this test to mean anything"
+    assert waited > TOKEN_LIFE * 1.5, "the wait must outlive a token for this test to mean anything"
     assert len(federations) >= 3, f"{len(federations)} tokens for a {waited:.1f}s wait"
     assert [c for c in calls if c["status"] == 401] == []
     assert {c["account"] for c in calls if c["action"] == "GetImage"} == {env["IMAGEOPS_OCI_TENANCY_ID"]}
@@ -294,7 +301,7 @@ def test_a_session_token_that_expires_during_a_wait_fails_once_naming_oci_sessio
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(env["IMAGEOPS_OCI_CONFIG_FILE"])
     session = dict(parser[env["IMAGEOPS_OCI_SESSION_PROFILE"]])
-    # A copy nobody refreshes, taken just after the emulator rewrote the file (a full second left).
+    # A copy nobody refreshes, taken just after the emulator rewrote the file (its whole life left).
     first = Path(session["security_token_file"]).read_text()
     deadline = time.monotonic() + 5
     while Path(session["security_token_file"]).read_text() == first and time.monotonic() < deadline:
