@@ -17,11 +17,14 @@ TIMED = start=$$(date +%s); trap 'echo "== $@: $$(( $$(date +%s) - start ))s"' E
 all: test
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[all]'
-	touch $@
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	@echo "== bootstrap: a virtualenv in $(VENV) with imageops and its tools (a minute or two the first time)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "== bootstrap: installing imageops[all] and its dependencies from the package registries"
+	@$(BIN)/python -m pip install --quiet -e '.[all]'
+	@echo "== bootstrap: done"
+	@touch $@
 
 bootstrap: $(STAMP)
 
@@ -94,7 +97,7 @@ unit: $(STAMP)
 	@$(TIMED) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) tests/unit
 
 demo: $(STAMP)
-	$(BIN)/python examples/demo.py
+	$(BIN)/python -u examples/demo.py
 
 # Every bench/*.py (see bench/run_all.py), niced: rewrites BENCHMARKS.md between its markers.
 # The reliability suite at full scale (docs/reliability.md): every test marked soak, with IMAGEOPS_SOAK=1,

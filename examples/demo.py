@@ -39,24 +39,32 @@ def tool_env(emulator_env: dict[str, str]) -> dict[str, str]:
     env["ANSIBLE_PYTHON_INTERPRETER"] = sys.executable
     env["ANSIBLE_LOCALHOST_WARNING"] = "false"
     env["ANSIBLE_INVENTORY_UNPARSED_WARNING"] = "false"
+    env["ANSIBLE_FORCE_COLOR"] = "false"  # a log, not a terminal: no ANSI codes
+    env["ANSIBLE_NOCOLOR"] = "true"
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
 
 
 def run_playbook(playbook: Path, env: dict[str, str], label: str) -> int:
-    say(f"ansible-playbook {playbook.relative_to(REPO)} ({label})")
-    proc = subprocess.run(
+    """Run ``playbook``, its output shown line by line as it comes; returns the recap's ``changed``."""
+    shown = playbook.relative_to(REPO) if playbook.is_relative_to(REPO) else playbook
+    say(f"ansible-playbook {shown} ({label})")
+    lines: list[str] = []
+    with subprocess.Popen(
         ["ansible-playbook", "-i", "localhost,", "-c", "local", str(playbook)],
         env=env,
         text=True,
-        capture_output=True,
-        check=False,
-    )
-    print(proc.stdout, end="")
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        bufsize=1,
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            print(line, end="", flush=True)
+            lines.append(line)
     if proc.returncode != 0:
-        print(proc.stderr, file=sys.stderr)
         raise SystemExit(f"the playbook failed ({label}), exit code {proc.returncode}")
-    match = RECAP.search(proc.stdout)
+    match = RECAP.search("".join(lines))
     if match is None:
         raise SystemExit("no PLAY RECAP line for localhost in the playbook output")
     return int(match.group(2))
@@ -66,12 +74,14 @@ def run_pulumi(env: dict[str, str]) -> None:
     pulumi = shutil.which("pulumi")
     if pulumi is None:
         say("no `pulumi` CLI on PATH: driving the same provider through the engine-less harness")
-        subprocess.run([sys.executable, str(PULUMI_DIR / "run_with_harness.py")], env=env, check=True)
+        # every program under examples/pulumi, the neutral one included; its lines stream as they come
+        subprocess.run([sys.executable, "-u", str(PULUMI_DIR / "run_with_harness.py")], env=env, check=True)
         return
     say(f"pulumi CLI found at {pulumi}: `pulumi up` / `pulumi destroy` with a local file backend")
     with tempfile.TemporaryDirectory(prefix="imageops-pulumi-") as backend:
         penv = {**env, "PULUMI_BACKEND_URL": f"file://{backend}", "PULUMI_CONFIG_PASSPHRASE": "demo"}
-        for program in (PULUMI_DIR, *(PULUMI_DIR / name for name in ("outscale", "alicloud", "multicloud"))):
+        programs = ("outscale", "alicloud", "multicloud", "neutral")
+        for program in (PULUMI_DIR, *(PULUMI_DIR / name for name in programs)):
             for args in (
                 ["stack", "init", "demo"],
                 ["up", "--yes", "--skip-preview"],

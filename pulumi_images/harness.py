@@ -114,6 +114,7 @@ class ProviderHarness:
         start_timeout: float = 30.0,
         call_timeout: float = 120.0,
         server: Sequence[str] = STOCK_SERVER,
+        provider_blob: str | None = None,
     ) -> None:
         self.cloud = cloud
         self.server = tuple(server)
@@ -121,7 +122,8 @@ class ProviderHarness:
         self.config = dict(config or {})
         self.start_timeout = start_timeout
         self.call_timeout = call_timeout
-        self.provider_blob = serialize_provider(ImageProvider(cloud))
+        # the ``__provider`` the program registered (a neutral image's), else the cloud's own
+        self.provider_blob = provider_blob or serialize_provider(ImageProvider(cloud))
         self.received: list[bytes] = []
         self.calls: list[str] = []
         self._proc: subprocess.Popen[bytes] | None = None
@@ -405,6 +407,8 @@ class Engine:
             raise CheckFailed(failures)
         return ResourceState(urn, got_id, checked, outs, ["import"])
 
-    def destroy(self, state: ResourceState) -> None:
+    def destroy(self, state: ResourceState, *, quiet: bool = False) -> None:
+        """Delete, as ``pulumi destroy``; ``quiet`` for a repeat that checks gone is a success."""
         self.harness.delete(state.id, state.urn, state.outputs)
-        self.log(f"delete {state.urn}: {state.id}")
+        if not quiet:
+            self.log(f"delete {state.urn}: {state.id}")

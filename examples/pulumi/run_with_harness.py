@@ -39,7 +39,7 @@ if str(REPO) not in sys.path:  # run from a checkout: use its pulumi_images and 
     sys.path.insert(0, str(REPO))
     sys.path.insert(1, str(REPO / "shared"))
 IMAGE_TYPE = re.compile(r"^pulumi-python:dynamic/(?P<cloud>[a-z]+):Image$")
-PROGRAMS = (HERE, HERE / "outscale", HERE / "alicloud", HERE / "multicloud")
+PROGRAMS = (HERE, HERE / "outscale", HERE / "alicloud", HERE / "multicloud", HERE / "neutral")
 PLUGIN = "pulumi-resource-pulumi-python"
 
 
@@ -55,7 +55,8 @@ class HarnessEngine:
         self.log = log
         self.server = server
         self.states: dict[str, Any] = {}
-        self.clouds: dict[str, str] = {}
+        self.clouds: dict[str, tuple[str, str | None]] = {}  # image -> (cloud, its __provider)
+        self.outputs: dict[str, Any] = {}  # the stack outputs of the last up
         self._stack = contextlib.ExitStack()
         self._engines: dict[str, Any] = {}
         # The SDK registers resources from several threads: one provider server per cloud, as the
@@ -68,15 +69,20 @@ class HarnessEngine:
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
 
-    def engine(self, cloud: str) -> Any:
+    def engine(self, cloud: str, provider_blob: str | None = None) -> Any:
+        """The provider server of ``cloud`` -- one per ``__provider`` a program registered, as the
+        engine starts one per provider (the neutral ``Image`` pickles one per cloud it spans)."""
         from pulumi_images.harness import Engine, ProviderHarness
 
+        key = provider_blob or cloud
         with self._engines_lock:
-            if cloud not in self._engines:
-                options = {"server": self.server} if self.server else {}
-                harness = self._stack.enter_context(ProviderHarness(cloud, env=self.env, **options))
-                self._engines[cloud] = Engine(harness, log=self.log)
-            return self._engines[cloud]
+            if key not in self._engines:
+                options: dict[str, Any] = {"server": self.server} if self.server else {}
+                harness = self._stack.enter_context(
+                    ProviderHarness(cloud, env=self.env, provider_blob=provider_blob, **options)
+                )
+                self._engines[key] = Engine(harness, log=self.log)
+            return self._engines[key]
 
     def up(self, program: Path) -> dict[str, str]:
         """Run the program once, as ``pulumi up``; returns what happened to each image."""
@@ -91,10 +97,11 @@ class HarnessEngine:
                 if not image:
                     return f"{args.name}-id", dict(args.inputs)
                 inputs = {k: v for k, v in args.inputs.items() if k != "__provider" and v is not None}
-                engine = engine_self.engine(image["cloud"])
+                blob = args.inputs.get("__provider")
+                engine = engine_self.engine(image["cloud"], blob)
                 state, action = engine.up(args.name, inputs, engine_self.states.get(args.name))
                 engine_self.states[args.name] = state
-                engine_self.clouds[args.name] = image["cloud"]
+                engine_self.clouds[args.name] = (image["cloud"], blob)
                 actions[args.name] = action
                 return state.id, state.outputs
 
@@ -102,16 +109,28 @@ class HarnessEngine:
                 return {}
 
         pulumi.runtime.set_mocks(EngineMocks(), project="imageops-example", stack="harness", preview=False)
-        namespace = runpy.run_path(str(program / "__main__.py"), run_name="__main__")
-        for value in namespace.values():  # wait until every registration has been answered
-            if isinstance(value, pulumi.CustomResource):
-                pulumi.runtime.sync_await._sync_await(value.id.future())
+        exported: dict[str, Any] = {}
+        real_export = pulumi.export
+        pulumi.export = lambda name, value: exported.__setitem__(name, value)  # the stack's outputs
+        try:
+            runpy.run_path(str(program / "__main__.py"), run_name="__main__")
+        finally:
+            pulumi.export = real_export
+        # wait until every registration has been answered, wherever the program keeps its resources
+        # (a dict of them, a list, none at all), as the engine waits for every RPC of the program
+        from pulumi.runtime.stack import wait_for_rpcs
+
+        pulumi.runtime.sync_await._sync_await(wait_for_rpcs())
+        self.outputs = {
+            name: pulumi.runtime.sync_await._sync_await(pulumi.Output.from_input(value).future())
+            for name, value in exported.items()
+        }
         return actions
 
     def refresh(self) -> bool:
         """``pulumi refresh``: every image read back unchanged (and still there)."""
         for name, state in self.states.items():
-            refreshed = self.engine(self.clouds[name]).refresh(state)
+            refreshed = self.engine(*self.clouds[name]).refresh(state)
             if refreshed is None or refreshed.outputs != state.outputs:
                 say(f"FAILED: refresh of {name} found {'nothing' if refreshed is None else 'a change'}")
                 return False
@@ -120,7 +139,7 @@ class HarnessEngine:
     def import_by_id(self) -> bool:
         """``pulumi import <type> <name> <id>`` of every image: a Read with the id only."""
         for name, state in self.states.items():
-            imported = self.engine(self.clouds[name]).pulumi_import(f"{name}-imported", state.id)
+            imported = self.engine(*self.clouds[name]).pulumi_import(f"{name}-imported", state.id)
             if imported.id != state.id or imported.outputs.get("imported") is not True:
                 say(f"FAILED: import of {name} ({state.id}) read {imported.id}")
                 return False
@@ -128,9 +147,9 @@ class HarnessEngine:
 
     def destroy(self) -> None:
         for name, state in reversed(list(self.states.items())):
-            engine = self.engine(self.clouds[name])
+            engine = self.engine(*self.clouds[name])
             engine.destroy(state)
-            engine.destroy(state)
+            engine.destroy(state, quiet=True)  # already gone is a success
             del self.states[name]
 
 
@@ -193,6 +212,10 @@ def run_program(program: Path, env: dict[str, str]) -> bool:
             say(f"{label}: pulumi up (first): Check + Create for each image")
             created = engine.up(program)
             say(f"{label}: program declares {len(created)} image(s): {', '.join(created)}")
+            if engine.outputs:
+                say(f"{label}: stack outputs:")
+                for name, value in sorted(engine.outputs.items()):
+                    say(f"    {name}: {json.dumps(value, default=str)}")
             if not created or set(created.values()) != {"create"}:
                 say(f"FAILED: the first up did not create every image: {created}")
                 return False

@@ -93,3 +93,24 @@ def test_harness_always_stops_its_server(emu_env):
         proc = harness._proc
         assert proc is not None and proc.poll() is None
     assert proc.poll() is not None
+
+
+def test_run_with_harness_runs_the_neutral_program_with_its_registered_providers(emu_env, tmp_path):
+    """``pulumi_images.Image`` pickles a neutral provider per cloud: the harness serves each with the
+    ``__provider`` the program registered, prints the stack outputs and one delete line per image."""
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), str(SCRIPT.parent / "neutral")],
+        env=provider_env(emu_env),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=100,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    declared = re.search(r"program declares 3 image\(s\): (.*)", out)
+    assert declared and set(declared[1].split(", ")) == {"golden-oci", "golden-outscale", "golden-alicloud"}
+    assert "no-op diff: 0 API call(s)" in out and "refresh: 3 API call(s) for 3 image(s)" in out
+    for cloud in ("oci", "outscale", "alicloud"):  # the neutral state is one word for every cloud
+        assert re.search(rf"{cloud}_image_id: \"\S+\"", out) and f'{cloud}_image_state: "available"' in out
+    assert len(re.findall(r"\] delete urn:", out)) == 3  # one line per image, though each is deleted twice
