@@ -26,12 +26,19 @@ from oci.auth.federation_client import AuthTokenRequestSigner
 from oci.auth.signers import EphemeralResourcePrincipalSigner, SecurityTokenSigner
 
 import imageops.oci as oci_core
-from imageops.credentials import StaticSource
+from imageops.credentials import RefreshingSource, StaticSource
 from imageops.errors import ConfigError
 from imageops.oci.auth import OciSigner, SigningKey
 from imageops.oci.config import load_credentials
-from imageops.oci.federation import FEDERATION_HEADERS, federation_key_id, sanitize_pem, tenancy_of
+from imageops.oci.federation import (
+    FEDERATION_HEADERS,
+    InstancePrincipal,
+    federation_key_id,
+    sanitize_pem,
+    tenancy_of,
+)
 from imageops.oci.tokens import claims, resource_principal, session_token_source
+from imageops.transport import RetryPolicy
 
 DATE = "Thu, 05 Jan 2014 21:31:40 GMT"
 TENANCY = "ocid1.tenancy.oc1..aaaaaaaasignin"
@@ -345,3 +352,79 @@ def test_a_session_token_401_is_retried_only_if_the_file_holds_a_new_token(tmp_p
 
     rotating = Rotating()
     assert count_401s(rotating)[0] == 2 and rotating.reads == 1
+
+
+# ------------------------------------------------------------------- instance principal, mocked
+def test_instance_principal_federation_is_retried_on_5xx_and_fetched_again_before_expiry(key):
+    """A mock metadata service and federation endpoint: the federation POST is retried after a 503
+    (it changes nothing), a new token (with a new session key) is fetched once less than five
+    minutes of it are left, and every metadata GET carries the IMDSv2 header."""
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "instance"),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, f"opc-tenant:{TENANCY}", _validate=False),
+        ]
+    )
+    start = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(start - dt.timedelta(minutes=1))
+        .not_valid_after(start + dt.timedelta(hours=1))
+        .sign(key, hashes.SHA256())
+    )
+    now = [1_000_000.0]
+    served = {
+        "/opc/v2/identity/cert.pem": cert.public_bytes(serialization.Encoding.PEM).decode(),
+        "/opc/v2/identity/key.pem": pem(key).decode(),
+        "/opc/v2/identity/intermediate.pem": cert.public_bytes(serialization.Encoding.PEM).decode(),
+        "/opc/v2/instance/canonicalRegionName": "us-phoenix-1",
+    }
+    log: list[tuple[str, str, int]] = []
+    answers = iter([503, 200, 200])
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/x509":
+            status = next(answers)
+            log.append(("POST", request.headers["authorization"], status))
+            body = json.loads(request.content)
+            assert set(body) == {"certificate", "publicKey", "intermediateCertificates"}
+            token = make_jwt(exp=now[0] + 1200, tenant=TENANCY, key=body["publicKey"][-24:])
+            return httpx.Response(status, json={"token": token} if status == 200 else {"code": "Busy"})
+        assert request.headers["authorization"] == "Bearer Oracle"
+        log.append(("GET", request.url.path, 200))
+        return httpx.Response(200, text=served[request.url.path])
+
+    principal = InstancePrincipal(
+        metadata_base_url="http://metadata.test/opc/v2",
+        clock=lambda: now[0],
+        transport=httpx.MockTransport(handle),
+        retry=RetryPolicy(max_attempts=3, backoff_base=0.001),
+    )
+    assert principal.region() == "us-phoenix-1"
+    assert principal.federation_endpoint() == "https://auth.us-phoenix-1.oraclecloud.com/v1/x509"
+    principal = InstancePrincipal(
+        metadata_base_url="http://metadata.test/opc/v2",
+        federation_endpoint="http://auth.test/v1/x509",
+        region="us-phoenix-1",
+        clock=lambda: now[0],
+        transport=httpx.MockTransport(handle),
+        retry=RetryPolicy(max_attempts=3, backoff_base=0.001),
+    )
+    source = RefreshingSource(principal.fetch, clock=lambda: now[0])
+    first = source.current()
+    posts = [entry for entry in log if entry[0] == "POST"]
+    assert [status for _, _, status in posts] == [503, 200]
+    assert posts[0][1].startswith(
+        'Signature algorithm="rsa-sha256",headers="date (request-target) content-length'
+    )
+    assert f'keyId="{TENANCY}/fed-x509/' in posts[0][1] and principal.tenancy == TENANCY
+    now[0] += 500  # 700 s of 1200 left: the same token
+    assert source.current() is first
+    now[0] += 400  # 300 s left (the refresh margin): fetched again, with a new session key
+    second = source.current()
+    assert second.key_id != first.key_id and second.private_key is not first.private_key
+    assert source.fetches == 2

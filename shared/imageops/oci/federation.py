@@ -33,7 +33,7 @@ from imageops.errors import ConfigError
 from imageops.oci.auth import OciSigner, SigningKey, load_private_key
 from imageops.oci.tokens import expiry
 from imageops.redact import redact, register_secret
-from imageops.transport import RetryPolicy, build_client
+from imageops.transport import IDEMPOTENT_EXTENSION, RetryPolicy, build_client
 
 __all__ = [
     "DEFAULT_METADATA_BASE_URL",
@@ -170,7 +170,10 @@ class InstancePrincipal:
             )
             endpoint = self.federation_endpoint()
             try:
-                response = client.post(endpoint, json=payload, auth=signer)
+                # Safe to send again (it issues a token, it changes nothing): retried on 429/5xx and
+                # connection errors like a GET, as the SDK retries its federation calls.
+                retried = {IDEMPOTENT_EXTENSION: True}
+                response = client.post(endpoint, json=payload, auth=signer, extensions=retried)
             except Exception as exc:
                 raise ConfigError(
                     f"auth_type instance_principal: the federation endpoint {endpoint} cannot be reached "
