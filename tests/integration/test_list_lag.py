@@ -20,7 +20,7 @@ from imageops import registry
 from imageops.emulator.testing import cli_environment, running_emulator
 from imageops.model import ImageState
 
-LAG = 1.5
+LAG = 4.0  # long enough that the steps inside it fit even on a loaded machine
 
 
 @pytest.fixture(scope="module")
