@@ -428,3 +428,9 @@ def test_instance_principal_federation_is_retried_on_5xx_and_fetched_again_befor
     second = source.current()
     assert second.key_id != first.key_id and second.private_key is not first.private_key
     assert source.fetches == 2
+
+
+def test_a_session_profile_used_as_an_api_key_says_which_auth_type_to_set(tmp_path, key):
+    config = session_profile(tmp_path, key, make_jwt(exp=time.time() + 3600))
+    with pytest.raises(ConfigError, match=r"user not set .*set auth_type to security_token$"):
+        load_credentials(config_file=str(config), profile="SESSION", environ={})

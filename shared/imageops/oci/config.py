@@ -317,9 +317,13 @@ def load_credentials(
     if missing:
         looked_up = [*missing, "key_content"] if "key_file" in missing else missing
         variables = ", ".join(v for name in looked_up for v in env_names(SETTINGS, name))
+        hint = ""
+        if mode == API_KEY and file_values.get("security_token_file"):
+            # A profile written by `oci session authenticate` has no user: the mode is what is missing.
+            hint = f"; the profile has a security_token_file: set {_AUTH.option} to {SECURITY_TOKEN}"
         raise ConfigError(
             f"OCI credentials incomplete: {', '.join(missing)} not set (looked at the explicit arguments, "
-            f"the environment variables {variables} and {source})"
+            f"the environment variables {variables} and {source}){hint}"
         )
 
     phrase = pass_phrase or from_env["pass_phrase"] or file_values.get("pass_phrase") or None
