@@ -255,8 +255,10 @@ class Alicloud(Cloud):
             return {**keys, "region": "given-region"}
         if setting in (*self.ROLE_SETTINGS, "sts_endpoint"):
             return {**keys, "region": "given-region", "assume_role_arn": "acs:ram::1234:role/given"}
-        if setting in ("ecs_role_name", "metadata_url", "imdsv1_disabled"):
-            return {"region": "given-region", **({} if setting == "ecs_role_name" else {"ecs_role_name": "r"})}
+        if setting == "ecs_role_name":
+            return {"region": "given-region"}
+        if setting in ("metadata_url", "imdsv1_disabled"):
+            return {"region": "given-region", "ecs_role_name": "r"}
         return super().baseline(setting)
 
     def observe(self, creds: Any, setting: str) -> Any:
