@@ -27,6 +27,7 @@ import base64
 import json
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -228,10 +229,10 @@ class Identity:
             return exp - self.emu.now()
 
         lifetime = write()
-        stop = threading.Event()
 
         def loop() -> None:
-            while not stop.wait(max(lifetime / 4, 0.05)):
+            while True:
+                time.sleep(max(lifetime / 4, 0.05))
                 if not path.parent.is_dir():  # the data directory is gone: the emulator is too
                     return
                 try:

@@ -193,10 +193,6 @@ class ResourcePrincipal:
             )
         return Expiring(SigningKey.for_token(token, self._key()), expires)
 
-    def tenancy(self) -> str | None:
-        claim = claims(self._value(RP_RPST, self._rpst)).get("res_tenant")
-        return str(claim) if claim else None
-
 
 def resource_principal(
     environ: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time
