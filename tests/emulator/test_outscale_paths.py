@@ -60,3 +60,16 @@ def test_a_signature_over_another_path_is_refused(outscale):
 def test_an_unknown_api_version_is_not_an_action(outscale):
     _, client, _ = outscale
     assert client.post("/api/v2/ReadImages", content=b"{}").status_code == 404
+
+
+def test_osc_cli_signs_the_path_with_one_slash_and_posts_it_with_two(outscale):
+    """osc-cli signs ``/api/latest/{Action}`` and posts to ``{endpoint}//api/latest/{Action}``."""
+    _, client, demo = outscale
+    access, secret = _keys(demo)
+    signed = OscSigner(access, secret, "eu-west-2").sign(
+        httpx.Request("POST", "http://127.0.0.1:8080/api/latest/ReadImages", content=b"{}")
+    )
+    response = client.post(
+        "http://127.0.0.1:8080//api/latest/ReadImages", content=signed.content, headers=dict(signed.headers)
+    )
+    assert response.status_code == 200, response.text

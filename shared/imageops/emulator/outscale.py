@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from imageops.emulator import outscale_images as omi
 from imageops.emulator.core import CallInfo, Emulator, call_info
-from imageops.emulator.outscale_auth import SignatureError, access_key_of, verify
+from imageops.emulator.outscale_auth import Caller, SignatureError, access_key_of, verify
 from imageops.emulator.outscale_images import ApiError, invalid, missing
 from imageops.emulator.outscale_seed import REGION, REGIONS, manifest_url, manifest_xml, seed_world
 
@@ -77,16 +77,7 @@ class OutscaleApi:
                 try:
                     if region not in REGIONS:
                         raise SignatureError(f"no Region {region!r}")
-                    caller = verify(
-                        method=request.method,
-                        path=_sent_path(request),
-                        query=request.url.query,
-                        headers=headers,
-                        body=raw,
-                        region=region,
-                        now=self.emu.now(),
-                        secret_for=self._secret_for,
-                    )
+                    caller = self._verify_any_path(request, headers, raw, region)
                 except SignatureError:
                     raise ApiError("1", "AccessDenied", "Authentication failed.", 401) from None
                 info.account = caller.account
@@ -97,6 +88,30 @@ class OutscaleApi:
                 return error_response(exc, info)
 
         return handle
+
+    def _verify_any_path(self, request: Request, headers: dict[str, str], raw: bytes, region: str) -> Caller:
+        """The signature over the path as sent, or over it with repeated slashes taken as one: osc-cli
+        (OUTSCALE's own CLI, which works against the real API) posts to ``//api/latest/{Action}`` but
+        signs ``/api/latest/{Action}``, so the real service checks the normalised path too."""
+        sent = _sent_path(request)
+        paths = dict.fromkeys([sent, re.sub(r"/{2,}", "/", sent)])
+        failure: SignatureError | None = None
+        for path in paths:
+            try:
+                return verify(
+                    method=request.method,
+                    path=path,
+                    query=request.url.query,
+                    headers=headers,
+                    body=raw,
+                    region=region,
+                    now=self.emu.now(),
+                    secret_for=self._secret_for,
+                )
+            except SignatureError as exc:
+                failure = failure or exc
+        assert failure is not None
+        raise failure
 
     def now(self) -> float:
         return self.emu.now()
