@@ -206,3 +206,39 @@ def test_no_secret_in_logs_reprs_or_errors_of_the_core(mode, emulator, monkeypat
         secrets_harness.watch_exception("error of a refused call", caught.value)
         secrets_harness.watch("reprs", [repr(driver), repr(credentials), repr(completed), repr(source)])
         secrets_harness.watch("signer", repr(source.current()))
+
+
+# ================================================================================== the neutral module
+def test_the_neutral_image_module_signs_in_as_the_instance_principal(emulator, tmp_path):
+    """``imageops.cloud.image`` passes its ``oci_auth`` block to the same core: create, re-run with 0
+    writes and delete as the instance principal (a federation call, and no API key in reach)."""
+    env = make_ansible_env(emulator, **mode_env(emulator.env, "instance_principal"))
+    name = f"neutral-ip-{uuid.uuid4().hex[:6]}"
+
+    def task(state: str) -> dict[str, Any]:
+        options: dict[str, Any] = {
+            "cloud": "oci",
+            "name": name,
+            "state": state,
+            "cloud_options": {
+                "compartment_id": "{{ lookup('ansible.builtin.env', 'IMAGEOPS_OCI_COMPARTMENT_ID') }}"
+            },
+            "oci_auth": {"auth_type": "instance_principal"},
+        }
+        if state == "present":
+            options["source"] = {
+                "instance": {"id": "{{ lookup('ansible.builtin.env', 'IMAGEOPS_OCI_INSTANCE_ID') }}"}
+            }
+        return {"name": "image", "imageops.cloud.image": options}
+
+    start = emulator.mark()
+    created = run_playbook(tmp_path, playbook(task("present")), env=env)
+    assert created.result("image")["changed"] is True
+    assert len(image_writes(emulator, start)) == 1 and federated(emulator, start)
+    start = emulator.mark()
+    again = run_playbook(tmp_path, playbook(task("present")), env=env)
+    assert again.result("image")["changed"] is False and image_writes(emulator, start) == []
+    start = emulator.mark()
+    deleted = run_playbook(tmp_path, playbook(task("absent")), env=env)
+    assert deleted.result("image")["changed"] is True
+    assert [c["action"] for c in image_writes(emulator, start)] == ["DeleteImage"]
