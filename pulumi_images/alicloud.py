@@ -64,8 +64,8 @@ __all__ = [
 
 CLOUD = "alicloud"
 ImageTimeoutsArgs = TimeoutsArgs
-ARG_NAMES: tuple[str, ...] = ('region', 'image_name', 'description', 'instance_id', 'snapshot_id', 'disk_device_mapping', 'import_from', 'copy_from', 'architecture', 'platform', 'image_family', 'image_version', 'boot_mode', 'detection_strategy', 'features', 'license_type', 'resource_group_id', 'tags', 'force', 'delete_auto_snapshot', 'name', 'profile', 'config_file', 'assume_role_arn', 'assume_role_session_name', 'assume_role_session_expiration', 'ecs_role_name', 'sts_endpoint', 'metadata_url', 'endpoint', 'wait_timeout', 'timeouts')
-OUTPUT_NAMES: tuple[str, ...] = ('architecture', 'boot_mode', 'create_time', 'description', 'disk_device_mapping', 'features', 'image_family', 'image_name', 'image_version', 'license_type', 'platform', 'resource_group_id', 'status', 'tags', 'region', 'instance_id', 'snapshot_id', 'import_from', 'copy_from', 'detection_strategy', 'force', 'delete_auto_snapshot', 'name', 'profile', 'config_file', 'assume_role_arn', 'assume_role_session_name', 'assume_role_session_expiration', 'ecs_role_name', 'sts_endpoint', 'metadata_url', 'endpoint', 'wait_timeout', 'timeouts', 'imported')
+ARG_NAMES: tuple[str, ...] = ('region', 'image_name', 'description', 'instance_id', 'snapshot_id', 'disk_device_mapping', 'import_from', 'copy_from', 'architecture', 'platform', 'image_family', 'image_version', 'boot_mode', 'detection_strategy', 'features', 'license_type', 'resource_group_id', 'tags', 'force', 'delete_auto_snapshot', 'name', 'profile', 'config_file', 'assume_role_arn', 'assume_role_session_name', 'assume_role_session_expiration', 'ecs_role_name', 'sts_endpoint', 'sts_region', 'metadata_url', 'endpoint', 'wait_timeout', 'timeouts')
+OUTPUT_NAMES: tuple[str, ...] = ('architecture', 'boot_mode', 'create_time', 'description', 'disk_device_mapping', 'features', 'image_family', 'image_name', 'image_version', 'license_type', 'platform', 'resource_group_id', 'status', 'tags', 'region', 'instance_id', 'snapshot_id', 'import_from', 'copy_from', 'detection_strategy', 'force', 'delete_auto_snapshot', 'name', 'profile', 'config_file', 'assume_role_arn', 'assume_role_session_name', 'assume_role_session_expiration', 'ecs_role_name', 'sts_endpoint', 'sts_region', 'metadata_url', 'endpoint', 'wait_timeout', 'timeouts', 'imported')
 REQUIRED: tuple[str, ...] = ()
 DEPRECATED: dict[str, str] = {'name': "'name' is deprecated; use 'image_name' instead"}
 
@@ -449,6 +449,7 @@ class ImageArgs:
         assume_role_session_expiration: pulumi.Input[str] | None = None,
         ecs_role_name: pulumi.Input[str] | None = None,
         sts_endpoint: pulumi.Input[str] | None = None,
+        sts_region: pulumi.Input[str] | None = None,
         metadata_url: pulumi.Input[str] | None = None,
         endpoint: pulumi.Input[str] | None = None,
         wait_timeout: pulumi.Input[float] | None = None,
@@ -761,6 +762,18 @@ class ImageArgs:
 
     @property
     @pulumi.getter
+    def sts_region(self) -> pulumi.Input[str] | None:
+        """The region of the STS endpoint to assume roles at, ``sts.<region>.aliyuncs.com``, when no
+        ``alicloud_sts_endpoint`` is given.
+
+        If not set: the stack configuration ``imageops:alicloudStsRegion``, then the environment
+        variable ``ALIBABA_CLOUD_STS_REGION``, then the profile's ``sts_region``, else the central
+        ``sts.aliyuncs.com``.
+        """
+        return pulumi.get(self, "sts_region")
+
+    @property
+    @pulumi.getter
     def metadata_url(self) -> pulumi.Input[str] | None:
         """Base URL of the ECS instance metadata service that ``ecs_role_name`` is read from, to reach a
         non-default one such as the imageops emulator's.
@@ -871,6 +884,8 @@ class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
     """The ``ecs_role_name`` input, if set."""
     sts_endpoint: pulumi.Output[str | None]
     """The ``sts_endpoint`` input, if set."""
+    sts_region: pulumi.Output[str | None]
+    """The ``sts_region`` input, if set."""
     metadata_url: pulumi.Output[str | None]
     """The ``metadata_url`` input, if set."""
     endpoint: pulumi.Output[str | None]
@@ -923,6 +938,7 @@ class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
         assume_role_session_expiration: pulumi.Input[str] | None = None,
         ecs_role_name: pulumi.Input[str] | None = None,
         sts_endpoint: pulumi.Input[str] | None = None,
+        sts_region: pulumi.Input[str] | None = None,
         metadata_url: pulumi.Input[str] | None = None,
         endpoint: pulumi.Input[str] | None = None,
     ) -> Image:
@@ -933,4 +949,4 @@ class Image(pulumi.dynamic.Resource, module="alicloud", name="Image"):
         :param opts: resource options.
         The keyword arguments say how to reach it, when not the defaults.
         """
-        return Image(resource_name, opts=read_options(id, opts), **given(region=region, profile=profile, config_file=config_file, assume_role_arn=assume_role_arn, assume_role_session_name=assume_role_session_name, assume_role_session_expiration=assume_role_session_expiration, ecs_role_name=ecs_role_name, sts_endpoint=sts_endpoint, metadata_url=metadata_url, endpoint=endpoint))
+        return Image(resource_name, opts=read_options(id, opts), **given(region=region, profile=profile, config_file=config_file, assume_role_arn=assume_role_arn, assume_role_session_name=assume_role_session_name, assume_role_session_expiration=assume_role_session_expiration, ecs_role_name=ecs_role_name, sts_endpoint=sts_endpoint, sts_region=sts_region, metadata_url=metadata_url, endpoint=endpoint))

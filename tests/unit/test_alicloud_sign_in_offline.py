@@ -494,3 +494,37 @@ def test_imdsv1_fallback_unless_disabled() -> None:
     with pytest.raises(errors.TransportError, match="ALIBABA_CLOUD_IMDSV1_DISABLED"):
         credential_source(strict.sign_in, transport=transport).current()
     assert [r.method for r in sent] == ["PUT"]
+
+
+@pytest.mark.parametrize(
+    ("region", "vpc"), [(None, None), ("cn-shanghai", None), ("cn-shanghai", True), ("ap-southeast-1", False)]
+)
+def test_the_sts_endpoint_is_derived_as_the_credentials_library_derives_it(
+    region: str | None, vpc: bool | None
+) -> None:
+    theirs = ram_role_arn.RamRoleArnCredentialsProvider(
+        access_key_id="LTAIx", access_key_secret="s", role_arn=ROLE_ARN, sts_region_id=region, enable_vpc=vpc
+    )._sts_endpoint
+    env = {"ALIBABA_CLOUD_STS_REGION": region} if region else {}
+    if vpc is not None:
+        env["ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED"] = str(vpc).lower()
+    ours = load_credentials(**KEYS, assume_role_arn=ROLE_ARN, env=env).sign_in
+    assert ours is not None and ours.sts_endpoint == f"https://{theirs}"
+    given = load_credentials(
+        **KEYS, assume_role_arn=ROLE_ARN, sts_region=region, sts_vpc_endpoint=vpc, env={}
+    )
+    assert given.sign_in is not None and given.sign_in.sts_endpoint == f"https://{theirs}"
+
+
+def test_ecs_metadata_disabled_refuses_the_instance_role_before_any_call(tmp_path: Path) -> None:
+    env = {"ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true"}
+    with pytest.raises(
+        ConfigError, match=r"ecs_role_name signs in .* ALIBABA_CLOUD_ECS_METADATA_DISABLED forbids"
+    ):
+        load_credentials(ecs_role_name="R", region="r", env=env)
+    path = _profiles(tmp_path / "config.json")
+    with pytest.raises(
+        ConfigError, match=r"EcsRamRole mode of profile ecs .* ALIBABA_CLOUD_ECS_METADATA_DISABLED"
+    ):
+        load_credentials(config_file=path, profile="ecs", env=env)
+    assert load_credentials(**KEYS, env=env).sign_in is None  # keys need no metadata service

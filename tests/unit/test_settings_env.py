@@ -27,6 +27,7 @@ import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -208,9 +209,6 @@ class Alicloud(Cloud):
         names = ["default", *(f"profile-{label}" for label in PROFILE_LABELS)]
         path.write_text(json.dumps({"current": "default", "profiles": [profile(n) for n in names]}))
 
-    def load(self, env: Mapping[str, str], **explicit: Any) -> Any:
-        return alicloud_config.load_credentials(env=env, **explicit)
-
     # Settings of a sign-in (a role on top of the keys, or the instance's role): what the loaded
     # credentials show for each (``sign_in``), and what else must be given for the setting to count.
     ROLE_SETTINGS = ("assume_role_arn", "assume_role_session_name", "assume_role_session_expiration")
@@ -222,7 +220,18 @@ class Alicloud(Cloud):
         "ecs_role_name": lambda s: s.ecs_role_name,
         "metadata_url": lambda s: s.metadata_url,
         "imdsv1_disabled": lambda s: not s.imdsv1,
+        "sts_region": lambda s: s.sts_endpoint,
+        "sts_vpc_endpoint": lambda s: ".sts-vpc." in f".{s.sts_endpoint.split('//')[-1]}",
     }
+    FLAGS = ("imdsv1_disabled", "sts_vpc_endpoint", "ecs_metadata_disabled")
+
+    def load(self, env: Mapping[str, str], **explicit: Any) -> Any:
+        try:
+            return alicloud_config.load_credentials(env=env, **explicit)
+        except ConfigError as exc:  # ecs_metadata_disabled shows as the instance role refused
+            if "forbids reading the instance metadata service" not in str(exc):
+                raise
+            return SimpleNamespace(metadata_refused=True)
 
     def value(self, setting: str, label: Label) -> Any:
         if setting == "assume_role_arn":
@@ -231,15 +240,19 @@ class Alicloud(Cloud):
             return "2000" if label == "explicit" else str(1000 + int(label))
         if setting in ("sts_endpoint", "metadata_url"):
             return f"https://{setting.replace('_', '-')}-{label}.example"
-        if setting == "imdsv1_disabled":  # two values: the explicit one differs from the variable's
+        if setting in self.FLAGS:  # two values: the explicit one differs from the variable's
             return False if label == "explicit" else "true"
+        if setting == "sts_region":
+            return f"region-{label}"
         return super().value(setting, label)
 
     def expected(self, setting: str, value: Any) -> Any:
         if setting == "assume_role_session_expiration":
             return int(value)
-        if setting == "imdsv1_disabled":
+        if setting in self.FLAGS:
             return value is not False
+        if setting == "sts_region":
+            return f"https://sts.{value}.aliyuncs.com"
         return value
 
     def baseline(self, setting: str) -> dict[str, Any]:
@@ -253,11 +266,14 @@ class Alicloud(Cloud):
             return {"region": "given-region"}
         if setting == "assume_role_arn":
             return {**keys, "region": "given-region"}
-        if setting in (*self.ROLE_SETTINGS, "sts_endpoint"):
-            return {**keys, "region": "given-region", "assume_role_arn": "acs:ram::1234:role/given"}
+        role = {**keys, "region": "given-region", "assume_role_arn": "acs:ram::1234:role/given"}
+        if setting in (*self.ROLE_SETTINGS, "sts_endpoint", "sts_region"):
+            return role
+        if setting == "sts_vpc_endpoint":
+            return {**role, "sts_region": "given-region"}
         if setting == "ecs_role_name":
             return {"region": "given-region"}
-        if setting in ("metadata_url", "imdsv1_disabled"):
+        if setting in ("metadata_url", "imdsv1_disabled", "ecs_metadata_disabled"):
             return {"region": "given-region", "ecs_role_name": "r"}
         return super().baseline(setting)
 
@@ -267,6 +283,8 @@ class Alicloud(Cloud):
             return creds.source.split(" of ", 1)[0].removeprefix("profile ")
         if setting == "config_file":
             return creds.source.split(" of ", 1)[1]
+        if setting == "ecs_metadata_disabled":
+            return getattr(creds, "metadata_refused", False)
         if setting in self.SIGN_IN:
             return self.SIGN_IN[setting](creds.sign_in)
         return super().observe(creds, setting)

@@ -58,6 +58,9 @@ def connect(
     sts_endpoint: str | None = None,
     metadata_url: str | None = None,
     imdsv1_disabled: bool | None = None,
+    sts_region: str | None = None,
+    sts_vpc_endpoint: bool | None = None,
+    ecs_metadata_disabled: bool | None = None,
     signature_version: str = "v3",
     timeout: float | None = None,
     retry: RetryPolicy | None = None,
@@ -85,6 +88,9 @@ def connect(
         sts_endpoint=sts_endpoint,
         metadata_url=metadata_url,
         imdsv1_disabled=imdsv1_disabled,
+        sts_region=sts_region,
+        sts_vpc_endpoint=sts_vpc_endpoint,
+        ecs_metadata_disabled=ecs_metadata_disabled,
     )
     return driver_for(
         credentials, signature_version=signature_version, timeout=timeout, retry=retry, poll=poll

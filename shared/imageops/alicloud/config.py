@@ -171,9 +171,22 @@ def _option(name: str) -> str:
     return next(s.option or s.name for s in SETTINGS if s.name == name)
 
 
-def _imdsv1(env: Mapping[str, str]) -> bool:
-    value = first_env(SETTINGS, "imdsv1_disabled", env)
-    return str(value or "false").strip().lower() not in ("true", "1", "yes")
+def _flag(name: str, value: bool | None, env: Mapping[str, str], default: Any = False) -> bool:
+    """A yes/no setting: the argument, else its variable (``true``/``1``/``yes``), else ``default``."""
+    if value is not None:
+        return bool(value)
+    text = first_env(SETTINGS, name, env)
+    if text is None:
+        return str(default).strip().lower() in ("true", "1", "yes")
+    return text.strip().lower() in ("true", "1", "yes")
+
+
+def _sts_endpoint(region: str | None, vpc: bool) -> str:
+    """STS's endpoint as the credentials library derives it: regional (VPC or not) when a region is
+    given, else the central one."""
+    if not region:
+        return DEFAULT_STS_ENDPOINT
+    return f"https://{'sts-vpc' if vpc else 'sts'}.{region}.aliyuncs.com"
 
 
 def load_credentials(
@@ -192,6 +205,9 @@ def load_credentials(
     sts_endpoint: str | None = None,
     metadata_url: str | None = None,
     imdsv1_disabled: bool | None = None,
+    sts_region: str | None = None,
+    sts_vpc_endpoint: bool | None = None,
+    ecs_metadata_disabled: bool | None = None,
     env: Mapping[str, str] | None = None,
 ) -> AlicloudCredentials:
     """Resolve credentials, region and endpoint (see the module doc). Raises :class:`ConfigError`,
@@ -238,6 +254,7 @@ def load_credentials(
     if not key[0] and not ecs_name and stored is not None:
         if stored["_mode"] == "EcsRamRole":
             ecs_name, source = str(stored.get("ram_role_name") or ""), stored["_where"]
+            ecs_from = f"the EcsRamRole mode of {source}"
         else:
             key = (
                 stored.get("access_key_id"),
@@ -286,19 +303,28 @@ def load_credentials(
         )
     endpoint = (endpoint or first_env(SETTINGS, "endpoint", env) or default_endpoint(region)).rstrip("/")
     base = AccessKey(str(key[0]), str(key[1]), key[2]) if key[0] else None
+    if base is None and _flag("ecs_metadata_disabled", ecs_metadata_disabled, env):
+        raise ConfigError(
+            f"{ecs_from} signs in with the ECS instance's RAM role, but "
+            f"{' / '.join(env_names(SETTINGS, 'ecs_metadata_disabled'))} forbids reading the instance "
+            "metadata service"
+        )
     sign_in = None
     if base is None or roles:
+        profile_fields = stored or {}
+        sts_host = _sts_endpoint(
+            sts_region or first_env(SETTINGS, "sts_region", env) or profile_fields.get("sts_region"),
+            _flag("sts_vpc_endpoint", sts_vpc_endpoint, env, profile_fields.get("enable_vpc", False)),
+        )
         sign_in = SignIn(
             base=base,
             ecs_role_name=None if base is not None else ecs_name,
             roles=tuple(roles),
-            sts_endpoint=_url(
-                sts_endpoint or first_env(SETTINGS, "sts_endpoint", env) or DEFAULT_STS_ENDPOINT
-            ),
+            sts_endpoint=_url(sts_endpoint or first_env(SETTINGS, "sts_endpoint", env) or sts_host),
             metadata_url=_url(
                 metadata_url or first_env(SETTINGS, "metadata_url", env) or DEFAULT_METADATA_URL, "http"
             ),
-            imdsv1=not imdsv1_disabled if imdsv1_disabled is not None else _imdsv1(env),
+            imdsv1=not _flag("imdsv1_disabled", imdsv1_disabled, env),
         )
     return AlicloudCredentials(
         access_key_id=str(key[0] or ""),

@@ -131,6 +131,26 @@ SETTINGS: tuple[Setting, ...] = (
         pulumi_config="alicloudStsEndpoint",
     ),
     Setting(
+        "sts_region",
+        (
+            "The region of the STS endpoint to assume roles at, C(sts.<region>.aliyuncs.com), when no "
+            "I(alicloud_sts_endpoint) is given.",
+        ),
+        env=("ALIBABA_CLOUD_STS_REGION",),
+        env_doc="the profile's C(sts_region), else the central C(sts.aliyuncs.com)",
+        ansible="alicloud_sts_region",
+        pulumi_config="alicloudStsRegion",
+    ),
+    Setting(
+        "sts_vpc_endpoint",
+        ("With I(alicloud_sts_region), reach STS at its VPC endpoint C(sts-vpc.<region>.aliyuncs.com).",),
+        type="bool",
+        env=("ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED",),
+        env_doc="the profile's C(enable_vpc), else C(false)",
+        ansible=None,
+        pulumi_input=False,
+    ),
+    Setting(
         "metadata_url",
         (
             "Base URL of the ECS instance metadata service that I(ecs_role_name) is read from, to reach a "
@@ -140,6 +160,18 @@ SETTINGS: tuple[Setting, ...] = (
         env_doc="C(http://100.100.100.200)",
         ansible="alicloud_metadata_url",
         pulumi_config="alicloudMetadataUrl",
+    ),
+    Setting(
+        "ecs_metadata_disabled",
+        (
+            "Refuse to read credentials from the ECS instance metadata service at all "
+            "(I(ecs_role_name) fails).",
+        ),
+        type="bool",
+        env=("ALIBABA_CLOUD_ECS_METADATA_DISABLED",),
+        env_doc="C(false)",
+        ansible=None,
+        pulumi_input=False,
     ),
     Setting(
         "imdsv1_disabled",

@@ -178,6 +178,14 @@ options:
     - 'If not set: the environment variable C(IMAGEOPS_ALICLOUD_STS_ENDPOINT), then C(https://sts.aliyuncs.com).'
     type: str
     version_added: 0.1.0
+  alicloud_sts_region:
+    description:
+    - The region of the STS endpoint to assume roles at, C(sts.<region>.aliyuncs.com), when no I(alicloud_sts_endpoint)
+      is given.
+    - 'If not set: the environment variable C(ALIBABA_CLOUD_STS_REGION), then the profile''s C(sts_region),
+      else the central C(sts.aliyuncs.com).'
+    type: str
+    version_added: 0.1.0
   alicloud_metadata_url:
     description:
     - Base URL of the ECS instance metadata service that I(ecs_role_name) is read from, to reach a non-default
@@ -387,6 +395,7 @@ ARGUMENT_SPEC = {
     'alicloud_assume_role_session_expiration': {'type': 'int'},
     'ecs_role_name': {'type': 'str', 'aliases': ['role_name']},
     'alicloud_sts_endpoint': {'type': 'str'},
+    'alicloud_sts_region': {'type': 'str'},
     'alicloud_metadata_url': {'type': 'str'},
     'endpoint': {'type': 'str'},
 }
@@ -406,6 +415,7 @@ MODULE = {
         'alicloud_assume_role_session_expiration': 'assume_role_session_expiration',
         'ecs_role_name': 'ecs_role_name',
         'alicloud_sts_endpoint': 'sts_endpoint',
+        'alicloud_sts_region': 'sts_region',
         'alicloud_metadata_url': 'metadata_url',
         'endpoint': 'endpoint',
     },
