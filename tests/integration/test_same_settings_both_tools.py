@@ -84,6 +84,9 @@ NOT_CREDENTIALS = {
     "assume_role_session_name": "names the session of the assumed role, not whose role it is",
     "assume_role_session_expiration": "says how long the assumed role's keys last, not whose they are",
     "imdsv1_disabled": "says how the instance metadata service is asked, not whose role it serves",
+    "sts_region": "says which STS answers (a regional endpoint), not who calls",
+    "sts_vpc_endpoint": "says which STS answers (its VPC endpoint), not who calls",
+    "ecs_metadata_disabled": "forbids the instance role, selects no account (tested in tests/unit)",
 }
 """Settings whose variables are not profile/credential variables, with the reason."""
 
