@@ -131,6 +131,19 @@ def test_work_requests_follow_create_export_and_import_to_succeeded(tool, emu):
     assert not (errors or {}).get("data")
 
 
+def test_import_from_an_object_uri_is_followed_to_succeeded(tool, emu):
+    env = emu.env
+    imported = oci(
+        tool,
+        emu,
+        f"compute image import from-object-uri --compartment-id {env['IMAGEOPS_OCI_COMPARTMENT_ID']}"
+        f" --uri {env['IMAGEOPS_OCI_OBJECT_URI']} --source-image-type QCOW2 --display-name cli-from-uri",
+    )
+    done, _ = follow_work_request(tool, emu, imported["opc-work-request-id"])
+    assert (done["status"], done["operation-type"]) == ("SUCCEEDED", "ImportImage")
+    assert [r["identifier"] for r in done["resources"]] == [imported["data"]["id"]]
+
+
 def test_work_request_of_a_failing_import_ends_failed_with_its_error_listed(tool, emu):
     imported = import_from_object(tool, emu, emu.env["IMAGEOPS_OCI_CORRUPT_OBJECT"], "cli-corrupt")
     done, _ = follow_work_request(tool, emu, imported["opc-work-request-id"])
