@@ -71,17 +71,9 @@ def _install(venv: Path) -> None:
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     # --no-deps: the file pins every package; see its header for the one left out on purpose.
+    pip = [str(venv / "bin" / "python"), "-m", "pip"]
     result = subprocess.run(
-        [
-            str(venv / "bin" / "python"),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "-r",
-            str(REQUIREMENTS),
-        ],
+        [*pip, "install", "--quiet", "--no-deps", "-r", str(REQUIREMENTS)],
         capture_output=True,
         text=True,
         timeout=INSTALL_TIMEOUT,
