@@ -130,14 +130,10 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         from imageops.emulator.server import NotLoopbackError, ServeOptions, check_loopback, serve
     except ModuleNotFoundError as exc:
-        if exc.name not in ("starlette", "uvicorn") and not str(exc.name).startswith(
-            ("starlette.", "uvicorn.")
-        ):
+        missing = (exc.name or "").split(".")[0]
+        if missing not in ("starlette", "uvicorn"):
             raise
-        print(
-            f"imageops emulator serve: error: the emulator needs {exc.name.split('.')[0]}: {EMULATOR_EXTRA}",
-            file=sys.stderr,
-        )
+        print(f"imageops emulator serve: error: the emulator needs {missing}: {EMULATOR_EXTRA}", file=sys.stderr)
         return 2
 
     try:
