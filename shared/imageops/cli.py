@@ -133,7 +133,9 @@ def _serve(args: argparse.Namespace) -> int:
         missing = (exc.name or "").split(".")[0]
         if missing not in ("starlette", "uvicorn"):
             raise
-        print(f"imageops emulator serve: error: the emulator needs {missing}: {EMULATOR_EXTRA}", file=sys.stderr)
+        print(
+            f"imageops emulator serve: error: the emulator needs {missing}: {EMULATOR_EXTRA}", file=sys.stderr
+        )
         return 2
 
     try:
