@@ -11,7 +11,7 @@ COLLECTION := ansible_collections/imageops/cloud
 # Prefix of a one-line recipe: prints how long the stage took, also when it fails (exit status kept).
 TIMED = start=$$(date +%s); trap 'echo "== $@: $$(( $$(date +%s) - start ))s"' EXIT;
 
-.PHONY: all bootstrap test check lint typecheck generate generated molecule docs sanity lint-ansible pytest unit demo \
+.PHONY: all bootstrap test check lint typecheck generate generated molecule docs sanity lint-ansible pytest unit smoke demo \
 	bench soak collection clean
 
 all: test
@@ -48,7 +48,8 @@ generated: $(STAMP)
 	@$(TIMED) $(BIN)/python -m imageops.codegen --check
 
 # The 90-second loop: lint, types, generated files, unit tests.
-check: lint typecheck generated unit
+# The quick loop (< 90 s): lint, types, generated files, unit tests, one lifecycle per cloud and tool.
+check: lint typecheck generated unit smoke
 
 # ansible-test sanity on the collection only, local Python 3.11, each test in its own venv (cached
 # under ~/.ansible/test/venv). Those venvs get pip from our bootstrap script, not from
@@ -95,6 +96,10 @@ docs: generate
 
 unit: $(STAMP)
 	@$(TIMED) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) tests/unit
+
+# create, re-run with no write, delete: per cloud, from Ansible and from Pulumi (tests/smoke)
+smoke: $(STAMP)
+	@$(TIMED) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) tests/smoke
 
 demo: $(STAMP)
 	$(BIN)/python -u examples/demo.py
