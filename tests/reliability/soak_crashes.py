@@ -274,8 +274,10 @@ def run_crashes(cloud_name: str, tool: str, kills: int, *, restart_every: int = 
 
 
 def main(argv: list[str]) -> int:
-    """``python tests/reliability/soak_crashes.py CLOUD TOOL KILLS``: one run, its row on stdout."""
-    figures = run_crashes(argv[0], argv[1], int(argv[2]))
+    """``python tests/reliability/soak_crashes.py CLOUD TOOL KILLS [LIST_LAG]``: one run, its row on
+    stdout (``LIST_LAG``: the emulator's ``--list-lag`` seconds, default none)."""
+    lag = float(argv[3]) if len(argv) > 3 else 0.0
+    figures = run_crashes(argv[0], argv[1], int(argv[2]), list_lag=lag)
     print(CrashFigures.HEADER)
     print(figures.row())
     for problem in figures.problems:
