@@ -67,8 +67,11 @@ $(LINKED_COLLECTION): $(STAMP)
 	mkdir -p $(dir $@) && ln -sfn $(CURDIR)/$(COLLECTION) $@
 
 # The example playbooks and the Molecule scenarios, production profile (.ansible-lint), against the collection in this tree.
+# Files, not directories: ansible-lint warns about every directory it expands.
+ANSIBLE_LINT_FILES = $(wildcard examples/ansible/*.yml examples/execution-environment/*.yml) $(shell find $(COLLECTION)/extensions/molecule -name '*.yml' | sort)
 lint-ansible: $(LINKED_COLLECTION)
-	@$(TIMED) ANSIBLE_HOME=$(CURDIR)/$(VENV)/.ansible ANSIBLE_COLLECTIONS_PATH=$(CURDIR) $(BIN)/ansible-lint --nocolor examples/ $(COLLECTION)/extensions/molecule
+	@$(TIMED) PATH="$(CURDIR)/$(BIN):$$PATH" ANSIBLE_HOME=$(CURDIR)/$(VENV)/.ansible ANSIBLE_COLLECTIONS_PATH=$(CURDIR) \
+		$(BIN)/ansible-lint --nocolor $(ANSIBLE_LINT_FILES)
 
 pytest: $(STAMP)
 	@$(TIMED) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q tests
@@ -80,13 +83,18 @@ test: lint typecheck generated sanity lint-ansible molecule pytest
 # the stage. Each prints its time and runs in an ephemeral directory of its own (Molecule's
 # default is named after the collection folder, shared by every clone on the machine).
 MOLECULE_SCENARIOS := oci outscale alicloud
+# Molecule looks for a `default` scenario before any other and logs CRITICAL "'extensions/molecule/
+# default/molecule.yml' glob failed" when there is none, though the run goes on
+# (ansible/molecule#4117); a stub default scenario only trades it for a config warning. Drop that line.
+MOLECULE_QUIET := grep -v -F "extensions/molecule/default/molecule.yml' glob failed"
 molecule: $(LINKED_COLLECTION)
 	@for s in $(MOLECULE_SCENARIOS); do \
 		start=$$(date +%s); \
 		eph=$$(mktemp -d -t imageops-molecule-$$s.XXXXXX); \
 		(cd $(COLLECTION) && PATH="$(CURDIR)/$(BIN):$$PATH" ANSIBLE_HOME=$(CURDIR)/$(VENV)/.ansible \
-			MOLECULE_EPHEMERAL_DIRECTORY=$$eph $(CURDIR)/$(BIN)/molecule test -s $$s); rc=$$?; \
-		rm -rf $$eph; \
+			NO_COLOR=1 PY_COLORS=0 ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 MOLECULE_EPHEMERAL_DIRECTORY=$$eph \
+			$(CURDIR)/$(BIN)/molecule test -s $$s 2>&1; echo $$? > $$eph.rc) | $(MOLECULE_QUIET); \
+		rc=$$(cat $$eph.rc); rm -rf $$eph $$eph.rc; \
 		echo "== molecule $$s: $$(( $$(date +%s) - start ))s"; \
 		[ $$rc -eq 0 ] || exit $$rc; \
 	done
