@@ -12,7 +12,7 @@ COLLECTION := ansible_collections/imageops/cloud
 TIMED = start=$$(date +%s); trap 'echo "== $@: $$(( $$(date +%s) - start ))s"' EXIT;
 
 .PHONY: all bootstrap test check lint typecheck generate generated molecule docs sanity lint-ansible pytest unit smoke demo \
-	bench soak collection clean
+	bench soak collection dist clean
 
 all: test
 
@@ -129,5 +129,13 @@ bench: $(STAMP)
 collection: $(STAMP)
 	$(BIN)/ansible-galaxy collection build --force --output-path dist ansible_collections/imageops/cloud
 
+# What would be published - the wheel and sdist of imageops, the collection tarball built from a released
+# copy (changelog.yaml, CHANGELOG.md from the fragments) - in dist/, checked as the registries check
+# them: twine check --strict, galaxy-importer with ansible-lint (any WARNING fails), ansible-test sanity
+# on the installed tarball. The checkers live in .venv-dist (tools/dist-requirements.txt). A PASS/FAIL
+# line per check with its time.
+dist: $(STAMP)
+	@$(TIMED) $(BIN)/python tools/dist.py --out dist
+
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .ruff_cache .demo
+	rm -rf $(VENV) .venv-dist dist build .pytest_cache .ruff_cache .demo
