@@ -55,9 +55,11 @@ __all__ = [
 ]
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-STOCK_SERVER = (sys.executable, "-m", "pulumi.dynamic")
+# ``-u`` as the CLI's plugin script runs it: the server writes its port without a flush, so without
+# it (or PYTHONUNBUFFERED in the caller's environment) the port stays in the pipe's buffer.
+STOCK_SERVER = (sys.executable, "-u", "-m", "pulumi.dynamic")
 """The dynamic-provider server the pulumi CLI's ``pulumi-resource-pulumi-python`` starts."""
-IMPORTING_SERVER = (sys.executable, "-m", "pulumi_images.dynamic")
+IMPORTING_SERVER = (sys.executable, "-u", "-m", "pulumi_images.dynamic")
 """The same server, able to serve a Read without ``__provider`` (``pulumi import``)."""
 
 
