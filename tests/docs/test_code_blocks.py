@@ -143,9 +143,14 @@ NOT_RUN: dict[tuple[str, str], str] = {
     "is started with the same command by imageops.emulator.testing.running_emulator",
     (
         "docs/emulator.md",
-        "imageops emulator serve --env-file emulator.env          # one loopback port per cloud",
+        "imageops emulator serve --env-file emulator.env &        # one loopback port per cloud",
     ): "starts a server that runs until stopped: the test's own emulator is started this way "
     "(imageops.emulator.testing.running_emulator)",
+    (
+        "docs/reliability.md",
+        "make soak                       # everything below at full scale",
+    ): "the full-scale "
+    "reliability suite (`make soak`, an hour and more) and the small-scale one that `make test` already runs",
     (
         "docs/pulumi.md",
         "pip install 'imageops[pulumi]'      # in the virtualenv your Pulumi.yaml names",
@@ -564,7 +569,23 @@ def run_playbook_block(block: Block, emulator, tmp_path: Path) -> None:
     assert run.rc == 0, f"{block.where}: the playbook failed (rc={run.rc})\n{run.output[-4000:]}"
 
 
+# What a script may run without a NOT_RUN entry: the imageops CLI and read-only one-liners. Anything
+# else (make, pip, a server) fails the test until listed, so a new block is never run blind (an
+# unlisted `make soak` would start an hour of soak tests).
+SAFE_COMMANDS = ("imageops", ".venv/bin/imageops", "python -c", "export", "set -a", "set +a", "#")
+
+
+def unsafe_lines(script: str) -> list[str]:
+    lines = [line.strip() for line in script.splitlines() if line.strip()]
+    return [line for line in lines if not any(line.startswith(cmd) for cmd in SAFE_COMMANDS)]
+
+
 def run_shell_block(block: Block, emulator, tmp_path: Path) -> None:
+    unsafe = unsafe_lines(block.text)
+    assert not unsafe, (
+        f"{block.where}: not run, {unsafe} is not a command this test runs blind ({SAFE_COMMANDS}); "
+        f"list {block.key!r} in NOT_RUN with why"
+    )
     env = block_env(block, emulator.env, tmp_path)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     proc = subprocess.run(
@@ -767,6 +788,7 @@ def test_blocks_are_found_with_their_line_and_kind():
     assert kind(Block("x.md", 1, "yaml", "- name: a task\n  debug: {}\n")) == "other"
     assert kind(Block("x.md", 1, "python", "import pulumi\n")) == "program"
     assert kind(Block("x.md", 1, "json", "{}")) == "other"
+    assert unsafe_lines("# wait\n.venv/bin/imageops image wait x\nmake soak\n") == ["make soak"]
 
 
 if __name__ == "__main__":
