@@ -2,21 +2,25 @@
 
 The environment of each run is what the README's "try it" box gives a user: the variables of the
 emulator's env file (``set -a; . ./.emulator.env; set +a``) and nothing else of ours -- no
-``OCI_CONFIG_FILE``, no ``OSC_*``: a block that needs them must say so itself. Blocks are found by
-their fence's language tag:
+``OCI_CONFIG_FILE``, no ``OSC_*``: a block that needs more must say so itself, or its page must
+(then :data:`SETUP` gives it that step: a config file, a session profile, an image id). Blocks are
+found by their fence's language tag (an untagged fence is output or a layout, not code):
 
 - ```yaml  a playbook (a list of plays with ``hosts``) runs with ``ansible-playbook``;
 - ```python a program that uses ``pulumi`` runs through the engine-less harness (up, then destroy);
   other Python runs with ``python``;
-- ```sh / ```bash runs with ``bash -e`` in a scratch directory.
+- ```sh / ```bash runs with ``bash -euo pipefail`` from the repository root, if every line is a
+  command of :data:`SAFE_COMMANDS`.
 
 A block the test does not run as it stands must be listed in :data:`NOT_RUN` (with why) or
-:data:`WRAPPED` (a fragment -- a task, the middle of a program -- and what the test wraps it in), so
-a new block cannot silently escape: an unlisted block that is not a whole playbook, program or
-script fails. A failure names the file and the line of the block's opening fence.
+:data:`WRAPPED` (a fragment -- a task, the middle of a program -- and the variables its page gives
+it), so a new block cannot silently escape: an unlisted block that is not a whole playbook, program
+or safe script fails, and so does an entry naming no block. A failure names the file and the line
+of the block's opening fence.
 
 ``python tests/docs/test_code_blocks.py PROGRAM_DIR...`` is the Pulumi runner the test calls: one
-process and one harness engine for all the programs of a file (the provider servers start once).
+process and one harness engine for the programs sharing an environment (the provider servers start
+once); each program is brought up, then destroyed, so the next one finds the demo account as it was.
 """
 
 from __future__ import annotations
