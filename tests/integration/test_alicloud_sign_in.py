@@ -7,7 +7,7 @@
 * a role's permissions and a session ``Policy`` are enforced (``Forbidden.RAM``); a forged or
   expired token gets ECS's own code, and no refusal is sent more than twice (renewed once);
 * a key that expires during a long wait is refreshed, and the wait goes on (``slow`` emulator: an
-  STS session of 900 s lasts 0.9 s).
+  STS session of 900 s lasts 1.8 s).
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ from imageops.emulator.testing import EmulatorHandle, running_emulator
 from imageops.model import ImageState
 
 pytestmark = pytest.mark.timeout(120)
+SCALE = 0.002  # an STS session of 900 s lasts 1.8 s: room for a renewal on a loaded machine
+LIFETIME = 900 * SCALE
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +51,7 @@ def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
 
 @pytest.fixture(scope="module")
 def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
-    with running_emulator(time_scale=0.001, workdir=tmp_path_factory.mktemp("ali-sign-in-fast")) as handle:
+    with running_emulator(time_scale=SCALE, workdir=tmp_path_factory.mktemp("ali-sign-in-fast")) as handle:
         yield handle
 
 
@@ -249,7 +251,7 @@ def test_an_expired_key_is_refused_then_renewed_once(slow: EmulatorHandle) -> No
     source = credential_source(credentials.sign_in, clock=lambda: time.time() - 5.0)
     client = httpx.Client(base_url=e["IMAGEOPS_ALICLOUD_ENDPOINT"], auth=Acs3Signer.over(source))
     source.current()
-    time.sleep(1.0)  # 900 s at time scale 0.001: expired for the emulator, not for the late clock
+    time.sleep(LIFETIME + 0.2)  # expired for the emulator, not for the late clock
     mark = slow.mark()
     answer = client.post(
         "/", params={"Action": "DescribeImages", "Version": "2014-05-26", "RegionId": "cn-hangzhou"}
@@ -274,8 +276,8 @@ def test_keys_that_expire_during_a_long_wait_are_refreshed_and_the_wait_goes_on(
     )
     image = waiter.create(spec, timeout=30)
     mark = slow.mark()
-    # The image goes away 4 s from now: more than four lifetimes of the waiter's STS session (0.9 s).
-    timer = threading.Timer(4.0, deleter.delete, args=(image.id,))
+    # The image goes away after more than four lifetimes of the waiter's STS session.
+    timer = threading.Timer(4.4 * LIFETIME, deleter.delete, args=(image.id,))
     timer.start()
     try:
         started = time.monotonic()
@@ -287,9 +289,9 @@ def test_keys_that_expire_during_a_long_wait_are_refreshed_and_the_wait_goes_on(
     assumed = [c for c in calls if c["action"] == "AssumeRole"]
     refused = [c for c in calls if c["status"] >= 400 and c["path"] == "/"]
     answered = [c for c in calls if c["status"] < 400 and c["path"] == "/"]
-    assert waited >= 3.5 and len(assumed) >= 4, (waited, len(assumed))
+    assert waited >= 4 * LIFETIME and len(assumed) >= 4, (waited, len(assumed))
     # Refreshed before expiry: a refusal only when a loaded machine holds a signed request past its
-    # 0.45 s margin (then renewed once and sent again). Without the refresh, every read after the
+    # margin (half the lifetime) (then renewed once and sent again). Without the refresh, every read after the
     # first expiry would be refused.
     assert len(refused) <= max(1, len(answered) // 5), (len(refused), len(answered))
 
@@ -300,7 +302,7 @@ def test_an_expired_token_given_as_is_fails_once_naming_what_to_run(slow: Emulat
     base = AccessKey(e["IMAGEOPS_ALICLOUD_ACCESS_KEY_ID"], e["IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET"])
     role = RoleRequest(e["IMAGEOPS_ALICLOUD_ROLE_ARN"], "pasted", 900)
     pasted = assume_role(httpx.Client(), e["IMAGEOPS_ALICLOUD_STS_ENDPOINT"], base, role).value
-    time.sleep(1.0)  # 900 s at time scale 0.001
+    time.sleep(LIFETIME + 0.2)  # the pasted token has expired
     driver = connect(
         access_key_id=pasted.access_key_id,
         access_key_secret=pasted.access_key_secret,
