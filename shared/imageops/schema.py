@@ -164,6 +164,7 @@ def spec_field_type(spec: type[ImageSpec], name: str) -> FieldType:
     return field_type(info.annotation)
 
 
+_SHOWN_VALUE = 40
 _BOOL_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
@@ -235,9 +236,10 @@ class Setting:
         if value is None or not self.choices or value in self.choices:
             return value
         where = f" (from {source})" if source else ""
-        raise ConfigError(
-            f"{self.option or self.name}{where} must be one of {', '.join(self.choices)}, not {value!r}"
-        )
+        # the value is shown only when short: a long one would bury the rule (or echo a pasted secret)
+        shown = f", not {value!r}" if len(value) <= _SHOWN_VALUE else ""
+        allowed = ", ".join(self.choices)
+        raise ConfigError(f"{self.option or self.name}{where} must be one of {allowed}{shown}")
 
 
 def _declared(settings: Iterable[Setting], name: str) -> Setting:

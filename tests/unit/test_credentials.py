@@ -204,3 +204,11 @@ def test_a_setting_with_choices_names_the_option_the_source_and_the_rule():
     message = str(raised.value)
     assert "auth_type" in message and "OCI_CLI_AUTH" in message and "api_key, security_token" in message
     assert Setting("free", ("Anything.",)).check("whatever") == "whatever"
+
+
+def test_a_long_value_outside_the_choices_is_not_echoed():
+    setting = Setting("auth", ("How to sign in.",), ansible="auth_type", choices=("api_key",))
+    with pytest.raises(ConfigError) as raised:
+        setting.check("x" * 500, "OCI_CLI_AUTH")
+    message = str(raised.value)
+    assert "xxxx" not in message and len(message) < 100 and "must be one of api_key" in message
