@@ -29,6 +29,8 @@ from typing import Generic, Protocol, TypeVar
 
 import httpx
 
+from imageops.transport import unsigned_copy
+
 __all__ = [
     "MAX_REFRESH_MARGIN",
     "CredentialSource",
@@ -163,17 +165,8 @@ class SigningAuth(ABC, httpx.Auth, Generic[T]):
         return self.sign_with(request, self.source.current())
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        unsigned = _unsigned_copy(request)
+        unsigned = unsigned_copy(request)
         response = yield self.sign_with(request, self.source.current())
         if self.refused(response) and self.source.renew():
             yield self.sign_with(unsigned, self.source.current())
 
-
-def _unsigned_copy(request: httpx.Request) -> httpx.Request:
-    return httpx.Request(
-        request.method,
-        request.url,
-        headers=request.headers.copy(),
-        content=request.content,
-        extensions=dict(request.extensions),
-    )

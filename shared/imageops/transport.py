@@ -55,6 +55,7 @@ __all__ = [
     "build_client",
     "default_timeout",
     "request_id_of",
+    "unsigned_copy",
 ]
 
 log = get_logger("imageops.transport")
@@ -201,7 +202,7 @@ class RetryingTransport(httpx.BaseTransport):
             attempt += 1
             can_retry = attempt < policy.max_attempts
             try:
-                response = self._send_once(_copy(request) if self._auth is not None else request)
+                response = self._send_once(unsigned_copy(request) if self._auth is not None else request)
                 request_id = request_id_of(response, self._rid_headers)
                 last_request_id = request_id or last_request_id
                 # Read the body here, inside the retry loop: a connection dropped mid-body is a
@@ -288,7 +289,7 @@ class RetryingTransport(httpx.BaseTransport):
         self._inner.close()
 
 
-def _copy(request: httpx.Request) -> httpx.Request:
+def unsigned_copy(request: httpx.Request) -> httpx.Request:
     """An unsigned copy of ``request`` (body already read), for one attempt to sign and send."""
     return httpx.Request(
         request.method,

@@ -94,7 +94,7 @@ class OutscaleApi:
         (OUTSCALE's own CLI, which works against the real API) posts to ``//api/latest/{Action}`` but
         signs ``/api/latest/{Action}``, so the real service checks the normalised path too."""
         sent = _sent_path(request)
-        paths = dict.fromkeys([sent, re.sub(r"/{2,}", "/", sent)])
+        paths = dict.fromkeys([sent, _merge_slashes(sent)])
         failure: SignatureError | None = None
         for path in paths:
             try:
@@ -470,7 +470,7 @@ class OutscalePlugin:
     def route_path(self, emulator: Emulator, host: str, path: str) -> str:
         """The API answers under ``/api/v1/`` and ``/api/latest/``, with repeated slashes taken as
         one (osc-cli posts to ``{endpoint}//api/latest/{Action}``)."""
-        collapsed = re.sub(r"/{2,}", "/", path)
+        collapsed = _merge_slashes(path)
         if collapsed.startswith(_LATEST + "/"):
             collapsed = API + collapsed[len(_LATEST) :]
         return collapsed
@@ -550,3 +550,7 @@ def _sent_path(request: Request) -> str:
     """The path as the client sent (and signed) it, before :meth:`OutscalePlugin.route_path`."""
     raw = request.scope.get("raw_path")
     return raw.decode("latin-1") if raw else request.url.path
+
+
+def _merge_slashes(path: str) -> str:
+    return re.sub(r"/{2,}", "/", path)
