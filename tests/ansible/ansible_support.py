@@ -31,6 +31,10 @@ WRITE_METHODS = {"POST", "PUT", "DELETE", "PATCH"}
 def make_ansible_env(emulator=None, **overrides) -> dict[str, str]:
     """The environment of an ansible run: the emulator's variables plus OCI_CONFIG_FILE."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IMAGEOPS_", "OCI_", "ANSIBLE_"))}
+    # the collection-level switch of the execution path (plugin_utils/image_action.py): set it for
+    # the test run (IMAGEOPS_ANSIBLE_EXECUTION=module) to run the whole suite on the module path
+    if os.environ.get("IMAGEOPS_ANSIBLE_EXECUTION"):
+        env["IMAGEOPS_ANSIBLE_EXECUTION"] = os.environ["IMAGEOPS_ANSIBLE_EXECUTION"]
     if emulator is not None:
         env.update(emulator.env)
         env["OCI_CONFIG_FILE"] = emulator.env["IMAGEOPS_OCI_CONFIG_FILE"]

@@ -29,6 +29,7 @@ def render(root: Path) -> dict[Path, str]:
         files[modules / f"{schema.cloud}_image_info.py"] = ansible.module_file(schema, info=True)
         actions = root / COLLECTION / "plugins" / "action"
         files[actions / f"{schema.cloud}_image.py"] = ansible.action_file(schema)
+        files[actions / f"{schema.cloud}_image_info.py"] = ansible.action_file(schema)
         files[root / "pulumi_images" / f"{schema.cloud}.py"] = pulumi.resource_module(schema)
         files[root / "docs" / "reference" / f"{schema.cloud}.md"] = docs.reference_page(schema)
     files[root / COLLECTION / "meta" / "runtime.yml"] = ansible.runtime_yml(schemas)

@@ -73,6 +73,12 @@ def run_module(argument_spec, *, cloud, settings, spec_names, info=False, filter
 
 TAG_FILTER = "tags"
 
+#: Open drivers by cloud and settings, for the runs that share one process. Set to a dict only by the
+#: action plugin's controller path (plugin_utils/image_action.py), where every loop item of a task
+#: runs in the one worker process of that task: a loop then signs in and connects once, not once per
+#: item. None on the module path, where each run is its own process and closes its driver.
+shared_drivers = None
+
 
 def matches_tags(image, wanted):
     """True when the image carries every wanted tag (key and value; an empty value matches any)."""
@@ -194,7 +200,14 @@ class ImageModule(AnsibleModule):
     @property
     def driver(self):
         if self._driver is None:
-            self._driver = registry.connect(self.cloud, **self.auth_settings())
+            settings = self.auth_settings()
+            if shared_drivers is None:
+                self._driver = registry.connect(self.cloud, **settings)
+            else:
+                key = (self.cloud, repr(sorted(settings.items())))
+                if key not in shared_drivers:
+                    shared_drivers[key] = registry.connect(self.cloud, **settings)
+                self._driver = shared_drivers[key]
         return self._driver
 
     @property
@@ -203,7 +216,7 @@ class ImageModule(AnsibleModule):
         return self.writes.changed
 
     def close(self):
-        if self._driver is not None:
+        if self._driver is not None and shared_drivers is None:
             with contextlib.suppress(Exception):
                 self._driver.close()
 

@@ -1,22 +1,16 @@
 # Copyright: imageops contributors
 # Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
-"""Show a managing module's ``progress`` at ``-v``, one line per state change.
+"""A managing module's ``progress`` as lines, shown at ``-v`` by its action plugin (image_action.py).
 
-A module runs as a separate process and can only hand back its result when it ends; it cannot write
-to the play's output while it waits. So each managing module returns the state changes of its waits
-as ``progress``, and its action plugin (the controller-side half of a task, named after the module)
-runs the module as Ansible's normal action does, then prints one line per entry at ``-v``. The lines
-appear when the task ends, not while it waits: that is as live as Ansible lets a module be.
+A module can only hand back its result when it ends; it cannot write to the play's output while it
+waits. So each managing module returns the state changes of its waits as ``progress``, and its
+action plugin prints one line per entry at ``-v`` when the task ends. The same lines on both
+execution paths: the module's result is the one source.
 
 This runs on the controller, which need not have the imageops core installed: nothing here imports it.
 """
 
 from __future__ import annotations
-
-from ansible.plugins.action.normal import ActionModule as NormalAction
-from ansible.utils.display import Display
-
-display = Display()
 
 
 def progress_line(entry):
@@ -32,17 +26,3 @@ def progress_line(entry):
     if entry.get("message"):
         parts.append(f"- {entry['message']}")
     return "imageops progress: " + " ".join(parts)
-
-
-class ProgressAction(NormalAction):
-    """Ansible's normal action, plus the module's ``progress`` shown at ``-v``."""
-
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        entries = result.get("progress")
-        if isinstance(entries, list):
-            host = (task_vars or {}).get("inventory_hostname")
-            for entry in entries:
-                if isinstance(entry, dict):
-                    display.v(progress_line(entry), host=host)
-        return result
