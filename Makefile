@@ -54,9 +54,14 @@ check: lint typecheck generated unit smoke
 # ansible-test sanity on the collection only, local Python 3.11, each test in its own venv (cached
 # under ~/.ansible/test/venv). Those venvs get pip from our bootstrap script, not from
 # ci-files.testing.ansible.com: see tests/sanity/get_pip.py.
+# galaxy.yml is left out here, not in tests/sanity/ignore-*.txt: in the source tree it is the symlink to
+# ../../../galaxy.yml (one manifest for the repository, ARCHITECTURE.md), which the `symlinks` test
+# refuses; the built collection has no galaxy.yml (MANIFEST.json stands for it), and the ignore files
+# ship in it, where an entry for a missing file would fail the `ignores` test.
 sanity: $(STAMP)
 	@$(TIMED) $(BIN)/python tests/sanity/get_pip.py --install-into-cache \
-		&& cd $(COLLECTION) && $(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --venv --color no
+		&& cd $(COLLECTION) && $(CURDIR)/$(BIN)/ansible-test sanity --python 3.11 --venv --color no \
+			--exclude galaxy.yml
 
 # ansible-lint and Molecule keep their collections cache in ANSIBLE_HOME, ~/.ansible by default,
 # where Molecule would install a copy of this collection that later runs find first, stale. Ours is

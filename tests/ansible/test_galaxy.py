@@ -22,7 +22,7 @@ NEUTRAL_MODULES = ["image"]
 # What a run of the tests, Molecule or antsibull-changelog leaves in the collection's tree.
 LEFTOVERS = (
     "tests/output/data/x.txt",
-    "tests/sanity/ignore-2.19.txt",
+    "tests/output/.tmp/sanity/x.json",
     "plugins/modules/__pycache__/oci_image.cpython-311.pyc",
     ".pytest_cache/v/cache/lastfailed",
     ".ruff_cache/x",
@@ -57,7 +57,7 @@ def test_runtime_groups_and_requires_ansible():
     assert on_disk == {m for modules in CLOUD_GROUPS.values() for m in modules} | set(NEUTRAL_MODULES)
 
 
-def test_artifact_leaves_out_tests_caches_and_runtime_dirs(tmp_path, ansible_env):
+def test_artifact_leaves_out_test_output_caches_and_runtime_dirs(tmp_path, ansible_env):
     tree = tmp_path / "ansible_collections" / "imageops" / "cloud"
     shutil.copytree(COLLECTION, tree, symlinks=False, ignore=shutil.ignore_patterns("output", "__pycache__"))
     for leftover in LEFTOVERS:
@@ -75,10 +75,15 @@ def test_artifact_leaves_out_tests_caches_and_runtime_dirs(tmp_path, ansible_env
         members = set(tar.getnames())
     for leftover in LEFTOVERS:
         assert leftover not in members, leftover
-    assert not [m for m in members if m == "tests" or m.startswith(("tests/", ".")) or "cache" in m]
-    # the scenarios and the changelog's sources are part of the collection
-    for kept in ("changelogs/config.yaml", "meta/runtime.yml", "extensions/molecule/oci/molecule.yml"):
+    assert not [m for m in members if m.startswith(("tests/output", ".")) or "cache" in m]
+    # the scenarios, the changelog's sources and the sanity ignore files (ansible-test sanity on the
+    # installed collection reads them) are part of the collection
+    ignores = [f"tests/sanity/{p.name}" for p in (COLLECTION / "tests" / "sanity").glob("ignore-*.txt")]
+    assert ignores
+    sources = ("changelogs/config.yaml", "meta/runtime.yml", "extensions/molecule/oci/molecule.yml")
+    for kept in (*sources, *ignores):
         assert kept in members, kept
+    assert not [m for m in members if m.startswith("tests/") and m not in ("tests/sanity", *ignores)], members
 
 
 def test_changelog_lints():

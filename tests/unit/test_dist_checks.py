@@ -68,17 +68,37 @@ def test_changelog_check_fails_without_a_release(tmp_path: Path):
             dist.check_changelog_in_tarball(artifacts(tarball(tmp_path / f"{name}.tar.gz", files)))
 
 
-def test_sanity_ignores_keep_only_entries_for_files_the_artifact_holds(tmp_path: Path):
-    installed = tmp_path / "cloud"
-    (installed / "plugins" / "modules").mkdir(parents=True)
-    (installed / "plugins" / "modules" / "oci_image.py").write_text("")
-    copied = dist.sanity_ignores_for(installed)
-    assert copied, "the source tree has sanity ignore files"
-    kept = (installed / "tests" / "sanity" / copied[0]).read_text()
-    assert "plugins/modules/oci_image.py validate-modules:missing-gplv3-license" in kept
-    paths = {line.split()[0] for line in kept.splitlines()}
-    # galaxy.yml is not in the artifact (MANIFEST.json stands for it), nor the modules this one lacks
-    assert paths == {"plugins/modules/oci_image.py"}
+def test_only_the_notice_of_a_shipped_ignore_file_is_no_problem():
+    """The tarball ships tests/sanity/ignore-*.txt (galaxy.yml build_ignore leaves only tests/output
+    out), and galaxy-importer says so with a WARNING per file: accepted for the files and statement
+    counts of the source tree, a problem for any other file or count."""
+    shipped = dist.shipped_ignore_files()
+    assert shipped and all(count > 0 for count in shipped.values()), shipped
+    name, count = next(iter(shipped.items()))
+
+    def notice(file: str, statements: int) -> str:
+        found = f"found {file} with {statements} statement(s)"
+        return f"WARNING: Ignore files skip ansible-test sanity tests, {found}"
+
+    output = IMPORTER_OUTPUT.replace(IMPORTER_OUTPUT.splitlines()[2], notice(name, count))
+    assert dist.importer_problems(output, shipped) == []
+    assert dist.importer_problems(output) == [notice(name, count)]  # no file named: a problem
+    for other in (notice(name, count + 1), notice("ignore-9.99.txt", count)):
+        assert dist.importer_problems(other, shipped) == [other]
+
+
+def test_every_ignore_entry_names_a_file_the_artifact_holds_and_says_why():
+    """ansible-test's `ignores` test fails on an entry for a missing file: in the installed tarball
+    there is no galaxy.yml (make sanity excludes it instead), nor anything build_ignore drops."""
+    galaxy = yaml.safe_load((REPO / "galaxy.yml").read_text())
+    assert "tests/output" in galaxy["build_ignore"] and "tests" not in galaxy["build_ignore"]
+    collection = REPO / "ansible_collections" / "imageops" / "cloud"
+    for name in dist.shipped_ignore_files():
+        for line in (collection / "tests" / "sanity" / name).read_text().splitlines():
+            path, _, reason = line.partition(" # ")
+            assert reason.strip(), f"{name}: {line!r} says not why"
+            target = path.split()[0]
+            assert target != "galaxy.yml" and (collection / target).is_file(), f"{name}: {line!r}"
 
 
 def test_a_failing_command_fails_its_step(capsys):
