@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from pulumi_images import alicloud, oci, outscale
+from pulumi_images import alicloud, aws, oci, outscale
 
-__all__ = ["CLOUD_MODULES", "alicloud", "oci", "outscale"]
+__all__ = ["CLOUD_MODULES", "alicloud", "aws", "oci", "outscale"]
 
 CLOUD_MODULES: dict[str, ModuleType] = {
     "oci": oci,
     "outscale": outscale,
     "alicloud": alicloud,
+    "aws": aws,
 }

@@ -23,6 +23,7 @@ _CLOUDS: dict[str, str] = {
     "oci": "imageops.oci",
     "outscale": "imageops.outscale",
     "alicloud": "imageops.alicloud",
+    "aws": "imageops.aws",
 }
 
 

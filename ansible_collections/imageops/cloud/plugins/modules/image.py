@@ -60,6 +60,7 @@ options:
     - oci
     - outscale
     - alicloud
+    - aws
   state:
     description:
     - C(present) makes the image if it does not exist and updates it if it differs.
@@ -555,10 +556,94 @@ options:
           C(https://ecs.<region>.aliyuncs.com).'
         type: str
         version_added: 0.1.0
+  aws_auth:
+    description:
+    - How to reach AWS when I(cloud=aws), with the options and environment variables of the C(imageops.cloud.aws_image)
+      module. Read only when I(cloud=aws).
+    - Not given, credentials load as the cloud's CLI loads them, from the environment, then its configuration
+      file.
+    type: dict
+    version_added: 0.1.0
+    suboptions:
+      access_key:
+        description:
+        - AWS access key ID.
+        - Not given (nor in the environment), the profile's credentials are used, as the AWS CLI finds
+          them (shared files, SSO, C(credential_process), assume-role, instance metadata).
+        - 'If not set: the environment variables C(AWS_ACCESS_KEY_ID), C(AWS_ACCESS_KEY), C(EC2_ACCESS_KEY)
+          (the first set wins), then the profile''s credentials.'
+        type: str
+        aliases:
+        - aws_access_key_id
+        - aws_access_key
+        - ec2_access_key
+        version_added: 0.1.0
+      secret_key:
+        description:
+        - AWS secret access key of I(access_key). Never logged.
+        - 'If not set: the environment variables C(AWS_SECRET_ACCESS_KEY), C(AWS_SECRET_KEY), C(EC2_SECRET_KEY)
+          (the first set wins), then the profile''s credentials.'
+        type: str
+        aliases:
+        - aws_secret_access_key
+        - aws_secret_key
+        - ec2_secret_key
+        version_added: 0.1.0
+      session_token:
+        description:
+        - AWS STS session token, for temporary credentials. Never logged.
+        - 'If not set: the environment variables C(AWS_SESSION_TOKEN), C(AWS_SECURITY_TOKEN), C(EC2_SECURITY_TOKEN)
+          (the first set wins), then the profile''s credentials.'
+        type: str
+        aliases:
+        - aws_session_token
+        - session_token_id
+        - security_token
+        - aws_security_token
+        version_added: 0.1.0
+      region:
+        description:
+        - The AWS region, for example C(us-east-1).
+        - The AMI lives in this region; AMI names are unique per account and region.
+        - 'If not set: the environment variables C(AWS_REGION), C(AWS_DEFAULT_REGION), C(EC2_REGION) (the
+          first set wins), then the profile''s C(region).'
+        type: str
+        aliases:
+        - aws_region
+        - ec2_region
+        version_added: 0.1.0
+      profile:
+        description:
+        - The named profile of the AWS config and credentials files.
+        - 'If not set: the environment variables C(AWS_PROFILE), C(AWS_DEFAULT_PROFILE) (the first set
+          wins), then C(default).'
+        type: str
+        aliases:
+        - aws_profile
+        version_added: 0.1.0
+      endpoint_url:
+        description:
+        - URL of the EC2 endpoint, to reach a non-default endpoint such as the imageops emulator (for
+          example C(http://127.0.0.1:8084)).
+        - 'If not set: the environment variables C(AWS_ENDPOINT_URL_EC2), C(AWS_ENDPOINT_URL), C(IMAGEOPS_AWS_ENDPOINT)
+          (the first set wins), then C(https://ec2.<region>.amazonaws.com).'
+        type: str
+        aliases:
+        - aws_endpoint_url
+        - ec2_url
+        version_added: 0.1.0
+      validate_certs:
+        description:
+        - When C(false), the endpoint's TLS certificate is not checked.
+        - Only for a private endpoint you trust.
+        - 'If not set: C(true).'
+        type: bool
+        version_added: 0.1.0
 seealso:
 - module: imageops.cloud.oci_image
 - module: imageops.cloud.outscale_image
 - module: imageops.cloud.alicloud_image
+- module: imageops.cloud.aws_image
 extends_documentation_fragment:
 - ansible.builtin.action_common_attributes
 - ansible.builtin.action_common_attributes.ACTIONGROUPS
@@ -849,7 +934,7 @@ from ansible_collections.imageops.cloud.plugins.module_utils.neutral_image impor
 )
 
 ARGUMENT_SPEC = {
-    'cloud': {'type': 'str', 'required': True, 'choices': ['oci', 'outscale', 'alicloud']},
+    'cloud': {'type': 'str', 'required': True, 'choices': ['oci', 'outscale', 'alicloud', 'aws']},
     'state': {'type': 'str', 'choices': ['present', 'absent'], 'default': 'present'},
     'image_id': {'type': 'str'},
     'name': {'type': 'str'},
@@ -941,6 +1026,30 @@ ARGUMENT_SPEC = {
             'endpoint': {'type': 'str'},
         },
     },
+    'aws_auth': {
+        'type': 'dict',
+        'options': {
+            'access_key': {
+                'type': 'str',
+                'aliases': ['aws_access_key_id', 'aws_access_key', 'ec2_access_key'],
+                'no_log': False,
+            },
+            'secret_key': {
+                'type': 'str',
+                'aliases': ['aws_secret_access_key', 'aws_secret_key', 'ec2_secret_key'],
+                'no_log': True,
+            },
+            'session_token': {
+                'type': 'str',
+                'aliases': ['aws_session_token', 'session_token_id', 'security_token', 'aws_security_token'],
+                'no_log': True,
+            },
+            'region': {'type': 'str', 'aliases': ['aws_region', 'ec2_region']},
+            'profile': {'type': 'str', 'aliases': ['aws_profile']},
+            'endpoint_url': {'type': 'str', 'aliases': ['aws_endpoint_url', 'ec2_url']},
+            'validate_certs': {'type': 'bool'},
+        },
+    },
 }
 
 MODULE = {
@@ -985,6 +1094,15 @@ MODULE = {
             'alicloud_sts_region': 'sts_region',
             'alicloud_metadata_url': 'metadata_url',
             'endpoint': 'endpoint',
+        },
+        'aws': {
+            'access_key': 'access_key',
+            'secret_key': 'secret_key',
+            'session_token': 'session_token',
+            'region': 'region',
+            'profile': 'profile',
+            'endpoint_url': 'endpoint_url',
+            'validate_certs': 'validate_certs',
         },
     },
     'required_if': [

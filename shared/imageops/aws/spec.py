@@ -1,0 +1,582 @@
+"""Desired state of an AWS EC2 machine image, AMI (Terraform ``aws_ami``, ``aws_ami_from_instance`` and
+``aws_ami_copy`` in one resource; field names are pulumi-aws's, Terraform's where they differ are
+Ansible aliases).
+
+Update modes follow the EC2 API: ModifyImageAttribute changes ``description`` and the launch
+permissions, CreateTags/DeleteTags the ``tags``, Enable/DisableImageDeprecation the
+``deprecation_time``; those are in place. AWS cannot rename an AMI: ``name`` and everything else is
+fixed when the AMI is made and forces a new one. ``delete_snapshots`` only says what a delete does.
+
+Sources: exactly one of ``source_instance_id`` (CreateImage), ``source_ami_id`` + ``source_ami_region``
+(CopyImage), ``ebs_block_devices`` + ``root_device_name`` (RegisterImage from snapshots) or
+``image_location`` (RegisterImage from an S3 manifest).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, StringConstraints, field_validator
+
+from imageops.model import Image
+from imageops.spec import ImageSpec, create_only, in_place, replace, tag_values_as_strings
+
+NAME_RULE = (
+    "must be 3-128 characters: letters, digits, spaces, parentheses, square brackets, periods, slashes, "
+    "dashes, single quotes, at-signs or underscores"
+)
+_NAME = re.compile(r"^[A-Za-z0-9 ()\[\]./\-'@_]{3,128}$")
+DEVICE_RULE = "must be a device name such as /dev/sda1, /dev/xvdb or /dev/sdf"
+_DEVICE = re.compile(r"^/dev/[a-z][a-z0-9]{1,15}$")
+VOLUME_TYPES = ("standard", "gp2", "gp3", "io1", "io2", "sc1", "st1")
+IOPS_TYPES = ("gp3", "io1", "io2")
+
+
+def _pattern(regex: str, rule: str) -> Any:
+    compiled = re.compile(regex)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise ValueError(rule)
+        return value
+
+    return AfterValidator(check)
+
+
+def _hex_id(prefix: str, what: str) -> Any:
+    return _pattern(
+        rf"^{prefix}-([0-9a-f]{{8}}|[0-9a-f]{{17}})$", f"must be {what}: {prefix}-<8 or 17 hex digits>"
+    )
+
+
+AmiName = Annotated[str, _pattern(_NAME.pattern, NAME_RULE)]
+InstanceId = Annotated[str, _hex_id("i", "an instance ID")]
+AmiId = Annotated[str, _hex_id("ami", "an AMI ID")]
+SnapshotId = Annotated[str, _hex_id("snap", "a snapshot ID")]
+AccountId = Annotated[str, _pattern(r"^\d{12}$", "must be an AWS account ID: 12 digits")]
+RegionName = Annotated[str, _pattern(r"^[a-z]{2}(-[a-z]+)+-\d+$", "must be a region name, e.g. us-east-1")]
+DeviceName = Annotated[str, _pattern(_DEVICE.pattern, DEVICE_RULE)]
+VirtualName = Annotated[str, _pattern(r"^ephemeral\d{1,2}$", "must be ephemeralN (N a number, 0 to 23)")]
+OrganizationArn = Annotated[
+    str,
+    _pattern(
+        r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}$",
+        "must be an organization ARN: arn:aws:organizations::<account>:organization/o-<id>",
+    ),
+]
+OrganizationalUnitArn = Annotated[
+    str,
+    _pattern(
+        r"^arn:aws[a-z-]*:organizations::\d{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$",
+        "must be an organizational unit ARN: arn:aws:organizations::<account>:ou/o-<id>/ou-<id>",
+    ),
+]
+OutpostArn = Annotated[
+    str,
+    _pattern(
+        r"^arn:aws[a-z-]*:outposts:[a-z0-9-]+:\d{12}:outpost/op-[0-9a-f]{17}$",
+        "must be an Outpost ARN: arn:aws:outposts:<region>:<account>:outpost/op-<17 hex digits>",
+    ),
+]
+KmsKeyId = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+ImageLocation = Annotated[
+    str,
+    StringConstraints(max_length=2048),
+    _pattern(r"^[a-z0-9][a-z0-9.\-]{1,62}/\S+\.xml$", "must be <bucket>/<path>.xml, the S3 manifest"),
+]
+Architecture = Literal["i386", "x86_64", "arm64", "x86_64_mac", "arm64_mac"]
+VolumeType = Literal["standard", "gp2", "gp3", "io1", "io2", "sc1", "st1"]
+BootMode = Literal["legacy-bios", "uefi", "uefi-preferred"]
+DEPRECATION_RULE = "must be an RFC 3339 time, e.g. 2027-01-01T00:00:00Z"
+
+
+def normalise_time(value: Any) -> str | None:
+    """An RFC 3339 time as AWS keeps a deprecation time: UTC, rounded to the minute (AWS rounds the
+    seconds), written ``YYYY-MM-DDTHH:MM:00Z``; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    rounded = moment.replace(second=0, microsecond=0) + timedelta(minutes=moment.second >= 30)
+    return rounded.strftime("%Y-%m-%dT%H:%M:00Z")
+
+
+def _check_time(value: str) -> str:
+    if value == "":
+        return ""  # no deprecation
+    normalised = normalise_time(value)
+    if normalised is None:
+        raise ValueError(DEPRECATION_RULE)
+    return normalised
+
+
+def _check_tags(tags: dict[str, str] | None) -> dict[str, str] | None:
+    if tags is None:
+        return None
+    problems = []
+    for key, value in tags.items():
+        if not 1 <= len(key) <= 128:
+            problems.append(f"key {key[:40]!r} must be 1-128 characters")
+        elif key.lower().startswith("aws:"):
+            problems.append(f"key {key!r} may not begin with aws: (reserved for AWS)")
+        if not isinstance(value, str) or len(value) > 256:
+            problems.append(f"the value of {key[:40]!r} must be a string of at most 256 characters")
+    if len(tags) > 50:
+        problems.append("at most 50 tags")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return dict(sorted(tags.items()))
+
+
+class EbsBlockDevice(ImageSpec):
+    """One EBS volume of an AMI registered from snapshots (Terraform ``ebs_block_device``)."""
+
+    device_name: DeviceName = replace(
+        ...,
+        description="Path at which the device is exposed to created instances, e.g. /dev/sda1.",
+        doc="The path at which the device is exposed to created instances (C(/dev/sda1), C(/dev/xvdb)).",
+    )
+    snapshot_id: SnapshotId | None = replace(
+        description="ID of the snapshot the volume is created from.",
+        doc="The ID of an EBS snapshot that will be used to initialize the created EBS volumes.",
+    )
+    volume_size: int | None = replace(
+        description="Size of created volumes in GiB (default the snapshot's).",
+        ge=1,
+        le=65536,
+        doc=(
+            "The size of created volumes in GiB. If I(snapshot_id) is set and I(volume_size) is omitted, "
+            "the volume will have the same size as the selected snapshot."
+        ),
+    )
+    volume_type: VolumeType | None = replace(
+        description="`standard`, `gp2`, `gp3`, `io1`, `io2`, `sc1` or `st1` (default standard).",
+        doc="The type of EBS volume to create.",
+    )
+    iops: int | None = replace(
+        description="IOPS of a gp3, io1 or io2 volume (only those).",
+        ge=100,
+        le=256000,
+        doc=(
+            "Number of I/O operations per second the created volumes will support.",
+            "Only with C(gp3), C(io1), C(io2).",
+        ),
+    )
+    throughput: int | None = replace(
+        description="Throughput in MiB/s of a gp3 volume (125 to 1000; only gp3).",
+        ge=125,
+        le=1000,
+        doc="The throughput that EBS supports for a C(gp3) volume, in MiB/s. Only with C(volume_type=gp3).",
+    )
+    encrypted: bool | None = replace(
+        description="Whether the created volumes are encrypted.",
+        doc="Whether created volumes will be encrypted. Cannot be used with I(snapshot_id).",
+    )
+    delete_on_termination: bool | None = replace(
+        description="Delete the volume when the instance terminates (default true).",
+        doc="Whether the EBS volume should be destroyed on instance termination.",
+    )
+    outpost_arn: OutpostArn | None = replace(
+        description="ARN of the Outpost on which the snapshot is stored.",
+        doc="The ARN of the Outpost on which the snapshot is stored.",
+    )
+
+    def cross_field_errors(self) -> list[tuple[str, str]]:
+        problems = []
+        if self.iops is not None and self.volume_type not in IOPS_TYPES:
+            problems.append(("iops", f"only allowed with volume_type {', '.join(IOPS_TYPES)}"))
+        if self.volume_type in ("io1", "io2") and self.iops is None:
+            problems.append(("iops", f"required with volume_type {self.volume_type}"))
+        if self.throughput is not None and self.volume_type != "gp3":
+            problems.append(("throughput", "only allowed with volume_type gp3"))
+        if self.encrypted is not None and self.snapshot_id is not None:
+            problems.append(("encrypted", "not with snapshot_id (the volume inherits the snapshot's)"))
+        if self.snapshot_id is None and self.volume_size is None:
+            problems.append(("volume_size", "required without snapshot_id"))
+        return problems
+
+
+class EphemeralBlockDevice(ImageSpec):
+    """One instance store volume of an AMI (Terraform ``ephemeral_block_device``)."""
+
+    device_name: DeviceName = replace(
+        ...,
+        description="Path at which the device is exposed to created instances.",
+        doc="The path at which the device is exposed to created instances.",
+    )
+    virtual_name: VirtualName = replace(
+        ...,
+        description="Instance store volume name, `ephemeralN`.",
+        doc="A name for the ephemeral device, C(ephemeralN) where N is a volume number starting from zero.",
+    )
+
+
+class LaunchPermissions(ImageSpec):
+    """Who may launch instances from the AMI (ModifyImageAttribute ``LaunchPermission``)."""
+
+    account_ids: list[AccountId] | None = in_place(
+        description="AWS accounts allowed to launch the AMI (the complete list).",
+        doc="The IDs of the AWS accounts allowed to launch the AMI; the complete list.",
+    )
+    groups: list[Literal["all"]] | None = in_place(
+        description='`["all"]` makes the AMI public; `[]` private.',
+        doc='C(["all"]) makes the AMI public, C([]) keeps it private.',
+    )
+    organization_arns: list[OrganizationArn] | None = in_place(
+        description="AWS Organizations allowed to launch the AMI.",
+        doc="The ARNs of the organizations allowed to launch the AMI; the complete list.",
+    )
+    organizational_unit_arns: list[OrganizationalUnitArn] | None = in_place(
+        description="Organizational units allowed to launch the AMI.",
+        doc="The ARNs of the organizational units allowed to launch the AMI; the complete list.",
+    )
+
+    @field_validator("account_ids", "groups", "organization_arns", "organizational_unit_arns")
+    @classmethod
+    def _sorted(cls, values: list[str] | None) -> list[str] | None:
+        return sorted(set(values)) if values is not None else None
+
+
+REGISTER_ONLY = (
+    "root_device_name",
+    "ephemeral_block_devices",
+    "architecture",
+    "virtualization_type",
+    "ena_support",
+    "sriov_net_support",
+    "boot_mode",
+    "tpm_support",
+    "imds_support",
+    "uefi_data",
+    "kernel_id",
+    "ramdisk_id",
+)
+COPY_ONLY = ("encrypted", "kms_key_id", "destination_outpost_arn")
+
+
+class AwsImageSpec(ImageSpec):
+    """Desired state of an AMI: the arguments of Terraform's ``aws_ami``, ``aws_ami_from_instance``
+    and ``aws_ami_copy``."""
+
+    cloud = "aws"
+    tag_fields = ("tags",)
+    source_fields: ClassVar[tuple[str, ...]] = (
+        "source_instance_id", "source_ami_id", "ebs_block_devices", "image_location",
+    )  # fmt: skip
+    default_timeouts: ClassVar[dict[str, float]] = {"create": 2400.0, "update": 2400.0, "delete": 5400.0}
+
+    name: AmiName | None = replace(
+        description="Region-unique name of the AMI; imageops finds the AMI again by it. "
+        + NAME_RULE.replace("must be", "Constraints:")
+        + ".",
+        doc=(
+            "Region-unique name for the AMI (unique within the account and region).",
+            "AWS cannot rename an AMI: a new name means a new AMI.",
+            "The idempotency key of the module.",
+        ),
+    )
+    description: Annotated[str, StringConstraints(max_length=255)] | None = in_place(
+        description="Longer, human-readable description of the AMI (at most 255 characters).",
+        doc=(
+            "Longer, human-readable description for the AMI.",
+            "Not given, the AMI's description is left alone.",
+        ),
+    )
+    source_instance_id: InstanceId | None = create_only(
+        description="Create from this instance (CreateImage, source mode 1).",
+        doc=(
+            "ID of the instance to use as the basis of the AMI (Terraform C(aws_ami_from_instance)).",
+            (
+                "One of the four sources - exactly one of I(source_instance_id), I(source_ami_id), "
+                "I(ebs_block_devices) or I(image_location) is required."
+            ),
+        ),
+    )
+    snapshot_without_reboot: bool | None = create_only(
+        description="With source_instance_id: do not stop the instance while the AMI is made.",
+        doc=(
+            "With I(source_instance_id) - if C(true), the instance is not stopped before the snapshots "
+            "are taken (NoReboot): the file systems may not be consistent."
+        ),
+    )
+    source_ami_id: AmiId | None = create_only(
+        description="Copy this AMI (CopyImage, source mode 2).",
+        doc="ID of the AMI to copy (Terraform C(aws_ami_copy)). Requires I(source_ami_region).",
+    )
+    source_ami_region: RegionName | None = create_only(
+        description="With source_ami_id: the region the source AMI is in.",
+        doc="Region from which the AMI will be copied. Only with, and required with, I(source_ami_id).",
+    )
+    encrypted: bool | None = create_only(
+        description="With source_ami_id: encrypt the snapshots of the copy.",
+        doc="With I(source_ami_id) - whether the destination snapshots of the copied image are encrypted.",
+    )
+    kms_key_id: KmsKeyId | None = create_only(
+        description="With encrypted: the KMS key (id, ARN or alias) for the copy's snapshots.",
+        doc=(
+            "With I(encrypted=true) - the full ARN (or id or alias) of the KMS key to use when encrypting "
+            "the snapshots of the copy. Default the account's default EBS key."
+        ),
+    )
+    destination_outpost_arn: OutpostArn | None = create_only(
+        description="With source_ami_id: copy to this Outpost.",
+        doc="With I(source_ami_id) - the ARN of the Outpost to which to copy the AMI.",
+    )
+    ebs_block_devices: list[EbsBlockDevice] | None = replace(
+        description="Register from snapshots with these EBS volumes (RegisterImage, source mode 3).",
+        doc=(
+            "Nested blocks describing the EBS volumes of the AMI, when registering from snapshots "
+            "(Terraform C(aws_ami)). Requires I(root_device_name)."
+        ),
+        aliases=("ebs_block_device",),
+    )
+    image_location: ImageLocation | None = create_only(
+        description="Register from this S3 manifest, <bucket>/<path>.xml (source mode 4).",
+        doc="Path to an S3 object containing an image manifest (an instance store-backed AMI).",
+    )
+    root_device_name: DeviceName | None = replace(
+        description="When registering: the root device name, e.g. /dev/xvda.",
+        doc=(
+            "When registering - the name of the root device (for example, C(/dev/sda1), or C(/dev/xvda)). "
+            "With I(ebs_block_devices), one of them must have it as I(device_name)."
+        ),
+    )
+    ephemeral_block_devices: list[EphemeralBlockDevice] | None = replace(
+        description="When registering: instance store volumes to attach.",
+        doc="When registering - nested blocks describing the ephemeral (instance store) volumes of the AMI.",
+        aliases=("ephemeral_block_device",),
+    )
+    architecture: Architecture | None = replace(
+        description="When registering: machine architecture (default x86_64).",
+        doc="When registering - the machine architecture for created instances.",
+    )
+    virtualization_type: Literal["hvm", "paravirtual"] | None = replace(
+        description="When registering: `hvm` or `paravirtual` (AWS's default).",
+        doc="When registering - the kind of virtualization the AMI uses.",
+    )
+    ena_support: bool | None = replace(
+        description="When registering: whether enhanced networking with ENA is enabled.",
+        doc="When registering - whether enhanced networking with ENA is enabled.",
+    )
+    sriov_net_support: Literal["simple"] | None = replace(
+        description="When registering: `simple` enables enhanced networking (Intel 82599 VF).",
+        doc="When registering - C(simple) enables enhanced networking for created instances.",
+    )
+    boot_mode: BootMode | None = replace(
+        description="When registering: `legacy-bios`, `uefi` or `uefi-preferred`.",
+        doc="When registering - the boot mode of the AMI.",
+    )
+    tpm_support: Literal["v2.0"] | None = replace(
+        description="When registering: `v2.0` gives instances NitroTPM (needs boot_mode uefi).",
+        doc="When registering - C(v2.0) makes instances launched from the AMI have NitroTPM enabled.",
+    )
+    imds_support: Literal["v2.0"] | None = replace(
+        description="When registering: `v2.0` makes instances require IMDSv2.",
+        doc="When registering - C(v2.0) makes instances launched from the AMI require IMDSv2 tokens.",
+    )
+    uefi_data: Annotated[str, StringConstraints(max_length=65536)] | None = create_only(
+        description="When registering: base64 of the non-volatile UEFI variable store.",
+        doc="When registering - base64 representation of the non-volatile UEFI variable store.",
+    )
+    kernel_id: Annotated[str, _hex_id("aki", "a kernel ID")] | None = replace(
+        description="When registering: ID of the kernel of a paravirtual AMI.",
+        doc="When registering - ID of the kernel image (AKI) for a paravirtual AMI.",
+    )
+    ramdisk_id: Annotated[str, _hex_id("ari", "a RAM disk ID")] | None = replace(
+        description="When registering: ID of the initrd of a paravirtual AMI.",
+        doc="When registering - ID of an initrd image (ARI) for a paravirtual AMI.",
+    )
+    deprecation_time: Annotated[str, AfterValidator(_check_time)] | None = in_place(
+        description="When the AMI becomes deprecated (RFC 3339; AWS rounds to the minute).",
+        doc=(
+            "Date and time, in RFC 3339 format, to deprecate the AMI (EnableImageDeprecation); AWS "
+            "rounds the seconds to the nearest minute.",
+            "C('') removes the deprecation. Not given, the deprecation is left alone.",
+        ),
+    )
+    launch_permissions: LaunchPermissions | None = in_place(
+        description="Who may launch the AMI: account_ids, groups, organization(al unit) ARNs.",
+        doc=(
+            "Who may launch instances from the AMI (Terraform's C(aws_ami_launch_permission)); each list "
+            "given is complete, a list not given is left alone.",
+            "Not given, the AMI's launch permissions are left alone.",
+        ),
+        reported=False,
+    )
+    tags: dict[str, str] | None = in_place(
+        description='Tags of the AMI, as a map, e.g. {"env": "prod"}.',
+        doc=(
+            "Tags to put on the AMI (and, on create, on the snapshots made for it).",
+            (
+                "With I(purge_tags=true), tags not listed here are removed; C({}) removes them all. Not "
+                "given at all, the AMI's tags are left alone."
+            ),
+        ),
+    )
+    delete_snapshots: bool | None = in_place(
+        description="On delete, also delete the snapshots made for the AMI (default true).",
+        doc=(
+            "When the AMI is deleted - also delete the EBS snapshots made for it (by CreateImage or "
+            "CopyImage), as Terraform does. Snapshots an AMI was registered from are the user's and kept.",
+        ),
+        shown_default=True,
+        reported=False,
+        change_doc="Changes what a delete does; nothing is written.",
+    )
+
+    _tags_as_strings = field_validator("tags", mode="before")(tag_values_as_strings)
+    _check_tags = field_validator("tags")(_check_tags)
+
+    def source_modes(self) -> list[str]:
+        return [name for name in self.source_fields if getattr(self, name) is not None]
+
+    @property
+    def source(self) -> str:
+        """``instance``, ``copy`` or ``register`` (after :meth:`parse`)."""
+        if self.source_instance_id is not None:
+            return "instance"
+        if self.source_ami_id is not None:
+            return "copy"
+        return "register"
+
+    def cross_field_errors(self) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
+        if self.name is None:
+            problems.append(("name", "required to create an AMI (AMI names are unique per region)"))
+        modes = self.source_modes()
+        if not modes:
+            *first, last = self.source_fields
+            problems.append((self.source_fields[0], f"one source is required: {', '.join(first)} or {last}"))
+        for extra in modes[1:]:
+            if {modes[0], extra} == {"ebs_block_devices", "image_location"}:
+                continue  # an instance store AMI may also map EBS volumes
+            problems.append((extra, f"mutually exclusive with {modes[0]}: give exactly one source"))
+        if self.snapshot_without_reboot is not None and self.source_instance_id is None:
+            problems.append(("snapshot_without_reboot", "only valid with source_instance_id"))
+        if (self.source_ami_id is None) != (self.source_ami_region is None):
+            problems.append(("source_ami_region", "source_ami_id and source_ami_region go together"))
+        if self.source_ami_id is None:
+            problems += [
+                (name, "only valid with source_ami_id")
+                for name in COPY_ONLY
+                if getattr(self, name) is not None
+            ]
+        if self.kms_key_id is not None and self.encrypted is not True:
+            problems.append(("kms_key_id", "only valid with encrypted: true"))
+        registering = self.ebs_block_devices is not None or self.image_location is not None
+        if not registering:
+            problems += [
+                (name, "only valid when registering (ebs_block_devices or image_location)")
+                for name in REGISTER_ONLY
+                if getattr(self, name) is not None
+            ]
+        devices = self.ebs_block_devices
+        if devices is not None:
+            if not devices:
+                problems.append(("ebs_block_devices", "must hold at least one device"))
+            for index, device in enumerate(devices):
+                problems += [
+                    (f"ebs_block_devices.{index}.{f}", rule) for f, rule in device.cross_field_errors()
+                ]
+            if self.root_device_name is None:
+                problems.append(("root_device_name", "required with ebs_block_devices"))
+            elif self.image_location is None and not any(
+                d.device_name == self.root_device_name and d.snapshot_id for d in devices
+            ):
+                problems.append(
+                    (
+                        "root_device_name",
+                        "must be the device_name of an ebs_block_devices entry with a snapshot_id",
+                    )
+                )
+        names = [d.device_name for d in (devices or [])] + [
+            d.device_name for d in self.ephemeral_block_devices or []
+        ]
+        if len(names) != len(set(names)):
+            problems.append(
+                ("ebs_block_devices", "each device_name may appear once (EBS and ephemeral together)")
+            )
+        if self.tpm_support is not None and self.boot_mode != "uefi":
+            problems.append(("tpm_support", "requires boot_mode uefi"))
+        if self.uefi_data is not None and self.boot_mode not in ("uefi", "uefi-preferred"):
+            problems.append(("uefi_data", "requires boot_mode uefi or uefi-preferred"))
+        if (self.kernel_id or self.ramdisk_id) and self.virtualization_type == "hvm":
+            problems.append(("kernel_id", "kernel_id and ramdisk_id are for paravirtual AMIs only"))
+        return problems
+
+    copy_keeps: ClassVar[tuple[str, ...]] = (
+        "name", "description", "tags", "deprecation_time", "launch_permissions", "delete_snapshots",
+    )  # fmt: skip
+
+    @classmethod
+    def copy_source(cls, source_image_id: Any, source_region: Any) -> dict[str, Any]:
+        return {"source_ami_id": source_image_id, "source_ami_region": source_region}
+
+    def copy_to(self, region: str, source: Image) -> AwsImageSpec:
+        kept = {name: value for name, value in self.given().items() if name in self.copy_keeps}
+        return type(self).parse({**kept, **self.copy_source(source.id, source.region)})
+
+    def delete_options(self) -> dict[str, Any]:
+        return {} if self.delete_snapshots is None else {"delete_snapshots": self.delete_snapshots}
+
+    def lookup_key(self) -> dict[str, str] | None:
+        if self.name is None:
+            return None
+        return {"name": self.name}
+
+    def describe_key(self) -> str:
+        return f"name {self.name!r} in the account and region"
+
+    def observe(self, image: Image) -> dict[str, Any]:
+        attrs = image.attributes
+        seen: dict[str, Any] = {
+            "name": attrs.get("name"),
+            "description": attrs.get("description") or "",
+            "tags": dict(sorted((attrs.get("tags") or {}).items())),
+            "architecture": attrs.get("architecture"),
+            "virtualization_type": attrs.get("virtualization_type"),
+            "ena_support": attrs.get("ena_support"),
+            "sriov_net_support": attrs.get("sriov_net_support"),
+            "boot_mode": attrs.get("boot_mode"),
+            "tpm_support": attrs.get("tpm_support"),
+            "imds_support": attrs.get("imds_support"),
+            "kernel_id": attrs.get("kernel_id"),
+            "ramdisk_id": attrs.get("ramdisk_id"),
+            "root_device_name": attrs.get("root_device_name"),
+            "deprecation_time": normalise_time(attrs.get("deprecation_time")) or "",
+        }
+        if self.description is None and not seen["description"]:
+            del seen["description"]
+        if self.deprecation_time is None and not seen["deprecation_time"]:
+            del seen["deprecation_time"]
+        if self.ebs_block_devices is not None:
+            by_device = {d.get("device_name"): d for d in attrs.get("ebs_block_devices") or []}
+            seen["ebs_block_devices"] = [
+                _project(d.given(), by_device.get(d.device_name)) for d in self.ebs_block_devices
+            ]
+        if self.ephemeral_block_devices is not None:
+            seen["ephemeral_block_devices"] = sorted(
+                attrs.get("ephemeral_block_devices") or [], key=lambda d: str(d.get("device_name"))
+            )
+        return seen
+
+    @field_validator("ephemeral_block_devices")
+    @classmethod
+    def _sorted_ephemeral(
+        cls, devices: list[EphemeralBlockDevice] | None
+    ) -> list[EphemeralBlockDevice] | None:
+        return sorted(devices, key=lambda d: d.device_name) if devices is not None else None
+
+
+def _project(wanted: dict[str, Any], observed: dict[str, Any] | None) -> Any:
+    """``observed`` cut down to the keys ``wanted`` names, so AWS's defaults are no difference."""
+    if observed is None:
+        return None
+    return {key: observed.get(key) for key in wanted}
