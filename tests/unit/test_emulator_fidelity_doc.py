@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from imageops import registry
-from imageops.emulator import alicloud, alicloud_actions, oci_identity
+from imageops.emulator import alicloud, alicloud_actions, aws, oci_identity
 from imageops.emulator.alicloud import AlicloudPlugin
 from imageops.emulator.core import Emulator
 from imageops.emulator.oci import OciPlugin
@@ -77,6 +77,9 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str
     ali = {r.name for r in AlicloudPlugin().routes(emulator)}
     assert ali >= RPC_ROUTES, "the ECS and STS routes moved: update this test"
     names["alicloud"] = (ali - RPC_ROUTES) | set(alicloud_actions.HANDLERS) | sts_actions()
+    # EC2 is one route (moto behind it serves all of EC2): the image actions are the calls
+    assert {r.name for r in aws.AwsPlugin().routes(emulator)} == {"EC2"}
+    names["aws"] = set(aws.IMAGE_ACTIONS)
     return names
 
 

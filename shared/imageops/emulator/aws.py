@@ -34,6 +34,24 @@ REGION = "us-east-1"
 """Where the demo instances and snapshots are (moto serves every region)."""
 OTHER_REGION = "us-west-2"
 PROFILES = ("DEFAULT", "OTHER")
+IMAGE_ACTIONS = (
+    "CreateImage",
+    "RegisterImage",
+    "CopyImage",
+    "DescribeImages",
+    "DescribeImageAttribute",
+    "ModifyImageAttribute",
+    "EnableImageDeprecation",
+    "DisableImageDeprecation",
+    "DeregisterImage",
+    "CreateTags",
+    "DeleteTags",
+    "DescribeSnapshots",
+    "DeleteSnapshot",
+    "ImportImage",
+)
+"""The EC2 actions of images (and the resources they come from) that imageops calls or that users of
+images expect; moto serves the rest of EC2 too, unchecked. docs/emulator.md has a row for each."""
 MAX_SKEW_SECONDS = 15 * 60
 XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 _AUTH = re.compile(
