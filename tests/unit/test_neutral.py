@@ -109,6 +109,22 @@ def test_outscale_every_source():
     assert (copied.source_image_id, copied.source_region_name) == ("ami-12345678", "us-east-2")
 
 
+def test_aws_every_source():
+    base = {"cloud": "aws", "name": "golden", "description": "web", "tags": {"b": "2", "a": "1"}}
+    made = spec({**base, "source": {"instance": {"id": "i-0123456789abcdef0"}}})
+    assert made.source_instance_id == "i-0123456789abcdef0" and made.tags == {"a": "1", "b": "2"}
+    snap = spec({**base, "source": {"snapshot": {"id": "snap-0123456789abcdef0"}}})
+    assert (snap.root_device_name, snap.virtualization_type) == ("/dev/xvda", "hvm")
+    assert snap.ebs_block_devices[0].given() == {
+        "device_name": "/dev/xvda",
+        "snapshot_id": "snap-0123456789abcdef0",
+    }
+    imported = spec({**base, "source": {"import": {"bucket": "images", "object": "web/manifest.xml"}}})
+    assert imported.image_location == "images/web/manifest.xml"
+    copied = spec({**base, "source": {"copy": {"image_id": "ami-0123456789abcdef0", "region": "us-west-2"}}})
+    assert (copied.source_ami_id, copied.source_ami_region) == ("ami-0123456789abcdef0", "us-west-2")
+
+
 def test_alicloud_every_source_and_the_region_in_the_spec():
     base = {"cloud": "alicloud", "name": "golden", "region": "cn-shanghai", "tags": {"k": "v"}}
     inst = spec({**base, "source": {"instance": {"id": "i-bp1abc"}}})
@@ -144,7 +160,7 @@ def test_delete_needs_only_the_key():
 @pytest.mark.parametrize(
     ("data", "field", "rule"),
     [
-        ({"cloud": "aws"}, "cloud", "must be one of"),
+        ({"cloud": "gcp"}, "cloud", "must be one of"),
         ({"cloud": "oci", "name": ""}, "name", "at least 1 character"),
         ({"cloud": "oci", "wait_timeout": 0}, "wait_timeout", "greater than 0"),
         ({"cloud": "oci", "colour": "red"}, "colour", "is not a known argument"),

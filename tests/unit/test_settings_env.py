@@ -34,6 +34,8 @@ import pytest
 
 from imageops.alicloud import config as alicloud_config
 from imageops.alicloud.schema import SETTINGS as ALICLOUD_SETTINGS
+from imageops.aws import config as aws_config
+from imageops.aws.schema import SETTINGS as AWS_SETTINGS
 from imageops.errors import ConfigError
 from imageops.oci import config as oci_config
 from imageops.oci.schema import SETTINGS as OCI_SETTINGS
@@ -316,10 +318,38 @@ class Alicloud(Cloud):
         return dict(zip(self.KEY_SETTINGS, values, strict=True)), values[self.KEY_SETTINGS.index(setting)]
 
 
+class Aws(Cloud):
+    """AWS: explicit keys and region are the baseline (botocore's chain is never consulted here)."""
+
+    BASE = {"access_key": "AKIABASE", "secret_key": "envtest-base-secret", "region": "us-east-1"}
+
+    def write_config(self, path: Path) -> None:
+        path.write_text("")
+
+    def baseline(self, setting: str) -> dict[str, Any]:
+        return {k: v for k, v in self.BASE.items() if k != setting}
+
+    def load(self, env: Mapping[str, str], **explicit: Any) -> Any:
+        return aws_config.load_connection(environ=env, **explicit)
+
+    def observe(self, creds: Any, setting: str) -> Any:
+        if setting in ("access_key", "secret_key", "session_token"):
+            return getattr(creds.credentials.current(), setting)
+        if setting == "endpoint_url":
+            return creds.endpoint
+        return super().observe(creds, setting)
+
+    def value(self, setting: str, label: Label) -> str:
+        if setting == "endpoint_url":
+            return f"https://endpoint-{label}.example"
+        return super().value(setting, label)
+
+
 CLOUDS: dict[str, tuple[type[Cloud], tuple[Setting, ...]]] = {
     "oci": (Oci, OCI_SETTINGS),
     "outscale": (Outscale, OUTSCALE_SETTINGS),
     "alicloud": (Alicloud, ALICLOUD_SETTINGS),
+    "aws": (Aws, AWS_SETTINGS),
 }
 
 VARIABLES = [
@@ -469,3 +499,9 @@ def test_alibaba_secrets_of_unused_sources_are_registered(make: Callable[[str], 
     }
     alicloud_config.load_credentials(region="r", env=env)
     assert redact("envtest-secret-shadowed envtest-token-shadowed") == f"{MASK} {MASK}"
+
+
+def test_every_registered_cloud_is_covered() -> None:
+    from imageops import registry
+
+    assert set(CLOUDS) == set(registry.clouds()), "teach this test how to load the new cloud's settings"

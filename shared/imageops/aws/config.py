@@ -80,15 +80,15 @@ def _botocore_session(profile: str | None) -> Any:
     session = botocore.session.Session()
     if profile:
         session.set_config_variable("profile", profile)
-    resolver = session.get_component("credential_provider")
-    with contextlib.suppress(Exception):  # a botocore without that provider
-        resolver.remove("env")  # the declared variables were read already
     try:
         session.get_scoped_config()
+        resolver = session.get_component("credential_provider")
     except botocore.exceptions.ProfileNotFound:
         raise ConfigError(
             f"the AWS profile {profile!r} is not in the AWS config or credentials file"
         ) from None
+    with contextlib.suppress(Exception):  # a botocore without that provider
+        resolver.remove("env")  # the declared variables were read already
     return session
 
 
