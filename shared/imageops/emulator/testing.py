@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import subprocess
@@ -182,7 +183,10 @@ class InProcessEmulator:
 
 def cli_environment(env: dict[str, str]) -> dict[str, str]:
     """The emulator's demo credentials as each cloud's own CLI variables, so that tools which find
-    credentials as the CLIs do (the core, Pulumi programs, playbooks) use the demo accounts."""
+    credentials as the CLIs do (the core, Pulumi programs, playbooks) use the demo accounts.
+
+    A cloud's emulator module may declare its own as ``CLI_ENVIRONMENT`` ({CLI variable: env-file
+    variable}); the first three clouds' are listed here."""
     mapping = {
         "OCI_CONFIG_FILE": "IMAGEOPS_OCI_CONFIG_FILE",
         "OSC_ACCESS_KEY": "IMAGEOPS_OUTSCALE_ACCESS_KEY",
@@ -192,6 +196,13 @@ def cli_environment(env: dict[str, str]) -> dict[str, str]:
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET",
         "ALIBABA_CLOUD_REGION_ID": "IMAGEOPS_ALICLOUD_REGION",
     }
+    from imageops.emulator.server import emulator_modules
+
+    for module in emulator_modules():
+        try:
+            mapping.update(getattr(importlib.import_module(module), "CLI_ENVIRONMENT", {}))
+        except ModuleNotFoundError:
+            continue
     return {cli: env[ours] for cli, ours in mapping.items() if ours in env}
 
 
