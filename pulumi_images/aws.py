@@ -529,8 +529,7 @@ class ImageArgs:
     def image_location(self) -> pulumi.Input[str] | None:
         """Path to an S3 object containing an image manifest (an instance store-backed AMI).
 
-        Changing it replaces the image (compared with the value last given: the cloud does not report
-        it).
+        Changing it replaces the image.
         """
         return pulumi.get(self, "image_location")
 

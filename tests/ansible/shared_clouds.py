@@ -29,6 +29,10 @@ SEED_VARS = {
         "vm_id": "IMAGEOPS_OUTSCALE_VM_ID",
         "manifest_url": "IMAGEOPS_OUTSCALE_MANIFEST_URL",
     },
+    "aws": {
+        "instance_id": "IMAGEOPS_AWS_INSTANCE_ID",
+        "snapshot_id": "IMAGEOPS_AWS_SNAPSHOT_ID",
+    },
     "alicloud": {
         "instance_id": "IMAGEOPS_ALICLOUD_INSTANCE_ID",
         "oss_bucket": "IMAGEOPS_ALICLOUD_OSS_BUCKET",
@@ -193,6 +197,27 @@ CLOUDS = {
         secret_options={"alicloud_secret_key": "{secret}"},
     ),
 }
+
+
+CLOUDS["aws"] = Cloud(
+    name="aws",
+    module="imageops.cloud.aws_image",
+    info_module="imageops.cloud.aws_image_info",
+    name_option="name",
+    tag_option="tags",
+    source={"source_instance_id": "{{ instance_id }}", "snapshot_without_reboot": True},
+    slow_source={
+        "root_device_name": "/dev/xvda",
+        "ebs_block_devices": [{"device_name": "/dev/xvda", "snapshot_id": "{{ snapshot_id }}"}],
+    },
+    auth_options={
+        "access_key": "IMAGEOPS_AWS_ACCESS_KEY_ID",
+        "secret_key": "IMAGEOPS_AWS_SECRET_ACCESS_KEY",
+        "region": "IMAGEOPS_AWS_REGION",
+    },
+    credential_env=("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"),
+    secret_options={"secret_key": "{secret}"},
+)
 
 
 def make_images(cloud: Cloud, emulator, monkeypatch, count: int, *, prefix: str) -> list[str]:

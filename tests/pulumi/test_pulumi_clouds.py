@@ -62,6 +62,14 @@ def driver(cloud: str, env: dict[str, str], region: str | None = None):
             region=env["IMAGEOPS_OUTSCALE_REGION"],
             endpoint=env["IMAGEOPS_OUTSCALE_ENDPOINT"],
         )
+    if cloud == "aws":
+        return imageops.registry.connect(
+            "aws",
+            access_key=env["IMAGEOPS_AWS_ACCESS_KEY_ID"],
+            secret_key=env["IMAGEOPS_AWS_SECRET_ACCESS_KEY"],
+            region=region or env["IMAGEOPS_AWS_REGION"],
+            endpoint_url=env["IMAGEOPS_AWS_ENDPOINT"],
+        )
     return imageops.registry.connect(
         "alicloud",
         access_key_id=env["IMAGEOPS_ALICLOUD_ACCESS_KEY_ID"],

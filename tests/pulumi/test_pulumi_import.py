@@ -74,7 +74,7 @@ def test_pulumi_import_reads_by_id_alone_and_records_a_working_provider(importin
     assert tags_output(cloud, imported.outputs) == {"team": "images"}
     # the state now holds the provider of the right cloud: later calls take the stock path
     assert provider_cloud(imported.outputs["__provider"]) == cloud
-    name_key = {"oci": "display_name", "outscale": "image_name", "alicloud": "image_name"}[cloud]
+    name_key = {"oci": "display_name", "outscale": "image_name", "alicloud": "image_name", "aws": "name"}[cloud]
     assert imported.inputs[name_key] == inputs[name_key]
     mark = emulator.mark()
     refreshed = importing.refresh(imported)
@@ -108,6 +108,7 @@ REGION = {
     "oci": "IMAGEOPS_OCI_REGION",
     "outscale": "IMAGEOPS_OUTSCALE_REGION",
     "alicloud": "IMAGEOPS_ALICLOUD_REGION",
+    "aws": "IMAGEOPS_AWS_REGION",
 }
 
 
@@ -134,6 +135,7 @@ def test_import_of_a_missing_image_says_it_does_not_exist(importing: Engine):
         "oci": "ocid1.image.oc1.iad.aaaaaaaanosuchimage",
         "outscale": "ami-00000000",
         "alicloud": "m-nosuch",
+        "aws": "ami-00000000000000000",
     }
     with pytest.raises(ProviderCallError) as caught:
         importing.pulumi_import("missing", missing[importing.harness.cloud])

@@ -9,7 +9,7 @@ from typing import Any
 from imageops.emulator.testing import is_read
 from pulumi_images.harness import STOCK_SERVER, ProviderHarness
 
-CLOUDS = ("oci", "outscale", "alicloud")
+CLOUDS = ("oci", "outscale", "alicloud", "aws")
 
 
 def provider_env(emu_env: dict[str, str], **extra: str) -> dict[str, str]:
@@ -24,7 +24,8 @@ def cloud_env(cloud: str, emu_env: dict[str, str]) -> dict[str, str]:
     """The server's environment for ``cloud``: the emulator's endpoints and the OCI config file, no
     credentials of the machine (OUTSCALE and Alibaba Cloud keys come from the stack configuration)."""
     env = provider_env(emu_env)
-    env = {k: v for k, v in env.items() if not k.startswith(("OSC_", "ALIBABA_CLOUD_", "ALICLOUD_"))}
+    env = {k: v for k, v in env.items() if not k.startswith(("OSC_", "ALIBABA_CLOUD_", "ALICLOUD_", "AWS_"))}
+    env["AWS_EC2_METADATA_DISABLED"] = "true"  # botocore's chain: no instance metadata service here
     if cloud == "alicloud":
         env["HOME"] = os.environ.get("TMPDIR", "/tmp")  # no ~/.aliyun/config.json of the machine
     return env
@@ -37,6 +38,12 @@ def cloud_config(cloud: str, emu_env: dict[str, str]) -> dict[str, str]:
             "imageops:outscaleAccessKey": emu_env["IMAGEOPS_OUTSCALE_ACCESS_KEY"],
             "imageops:outscaleSecretKey": emu_env["IMAGEOPS_OUTSCALE_SECRET_KEY"],
             "imageops:outscaleRegion": emu_env["IMAGEOPS_OUTSCALE_REGION"],
+        }
+    if cloud == "aws":
+        return {
+            "imageops:awsAccessKey": emu_env["IMAGEOPS_AWS_ACCESS_KEY_ID"],
+            "imageops:awsSecretKey": emu_env["IMAGEOPS_AWS_SECRET_ACCESS_KEY"],
+            "imageops:awsRegion": emu_env["IMAGEOPS_AWS_REGION"],
         }
     if cloud == "alicloud":
         return {
@@ -66,6 +73,8 @@ def from_instance(cloud: str, emu_env: dict[str, str], name: str, **extra: Any) 
         }
     elif cloud == "outscale":
         base = {"image_name": name, "vm_id": emu_env["IMAGEOPS_OUTSCALE_VM_ID"], "no_reboot": True}
+    elif cloud == "aws":
+        base = {"name": name, "source_instance_id": emu_env["IMAGEOPS_AWS_INSTANCE_ID"]}
     else:
         base = {"image_name": name, "instance_id": emu_env["IMAGEOPS_ALICLOUD_INSTANCE_ID"]}
     return {**base, **extra}
@@ -136,6 +145,23 @@ def source_inputs(cloud: str, mode: str, env: dict[str, str], name: str, base_id
                 "block_device_mappings": [{"device_name": "/dev/sda1", "bsu": bsu}],
             },
         }[mode]
+    if cloud == "aws":
+        device = {
+            "device_name": "/dev/xvda",
+            "snapshot_id": env["IMAGEOPS_AWS_SNAPSHOT_ID"],
+            "volume_type": "gp3",
+        }
+        return {
+            "instance": {"name": name, "source_instance_id": env["IMAGEOPS_AWS_INSTANCE_ID"]},
+            "register": {
+                "name": name,
+                "root_device_name": "/dev/xvda",
+                "virtualization_type": "hvm",
+                "ena_support": True,
+                "ebs_block_devices": [device],
+            },
+            "copy": {"name": name, "source_ami_id": base_id, "source_ami_region": env["IMAGEOPS_AWS_REGION"]},
+        }[mode]
     disks = [{"snapshot_id": env["IMAGEOPS_ALICLOUD_SNAPSHOT_ID"], "disk_type": "system"}]
     return {
         "instance": {"image_name": name, "instance_id": env["IMAGEOPS_ALICLOUD_INSTANCE_ID"]},
@@ -162,13 +188,25 @@ SOURCE_MODES = {
     "oci": ("instance", "tuple", "uri"),
     "outscale": ("vm", "manifest", "copy", "bsu"),
     "alicloud": ("instance", "snapshot", "disks", "oss", "copy"),
+    "aws": ("instance", "register", "copy"),
 }
 #: Per cloud: a field whose change replaces the image, and two values for it.
 REPLACE_FIELD = {
     "oci": ("launch_mode", "EMULATED", "NATIVE"),
     "outscale": ("tpm_mandatory", True, False),
     "alicloud": ("architecture", "arm64", "i386"),
+    "aws": ("snapshot_without_reboot", True, False),
 }
-NAME_FIELD = {"oci": "display_name", "outscale": "image_name", "alicloud": "image_name"}
-DESCRIPTION_FIELD = {"oci": "display_name", "outscale": "description", "alicloud": "description"}
-SOURCE_FIELD = {"oci": "instance_id", "outscale": "vm_id", "alicloud": "instance_id"}
+NAME_FIELD = {"oci": "display_name", "outscale": "image_name", "alicloud": "image_name", "aws": "name"}
+DESCRIPTION_FIELD = {
+    "oci": "display_name",
+    "outscale": "description",
+    "alicloud": "description",
+    "aws": "description",
+}
+SOURCE_FIELD = {
+    "oci": "instance_id",
+    "outscale": "vm_id",
+    "alicloud": "instance_id",
+    "aws": "source_instance_id",
+}

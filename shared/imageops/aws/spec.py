@@ -337,7 +337,7 @@ class AwsImageSpec(ImageSpec):
         ),
         aliases=("ebs_block_device",),
     )
-    image_location: ImageLocation | None = create_only(
+    image_location: ImageLocation | None = replace(
         description="Register from this S3 manifest, <bucket>/<path>.xml (source mode 4).",
         doc="Path to an S3 object containing an image manifest (an instance store-backed AMI).",
     )
@@ -556,6 +556,8 @@ class AwsImageSpec(ImageSpec):
             del seen["description"]
         if self.deprecation_time is None and not seen["deprecation_time"]:
             del seen["deprecation_time"]
+        if self.image_location is not None:
+            seen["image_location"] = attrs.get("image_location")
         if self.ebs_block_devices is not None:
             by_device = {d.get("device_name"): d for d in attrs.get("ebs_block_devices") or []}
             seen["ebs_block_devices"] = [

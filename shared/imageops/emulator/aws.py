@@ -34,6 +34,12 @@ REGION = "us-east-1"
 """Where the demo instances and snapshots are (moto serves every region)."""
 OTHER_REGION = "us-west-2"
 PROFILES = ("DEFAULT", "OTHER")
+CLI_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "IMAGEOPS_AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY": "IMAGEOPS_AWS_SECRET_ACCESS_KEY",
+    "AWS_REGION": "IMAGEOPS_AWS_REGION",
+}
+"""The demo account as the AWS CLI's variables (:func:`imageops.emulator.testing.cli_environment`)."""
 IMAGE_ACTIONS = (
     "CreateImage",
     "RegisterImage",
@@ -245,6 +251,8 @@ class AwsPlugin:
             "IMAGEOPS_AWS_ENDPOINT": endpoint,
             "IMAGEOPS_AWS_REGION": REGION,
             "IMAGEOPS_AWS_OTHER_REGION": OTHER_REGION,
+            # no instance metadata service behind the emulator: botocore's chain must not look for one
+            "AWS_EC2_METADATA_DISABLED": "true",
         }
         for profile, prefix in (("DEFAULT", "IMAGEOPS_AWS_"), ("OTHER", "IMAGEOPS_AWS_OTHER_")):
             demo = state["demo"][profile]

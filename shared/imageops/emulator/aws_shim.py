@@ -26,6 +26,9 @@ https://github.com/getmoto/moto/issues:
 * ModifyImageAttribute ignores ``Description.Value``; the shim sets the description.
 * EnableImageDeprecation and DisableImageDeprecation are not implemented in moto; the shim keeps the
   deprecation time (rounded to the minute, as AWS does) and DescribeImages reports it.
+* moto makes every AMI ``available`` at once; on AWS it is ``pending`` while its snapshots are taken
+  (or copied). The shim reports a new AMI ``pending`` for :data:`PENDING_SECONDS` of the service's
+  time (scaled by the emulator's time scale), then ``available``.
 * moto reports ``rootDeviceType`` ``standard`` for every AMI and no ``platformDetails`` or
   ``usageOperation``; the shim reports what AWS does for an EBS-backed Linux AMI (``ebs``,
   ``Linux/UNIX``, ``RunInstances``) and the ``imageLocation`` ``<account>/<name>``.
@@ -39,6 +42,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -47,6 +51,8 @@ from urllib.parse import urlencode
 
 from imageops.emulator.aws import XMLNS, Ec2Error
 
+PENDING_SECONDS = {"CreateImage": 60.0, "RegisterImage": 10.0, "CopyImage": 120.0}
+"""How long a new AMI stays ``pending``, in the real service's seconds."""
 _IMAGE_ID = re.compile(r"<imageId>(ami-[0-9a-f]+)</imageId>")
 _FORWARDED = ("authorization", "content-type", "host", "x-amz-date", "x-amz-security-token")
 _REGISTER_ATTRIBUTES = {
@@ -130,6 +136,7 @@ class MotoEc2:
         self.backends = ec2_backends
         self.tokens: dict[tuple[str, str, str], tuple[str, str]] = {}
         self.time_scale = time_scale
+        self.pending: dict[tuple[str, str, str], float] = {}
 
     def backend(self, account: str, region: str) -> Any:
         return self.backends[account][region]
@@ -157,6 +164,7 @@ class MotoEc2:
         self, account: str, region: str, params: dict[str, str], headers: dict[str, str], body: bytes
     ) -> tuple[int, str]:
         action = params.get("Action", "")
+        self._promote()
         hook: Callable[..., tuple[int, str]] | None = getattr(self, "_" + _snake(action), None)
         if hook is not None:
             return hook(account, region, params, headers)
@@ -170,6 +178,20 @@ class MotoEc2:
         return response.status_code, response.get_data(as_text=True)
 
     # ------------------------------------------------------------------------------------ helpers
+    def _pend(self, account: str, region: str, ami: Any, action: str) -> None:
+        ami.state = "pending"
+        self.pending[(account, region, ami.id)] = time.time() + PENDING_SECONDS[action] * self.time_scale
+
+    def _promote(self) -> None:
+        now = time.time()
+        for key, ready_at in list(self.pending.items()):
+            if ready_at <= now:
+                account, region, image_id = key
+                ami = self.backend(account, region).amis.get(image_id)
+                if ami is not None and ami.state == "pending":
+                    ami.state = "available"
+                del self.pending[key]
+
     def _owned(self, account: str, region: str, image_id: str | None) -> Any:
         ami = self.backend(account, region).amis.get(image_id or "")
         if ami is None or ami.owner_id != account:
@@ -214,6 +236,7 @@ class MotoEc2:
             self._complete(ami, account)
             for key, value in tags.get("snapshot", {}).items():
                 ami.ebs_snapshot.add_tag(key, value)
+            self._pend(account, region, ami, "CreateImage")
         return status, content
 
     def _register_image(
@@ -280,6 +303,7 @@ class MotoEc2:
         for key, value in tag_specifications(params).get("image", {}).items():
             ami.add_tag(key, value)
         self._complete(ami, account)
+        self._pend(account, region, ami, "RegisterImage")
         return status, content
 
     def _copy_image(
@@ -331,6 +355,7 @@ class MotoEc2:
         for key, value in tags.get("snapshot", {}).items():
             ami.ebs_snapshot.add_tag(key, value)
         self._complete(ami, account)
+        self._pend(account, region, ami, "CopyImage")
         if token:
             self.tokens[(account, region, token)] = (ami.id, fingerprint)
         return status, content

@@ -211,8 +211,7 @@ options:
   image_location:
     description:
     - Path to an S3 object containing an image manifest (an instance store-backed AMI).
-    - Used to create the image only; the cloud does not report it back, so a change is not detected on
-      an existing image.
+    - Replaces the image when changed (see I(allow_replace)).
     type: str
     version_added: 0.1.0
   root_device_name:
@@ -393,9 +392,9 @@ options:
   allow_replace:
     description:
     - What to do when an option that cannot change on an existing AMI differs from the AMI found (I(name),
-      I(ebs_block_devices), I(root_device_name), I(ephemeral_block_devices), I(architecture), I(virtualization_type),
-      I(ena_support), I(sriov_net_support), I(boot_mode), I(tpm_support), I(imds_support), I(kernel_id),
-      I(ramdisk_id)), or when the AMI is in the C(failed) state.
+      I(ebs_block_devices), I(image_location), I(root_device_name), I(ephemeral_block_devices), I(architecture),
+      I(virtualization_type), I(ena_support), I(sriov_net_support), I(boot_mode), I(tpm_support), I(imds_support),
+      I(kernel_id), I(ramdisk_id)), or when the AMI is in the C(failed) state.
     - With C(false) (the default) the task fails and names the options; nothing is changed.
     - With C(true) the AMI is B(deregistered) and made again with the new values (as Terraform does for
       a ForceNew argument); it gets a new ID.
