@@ -203,10 +203,10 @@ def answers_held_after_writes(emulator, upstream: str) -> Iterator[str]:
         server.server_close()
 
 
-# OUTSCALE's CreateImage has no retry token: after a lost answer its driver looks for what the attempt
-# made, by name, and adopts it (the outcome becomes known). OCI and ECS retry with their token (the
+# OUTSCALE's and AWS's CreateImage have no retry token: after a lost answer the driver looks for what
+# the attempt made, by name, and adopts it (the outcome becomes known). OCI and ECS retry with their token (the
 # same image each time) until the attempts run out, and the outcome stays unknown.
-ADOPTS_A_LOST_CREATE = {"outscale"}
+ADOPTS_A_LOST_CREATE = {"outscale", "aws"}
 
 
 def test_a_write_whose_outcome_is_unknown_stays_a_change(run, cloud, emulator):
@@ -309,7 +309,7 @@ def test_vvvv_never_shows_a_secret(run, cloud, emulator):
 
 PAGE = 100  # ECS's largest DescribeImages page; 101 images span two of them
 #: The largest page each driver asks for (OCI ListImages and OUTSCALE ReadImages allow 1000).
-LARGEST_PAGE = {"oci": 1000, "outscale": 1000, "alicloud": PAGE}
+LARGEST_PAGE = {"oci": 1000, "outscale": 1000, "alicloud": PAGE, "aws": 1000}
 
 
 def test_info_filters_by_id_name_and_tags_across_pages(run, cloud, emulator, monkeypatch):
