@@ -11,7 +11,7 @@ COLLECTION := ansible_collections/imageops/cloud
 # Prefix of a one-line recipe: prints how long the stage took, also when it fails (exit status kept).
 TIMED = start=$$(date +%s); trap 'echo "== $@: $$(( $$(date +%s) - start ))s"' EXIT;
 
-.PHONY: all bootstrap test check lint typecheck generate generated molecule docs sanity lint-ansible pytest unit smoke demo \
+.PHONY: all bootstrap test test-module-path check lint typecheck generate generated molecule docs sanity lint-ansible pytest unit smoke demo \
 	bench soak collection dist clean
 
 all: test
@@ -119,6 +119,12 @@ unit: $(STAMP)
 # create, re-run with no write, delete: per cloud, from Ansible and from Pulumi (tests/smoke)
 smoke: $(STAMP)
 	@$(TIMED) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) tests/smoke
+
+# The whole Ansible suite on the module path (each task a separate Python, as on a remote host):
+# `make test` runs it on the controller path, the default for a local task, and compares the two
+# paths task by task (tests/ansible/test_execution_paths.py). See plugins/plugin_utils/image_action.py.
+test-module-path: $(STAMP)
+	@$(TIMED) IMAGEOPS_ANSIBLE_EXECUTION=module $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile tests/ansible
 
 demo: $(STAMP)
 	$(BIN)/python -u examples/demo.py
