@@ -21,11 +21,15 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from imageops.credentials import CredentialSource, SigningAuth, StaticSource
-from imageops.redact import register_secret
+from imageops.redact import get_logger, register_secret
 
 __all__ = ["SERVICE", "AwsKey", "AwsSigner"]
 
 SERVICE = "ec2"
+# botocore logs the canonical request (the session token header included) at DEBUG: its loggers get
+# the redacting filter too, so a debug run of any tool shows the token masked.
+for _name in ("botocore.auth", "botocore.credentials", "botocore.utils"):
+    get_logger(_name)
 _COPIED = ("Authorization", "X-Amz-Date", "X-Amz-Security-Token")
 
 
