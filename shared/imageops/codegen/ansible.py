@@ -24,6 +24,16 @@ REQUIREMENTS = [
     "imageops (the provider core; C(pip install -r requirements.txt) from this collection)",
 ]
 
+#: Every module's last note: where it runs (plugins/plugin_utils/image_action.py).
+EXECUTION_NOTE = (
+    "A task whose connection is local (C(connection: local), C(delegate_to: localhost)) runs this module "
+    "in the controller's worker process instead of a new Python: the core is imported once per task and "
+    "a loop reuses one connection and sign-in. The results are the same. A task on a remote host, with "
+    "C(become) or C(async), or with another C(ansible_python_interpreter) runs the module as usual; set "
+    "the variable C(imageops_execution=module) (default: env C(IMAGEOPS_ANSIBLE_EXECUTION), else C(auto)) "
+    "to run it as usual everywhere."
+)
+
 
 # ------------------------------------------------------------------ options from the declaration
 def _argspec_type(kind: FieldType) -> dict[str, Any]:
@@ -333,8 +343,7 @@ def documentation(schema: CloudSchema, module: str, *, info: bool, options: Opti
         "author": AUTHOR,
         "requirements": REQUIREMENTS,
     }
-    if text.notes:
-        doc["notes"] = list(text.notes)
+    doc["notes"] = [*text.notes, EXECUTION_NOTE]
     doc["extends_documentation_fragment"] = [
         "ansible.builtin.action_common_attributes",
         "ansible.builtin.action_common_attributes.ACTIONGROUPS",
@@ -473,6 +482,7 @@ def neutral_module_file(schemas: list[CloudSchema]) -> str:
         argspec, block_doc = auth_block(schema)
         options.add(f"{schema.cloud}_auth", argspec, block_doc)
     doc["options"] = options.docs
+    doc["notes"] = [*doc.get("notes", []), EXECUTION_NOTE]
     doc["extends_documentation_fragment"] = [
         "ansible.builtin.action_common_attributes",
         "ansible.builtin.action_common_attributes.ACTIONGROUPS",

@@ -39,6 +39,12 @@ notes:
   with them when given.
 - Set I(endpoint) (or C(IMAGEOPS_ALICLOUD_ENDPOINT)) to talk to the imageops emulator instead of the real
   cloud; C(imageops emulator serve) prints the variables to set.
+- 'A task whose connection is local (C(connection: local), C(delegate_to: localhost)) runs this module
+  in the controller''s worker process instead of a new Python: the core is imported once per task and
+  a loop reuses one connection and sign-in. The results are the same. A task on a remote host, with C(become)
+  or C(async), or with another C(ansible_python_interpreter) runs the module as usual; set the variable
+  C(imageops_execution=module) (default: env C(IMAGEOPS_ANSIBLE_EXECUTION), else C(auto)) to run it as
+  usual everywhere.'
 extends_documentation_fragment:
 - ansible.builtin.action_common_attributes
 - ansible.builtin.action_common_attributes.ACTIONGROUPS

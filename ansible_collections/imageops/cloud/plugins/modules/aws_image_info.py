@@ -28,6 +28,12 @@ notes:
   logged, returned or shown in error messages.
 - Set I(endpoint_url) (or C(IMAGEOPS_AWS_ENDPOINT)) to talk to the imageops emulator (EC2 served by moto)
   instead of AWS; C(imageops emulator serve) prints the variables to set.
+- 'A task whose connection is local (C(connection: local), C(delegate_to: localhost)) runs this module
+  in the controller''s worker process instead of a new Python: the core is imported once per task and
+  a loop reuses one connection and sign-in. The results are the same. A task on a remote host, with C(become)
+  or C(async), or with another C(ansible_python_interpreter) runs the module as usual; set the variable
+  C(imageops_execution=module) (default: env C(IMAGEOPS_ANSIBLE_EXECUTION), else C(auto)) to run it as
+  usual everywhere.'
 extends_documentation_fragment:
 - ansible.builtin.action_common_attributes
 - ansible.builtin.action_common_attributes.ACTIONGROUPS

@@ -36,6 +36,12 @@ notes:
 - The module is in the C(all) action group only (C(group/imageops.cloud.all)), whose defaults should set
   options every module has (I(endpoint)); the per-cloud groups set per-cloud option names this module
   does not take.
+- 'A task whose connection is local (C(connection: local), C(delegate_to: localhost)) runs this module
+  in the controller''s worker process instead of a new Python: the core is imported once per task and
+  a loop reuses one connection and sign-in. The results are the same. A task on a remote host, with C(become)
+  or C(async), or with another C(ansible_python_interpreter) runs the module as usual; set the variable
+  C(imageops_execution=module) (default: env C(IMAGEOPS_ANSIBLE_EXECUTION), else C(auto)) to run it as
+  usual everywhere.'
 attributes:
   check_mode:
     support: full
