@@ -8,10 +8,15 @@ STAMP  := $(VENV)/.bootstrapped
 PYTEST_WORKERS ?= 2
 COLLECTION := ansible_collections/imageops/cloud
 
+# Python may cache bytecode (__pycache__, git-ignored) even where the environment says not to: each
+# test, playbook task, emulator and provider server is a new Python process, and every one of them
+# would compile the core's sources again (about a tenth less CPU for an Ansible test file).
+unexport PYTHONDONTWRITEBYTECODE
+
 # Prefix of a one-line recipe: prints how long the stage took, also when it fails (exit status kept).
 TIMED = start=$$(date +%s); trap 'echo "== $@: $$(( $$(date +%s) - start ))s"' EXIT;
 
-.PHONY: all bootstrap test test-module-path check lint typecheck generate generated molecule docs sanity lint-ansible pytest unit smoke demo \
+.PHONY: all bootstrap test test-stages test-module-path check lint typecheck generate generated molecule docs sanity lint-ansible pytest unit smoke demo \
 	bench soak collection dist clean
 
 all: test
@@ -87,28 +92,47 @@ lint-ansible: $(LINKED_COLLECTION)
 pytest: $(STAMP)
 	@$(TIMED) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q tests
 
-test: lint typecheck generated sanity lint-ansible molecule pytest
+# The README's test command, and CI's (.ci/run). The third-party tools' pinned virtualenv
+# (.venv-thirdparty, tests/thirdparty/tools_venv.py: a minute or two in a fresh clone) is made in the
+# background from the start, beside the bootstrap and the stages before pytest, which use one core;
+# the third-party tests wait for it (a lock) rather than make it on a pytest worker. Its output goes
+# to build/thirdparty-venv.log (the tests say what failed, if it did).
+THIRDPARTY_LOG := build/thirdparty-venv.log
+test:
+	@mkdir -p $(dir $(THIRDPARTY_LOG)) && ($(PYTHON) tests/thirdparty/tools_venv.py > $(THIRDPARTY_LOG) 2>&1 &)
+	@$(MAKE) --no-print-directory test-stages
+
+test-stages: lint typecheck generated sanity lint-ansible molecule pytest
 
 # Molecule, one scenario per cloud (extensions/molecule/<cloud>: delegated driver, the emulator
 # started by create and stopped by destroy, converge, idempotence, verify); a failed scenario fails
-# the stage. Each prints its time and runs in an ephemeral directory of its own (Molecule's
-# default is named after the collection folder, shared by every clone on the machine).
+# the stage. The scenarios run at the same time (each mostly waits on one playbook at a time), each
+# in an ephemeral directory of its own (Molecule's default is named after the collection folder,
+# shared by every clone on the machine) with its own emulator; each one's output is printed when it
+# has ended, in the order below, with its time.
 MOLECULE_SCENARIOS := oci outscale alicloud
 # Molecule looks for a `default` scenario before any other and logs CRITICAL "'extensions/molecule/
 # default/molecule.yml' glob failed" when there is none, though the run goes on
 # (ansible/molecule#4117); a stub default scenario only trades it for a config warning. Drop that line.
 MOLECULE_QUIET := grep -v -F "extensions/molecule/default/molecule.yml' glob failed"
 molecule: $(LINKED_COLLECTION)
-	@for s in $(MOLECULE_SCENARIOS); do \
-		start=$$(date +%s); \
-		eph=$$(mktemp -d -t imageops-molecule-$$s.XXXXXX); \
-		(cd $(COLLECTION) && PATH="$(CURDIR)/$(BIN):$$PATH" ANSIBLE_HOME=$(CURDIR)/$(VENV)/.ansible \
-			NO_COLOR=1 PY_COLORS=0 ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 MOLECULE_EPHEMERAL_DIRECTORY=$$eph \
-			$(CURDIR)/$(BIN)/molecule test -s $$s 2>&1; echo $$? > $$eph.rc) | $(MOLECULE_QUIET); \
-		rc=$$(cat $$eph.rc); rm -rf $$eph $$eph.rc; \
-		echo "== molecule $$s: $$(( $$(date +%s) - start ))s"; \
-		[ $$rc -eq 0 ] || exit $$rc; \
-	done
+	@start=$$(date +%s); runs=""; \
+	for s in $(MOLECULE_SCENARIOS); do \
+		eph=$$(mktemp -d -t imageops-molecule-$$s.XXXXXX); runs="$$runs $$s:$$eph"; \
+		(began=$$(date +%s); cd $(COLLECTION) && PATH="$(CURDIR)/$(BIN):$$PATH" \
+			ANSIBLE_HOME=$(CURDIR)/$(VENV)/.ansible NO_COLOR=1 PY_COLORS=0 ANSIBLE_NOCOLOR=1 \
+			ANSIBLE_FORCE_COLOR=0 MOLECULE_EPHEMERAL_DIRECTORY=$$eph \
+			$(CURDIR)/$(BIN)/molecule test -s $$s > $$eph.log 2>&1; echo $$? > $$eph.rc; \
+			echo $$(( $$(date +%s) - began )) > $$eph.time) & \
+	done; wait; rc=0; \
+	for run in $$runs; do \
+		s=$${run%%:*}; eph=$${run#*:}; \
+		$(MOLECULE_QUIET) $$eph.log; \
+		echo "== molecule $$s: $$(cat $$eph.time)s"; \
+		[ "$$(cat $$eph.rc)" -eq 0 ] || rc=1; \
+		rm -rf $$eph $$eph.log $$eph.rc $$eph.time; \
+	done; \
+	echo "== molecule: $$(( $$(date +%s) - start ))s"; exit $$rc
 
 # docs/ansible/<module>.md from the modules' documentation (tests/ansible/test_docs_pages.py checks them).
 docs: generate

@@ -3,16 +3,13 @@
 
 The tools pin dependencies that clash with the dev venv (oci-cli pins an exact ``oci``), so they live
 in ``.venv-thirdparty/`` (override: ``IMAGEOPS_THIRDPARTY_VENV``), made once and reused while the hash
-of ``requirements.txt`` matches. A failed install fails the tests; only an unreachable package
-registry skips them, with the reason.
+of ``requirements.txt`` matches (``tools_venv.py``; ``make test`` starts it in the background). A
+failed install fails the tests; only an unreachable package registry skips them, with the reason.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -24,11 +21,11 @@ import pytest
 
 from imageops.emulator.testing import EmulatorHandle, running_emulator
 
+from . import tools_venv as tools_venv_module
+
 HERE = Path(__file__).resolve().parent
-REQUIREMENTS = HERE / "requirements.txt"
 REPO = HERE.parents[1]
 SOAK = os.environ.get("IMAGEOPS_SOAK") == "1"
-INSTALL_TIMEOUT = 1800
 # Every variable that could send a tool elsewhere than where a test means it to go.
 PROXY_VARIABLES = (
     "HTTPS_PROXY",
@@ -45,14 +42,6 @@ PROXY_VARIABLES = (
 )
 
 
-def _venv_dir() -> Path:
-    return Path(os.environ.get("IMAGEOPS_THIRDPARTY_VENV") or REPO / ".venv-thirdparty")
-
-
-def _requirements_hash() -> str:
-    return hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-
-
 def _registry_unreachable() -> str | None:
     """Why pip cannot reach its package index, or None when it can (so a failed install is a bug)."""
     probe = subprocess.run(
@@ -67,37 +56,20 @@ def _registry_unreachable() -> str | None:
     return (probe.stderr.strip().splitlines() or ["pip index versions oci-cli failed"])[-1]
 
 
-def _install(venv: Path) -> None:
-    shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    # --no-deps: the file pins every package; see its header for the one left out on purpose.
-    pip = [str(venv / "bin" / "python"), "-m", "pip"]
-    result = subprocess.run(
-        [*pip, "install", "--quiet", "--no-deps", "-r", str(REQUIREMENTS)],
-        capture_output=True,
-        text=True,
-        timeout=INSTALL_TIMEOUT,
-        check=False,
-    )
-    if result.returncode != 0:
-        reason = _registry_unreachable()
-        if reason:
-            pytest.skip(f"the package registry is unreachable, third-party tools not installed: {reason}")
-        pytest.fail(f"installing tests/thirdparty/requirements.txt failed:\n{result.stderr[-4000:]}")
-    (venv / ".requirements.sha256").write_text(_requirements_hash())
-
-
 @pytest.fixture(scope="session")
 def tools_venv() -> Path:
-    """The tools' virtualenv, made on first use; a lock keeps parallel workers from making it twice."""
-    venv = _venv_dir()
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with open(venv.parent / f"{venv.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        stamp = venv / ".requirements.sha256"
-        if not (stamp.exists() and stamp.read_text() == _requirements_hash()):
+    """The tools' virtualenv, made on first use unless ``make test`` made it already; a lock keeps
+    parallel workers (and that background install) from making it twice."""
+    venv = tools_venv_module.venv_dir()
+    with tools_venv_module.locked(venv):
+        if not tools_venv_module.is_current(venv):
             started = time.monotonic()
-            _install(venv)
+            result = tools_venv_module.install(venv)
+            if result.returncode != 0:
+                reason = _registry_unreachable()
+                if reason:
+                    pytest.skip(f"the package registry is unreachable, no third-party tools: {reason}")
+                pytest.fail(f"installing tests/thirdparty/requirements.txt failed:\n{result.stderr[-4000:]}")
             print(f"\n[thirdparty] installed {venv} in {time.monotonic() - started:.0f} s")
     return venv
 
