@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -133,3 +135,24 @@ def test_the_run_sees_the_tasks_environment_and_the_process_is_put_back(monkeypa
     assert status == 0 and seen == {"probe": "1", "args": b'{"ANSIBLE_MODULE_ARGS": {}}'}
     assert dict(os.environ) == before and os.getcwd() == cwd
     assert basic._ANSIBLE_ARGS is None
+
+
+PRELOAD = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from ansible_collections.imageops.cloud.plugins.plugin_utils import image_action
+image_action.preload("ansible_collections.imageops.cloud.plugins.action.outscale_image")
+image_action.preload("not.an.action.plugin")
+names = ("ansible_collections.imageops.cloud.plugins.modules.outscale_image", "imageops.outscale.spec")
+print(json.dumps([name in sys.modules for name in names]))
+"""
+
+
+@pytest.mark.parametrize(("switch", "imported"), [("auto", [True, True]), ("module", [False, False])])
+def test_preload_imports_the_module_and_its_cloud_unless_the_module_path_is_chosen(switch, imported):
+    """The strategy loads an action plugin in the controller's main process before it forks the
+    task's worker: what ``preload`` imports there, every worker inherits (the core once per playbook)."""
+    env = {**os.environ, image_action.EXECUTION_ENVIRONMENT: switch}
+    done = subprocess.run([sys.executable, "-c", PRELOAD, str(REPO)], env=env, capture_output=True, text=True,
+                          check=True)
+    assert json.loads(done.stdout) == imported

@@ -410,11 +410,14 @@ def module_file(schema: CloudSchema, *, info: bool) -> str:
 
 ACTION_PLUGIN = """from __future__ import annotations
 
-from ansible_collections.imageops.cloud.plugins.plugin_utils.image_action import ImageAction
+from ansible_collections.imageops.cloud.plugins.plugin_utils.image_action import ImageAction, preload
 
 
 class ActionModule(ImageAction):
     \"\"\"Runs the module in this worker when the task is local, else as a module (see image_action.py).\"\"\"
+
+
+preload(__name__)
 """
 
 

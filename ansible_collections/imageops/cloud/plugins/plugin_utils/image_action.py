@@ -162,6 +162,28 @@ class ImageAction(NormalAction):
         return data
 
 
+def preload(action_module_name):
+    """Import the module of this action plugin, and the imageops core it needs, in this process.
+
+    Ansible's strategy loads a task's action plugin class in the controller's main process before it
+    forks the worker that runs the task, so what is imported here is inherited by every worker: the
+    core's imports (pydantic, httpx, the cloud's package) are paid once per playbook, not once per
+    task. Nothing is connected or started. Without the core on the controller, or with the module
+    path chosen in the environment, nothing is imported (the module path then runs as usual).
+    """
+    if _loader is None or os.environ.get(EXECUTION_ENVIRONMENT, "").strip().lower() == "module":
+        return
+    package, _, name = action_module_name.rpartition(".plugins.action.")
+    if not package:
+        return
+    with contextlib.suppress(Exception):
+        module = importlib.import_module(f"{package}.plugins.modules.{name}")
+        cloud = getattr(module, "MODULE", {}).get("cloud")
+        image_module = importlib.import_module(IMAGE_MODULE)
+        if cloud and image_module.HAS_IMAGEOPS:
+            image_module.registry.spec_type(cloud)
+
+
 def _call_main(module):
     """Run the module's ``main`` as the AnsiballZ wrapper does; return its exit status."""
     try:
