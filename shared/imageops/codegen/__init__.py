@@ -33,6 +33,9 @@ def render(root: Path) -> dict[Path, str]:
         files[root / "pulumi_images" / f"{schema.cloud}.py"] = pulumi.resource_module(schema)
         files[root / "docs" / "reference" / f"{schema.cloud}.md"] = docs.reference_page(schema)
     files[root / COLLECTION / "meta" / "runtime.yml"] = ansible.runtime_yml(schemas)
+    sanity = root / COLLECTION / "tests" / "sanity"
+    for release in ansible.SANITY_RELEASES:
+        files[sanity / f"ignore-{release}.txt"] = ansible.sanity_ignores(schemas)
     files[root / COLLECTION / "plugins" / "modules" / "image.py"] = ansible.neutral_module_file(schemas)
     files[root / "pulumi_images" / "_clouds.py"] = pulumi.clouds_module(schemas)
     files[root / "docs" / "reference" / "README.md"] = docs.index_page(schemas)

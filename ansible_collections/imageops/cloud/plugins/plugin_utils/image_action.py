@@ -173,8 +173,8 @@ def preload(action_module_name):
     """
     if _loader is None or os.environ.get(EXECUTION_ENVIRONMENT, "").strip().lower() == "module":
         return
-    package, _, name = action_module_name.rpartition(".plugins.action.")
-    if not package:
+    package, separator, name = action_module_name.rpartition(".plugins.action.")
+    if not separator:
         return
     with contextlib.suppress(Exception):
         module = importlib.import_module(f"{package}.plugins.modules.{name}")
