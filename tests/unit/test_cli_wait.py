@@ -22,8 +22,9 @@ SHARED = str(Path(__file__).resolve().parents[2] / "shared")
 
 @pytest.fixture(scope="module")
 def emu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    # time scale 0.005: an ECS import (30 s waiting + 5 min) takes 1.65 s, a create 0.3 s
-    with testing.running_emulator(time_scale=0.005, workdir=tmp_path_factory.mktemp("cli-wait")) as handle:
+    # time scale 0.02: an ECS import (30 s waiting + 5 min) takes 6.6 s, long enough to be still
+    # running when the command has started on a loaded machine (at 0.005 it sometimes was not)
+    with testing.running_emulator(time_scale=0.02, workdir=tmp_path_factory.mktemp("cli-wait")) as handle:
         yield handle
 
 
