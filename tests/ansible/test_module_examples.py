@@ -27,6 +27,7 @@ MODULES = {
     "oci": ("oci_image", "oci_image_info"),
     "outscale": ("outscale_image", "outscale_image_info"),
     "alicloud": ("alicloud_image", "alicloud_image_info"),
+    "aws": ("aws_image", "aws_image_info"),
     "image": ("image",),  # the neutral module: every cloud
 }
 # variable of the EXAMPLES -> the emulator's env variable holding the seeded id
@@ -54,6 +55,11 @@ EXAMPLE_VARS = {
         "oss_bucket": "IMAGEOPS_ALICLOUD_OSS_BUCKET",
         "oss_object": "IMAGEOPS_ALICLOUD_OSS_OBJECT",
     },
+    "aws": {
+        "instance_id": "IMAGEOPS_AWS_INSTANCE_ID",
+        "snapshot_id": "IMAGEOPS_AWS_SNAPSHOT_ID",
+        "other_account_id": "IMAGEOPS_AWS_OTHER_ACCOUNT_ID",
+    },
     "image": {
         "oci_compartment_id": "IMAGEOPS_OCI_COMPARTMENT_ID",
         "oci_instance_id": "IMAGEOPS_OCI_INSTANCE_ID",
@@ -72,6 +78,7 @@ SOURCE_OPTIONS = {
     ),
     "outscale_image": ("vm_id", "file_location", "source_image_id", "block_device_mappings"),
     "alicloud_image": ("instance_id", "snapshot_id", "disk_device_mapping", "import_from", "copy_from"),
+    "aws_image": ("source_instance_id", "ebs_block_devices", "source_ami_id"),
     "image": ("instance", "snapshot", "import", "copy"),
 }
 # credential variables that would win over the config files of $HOME
@@ -80,6 +87,8 @@ CLI_VARIABLES = (
     "IMAGEOPS_OCI_CONFIG_FILE",
     "IMAGEOPS_ALICLOUD_ACCESS_KEY_ID",
     "IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
 )
 
 
@@ -108,6 +117,12 @@ def write_home(home: Path, env: dict[str, str]) -> None:
         "region_id": env["IMAGEOPS_ALICLOUD_REGION"],
     }
     (home / ".aliyun" / "config.json").write_text(json.dumps({"current": "default", "profiles": [profile]}))
+    (home / ".aws").mkdir()
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = {env['IMAGEOPS_AWS_ACCESS_KEY_ID']}\n"
+        f"aws_secret_access_key = {env['IMAGEOPS_AWS_SECRET_ACCESS_KEY']}\n"
+    )
+    (home / ".aws" / "config").write_text(f"[default]\nregion = {env['IMAGEOPS_AWS_REGION']}\n")
 
 
 @pytest.mark.parametrize("module", [m for pair in MODULES.values() for m in pair])

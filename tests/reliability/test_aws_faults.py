@@ -6,7 +6,7 @@ emulator's EC2: moto behind our fault injection).
   failed; every other cycle's create is first started in a child process that is killed (-9) at a
   random moment, and the re-run converges it. Then, without faults: no AMI of the cycles is left, no
   name ever had two AMIs, and no snapshot is left but the demo one. The normal suite runs
-  :data:`SMALL_CYCLES` cycles; ``make soak`` (``IMAGEOPS_SOAK=1``) runs 50.
+  :data:`SMALL_CYCLES` cycles; ``make soak`` runs :data:`CYCLES` (50).
 - A create killed after its request left is adopted by name by the next run.
 """
 
@@ -31,7 +31,6 @@ from imageops.errors import ImageOpsError
 from imageops.reconcile import Action, apply, lookup, plan
 from imageops.transport import RetryPolicy
 
-SOAK = os.environ.get("IMAGEOPS_SOAK") == "1"
 CYCLES = 50
 SMALL_CYCLES = 4
 RUNS_PER_CONVERGE = 8
@@ -106,9 +105,9 @@ def killed_create(env: dict[str, str], spec: dict[str, Any], delay: float, until
         child.wait(timeout=10)
 
 
-@pytest.mark.e2e
-def test_create_kill_rerun_cycles_under_faults_leave_no_duplicate_and_no_leak(tmp_path: Path) -> None:
-    cycles = CYCLES if SOAK else SMALL_CYCLES
+def create_kill_rerun_cycles(tmp_path: Path, cycles: int) -> dict[str, int]:
+    """``cycles`` create/delete cycles under faults, every other create first killed mid-run; the
+    figures, after checking that nothing is duplicated or leaked."""
     rng = random.Random(20261206)
     reruns = kills = 0
     with running_emulator(time_scale=0.001, fault_rate=0.2, seed=20261206, workdir=tmp_path) as emu:
@@ -127,13 +126,26 @@ def test_create_kill_rerun_cycles_under_faults_leave_no_duplicate_and_no_leak(tm
                 reruns += runs + more_runs - 2
         faults = [c for c in emu.calls(cloud="aws") if c["status"] in (0, 500, 503)]
         assert len(faults) >= cycles, "the fault injection did not fire: this test would prove nothing"
-        print(f"{cycles} cycles, {kills} kills, {len(faults)} faults, {reruns} re-runs")
         # a duplicate would be left behind: each cycle deletes the one AMI it converged on
         with driver_for(env, faulty=True) as reader:
             live = [i for i in _all(reader) if (i.name or "").startswith("fault-cycle-")]
             snapshots = _snapshots(reader)
-    assert live == []
+    assert live == [], f"duplicate or leaked AMIs: {[(i.name, i.id) for i in live]}"
     assert snapshots == [env["IMAGEOPS_AWS_SNAPSHOT_ID"]], f"leaked snapshots: {snapshots}"
+    figures = {"cycles": cycles, "kills": kills, "faults": len(faults), "reruns": reruns}
+    print(figures)
+    return figures
+
+
+@pytest.mark.e2e
+def test_create_kill_rerun_cycles_under_faults_leave_no_duplicate_and_no_leak(tmp_path: Path) -> None:
+    create_kill_rerun_cycles(tmp_path, SMALL_CYCLES)
+
+
+@pytest.mark.soak
+@pytest.mark.skipif(os.environ.get("IMAGEOPS_SOAK") != "1", reason="full scale: make soak (IMAGEOPS_SOAK=1)")
+def test_fifty_create_kill_rerun_cycles_under_faults_leave_no_duplicate_and_no_leak(tmp_path: Path) -> None:
+    create_kill_rerun_cycles(tmp_path, CYCLES)
 
 
 def _all(driver: AwsDriver) -> list[Any]:

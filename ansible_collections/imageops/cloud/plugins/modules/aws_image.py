@@ -550,7 +550,7 @@ seealso:
 """
 
 EXAMPLES = r"""
-# The ids are variables holding your own (instance_id, snapshot_id, source_ami_id, other_account_id).
+# The ids are variables holding your own (instance_id, snapshot_id, other_account_id).
 - name: Create an AMI from an instance (aws_ami_from_instance)
   imageops.cloud.aws_image:
     region: us-east-1
@@ -579,7 +579,7 @@ EXAMPLES = r"""
   imageops.cloud.aws_image:
     region: us-west-2
     name: web-2026-12-01
-    source_ami_id: "{{ source_ami_id }}"
+    source_ami_id: "{{ web.image.image_id }}"
     source_ami_region: us-east-1
     encrypted: true
 
