@@ -181,6 +181,8 @@ NOT_RUN: dict[tuple[str, str], str] = {
         "docs/signing-in/outscale.md",
         '{"production": {"access_key": "AK...", "secret_key": "...", "region": "eu-west-2",',
     ): "~/.osc/config.json, not code",
+    ("docs/signing-in/aws.md", "[profile builder]"): "~/.aws/config, not code; tests/unit/test_aws_spec.py "
+    "signs in through config and credentials file profiles (botocore's chain)",
 }
 
 
@@ -295,6 +297,9 @@ ALICLOUD_ECS_ROLE = (*ALICLOUD_INSTANCE, ("ecs_role_name", "IMAGEOPS_ALICLOUD_EC
 WRAPPED.update(
     {
         ("docs/signing-in/outscale.md", "- hosts: localhost"): Wrap("the page's ids", OUTSCALE_VM),
+        ("docs/signing-in/aws.md", "- hosts: localhost"): Wrap(
+            "the page's ids", (("instance_id", "IMAGEOPS_AWS_INSTANCE_ID"),)
+        ),
         ("docs/signing-in/alicloud.md", "- hosts: localhost #2"): Wrap("the page's ids", ALICLOUD_ROLE),
         ("docs/signing-in/alicloud.md", "import pulumi_images as images #2"): Wrap(
             "the page's ids", ALICLOUD_ROLE
@@ -471,6 +476,8 @@ SETUP: dict[tuple[str, str], Setup] = {
     ("docs/signing-in/outscale.md", "- hosts: localhost"): Setup(
         "the page's config.json", _osc_production_profile
     ),
+    ("docs/signing-in/aws.md", "- hosts: localhost"): SIGNED_IN_AS_CLI,
+    ("docs/signing-in/aws.md", "import os"): SIGNED_IN_AS_CLI,
     ("docs/signing-in/alicloud.md", "import pulumi_images as images #3"): Setup(
         "on the ECS instance, the role name set", _alicloud_ecs_instance
     ),
