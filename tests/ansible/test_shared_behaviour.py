@@ -204,8 +204,8 @@ def answers_held_after_writes(emulator, upstream: str) -> Iterator[str]:
 
 
 # OUTSCALE's and AWS's CreateImage have no retry token: after a lost answer the driver looks for what
-# the attempt made, by name, and adopts it (the outcome becomes known). OCI and ECS retry with their token (the
-# same image each time) until the attempts run out, and the outcome stays unknown.
+# the attempt made, by name, and adopts it (the outcome becomes known). OCI and ECS retry with their
+# token (the same image each time) until the attempts run out, and the outcome stays unknown.
 ADOPTS_A_LOST_CREATE = {"outscale", "aws"}
 
 

@@ -74,7 +74,8 @@ def test_pulumi_import_reads_by_id_alone_and_records_a_working_provider(importin
     assert tags_output(cloud, imported.outputs) == {"team": "images"}
     # the state now holds the provider of the right cloud: later calls take the stock path
     assert provider_cloud(imported.outputs["__provider"]) == cloud
-    name_key = {"oci": "display_name", "outscale": "image_name", "alicloud": "image_name", "aws": "name"}[cloud]
+    name_key = {"oci": "display_name", "outscale": "image_name", "alicloud": "image_name", "aws": "name"}
+    name_key = name_key[cloud]
     assert imported.inputs[name_key] == inputs[name_key]
     mark = emulator.mark()
     refreshed = importing.refresh(imported)
