@@ -1,7 +1,8 @@
 """The one HTTP client factory: timeouts, retries with backoff and jitter, request ids, quiet logs.
 
 :func:`build_client` returns an ``httpx.Client`` whose transport is a :class:`RetryingTransport`
-wrapped around ``httpx.HTTPTransport`` (or any transport given, e.g. ``httpx.MockTransport``).
+wrapped around ``httpx.HTTPTransport`` (:class:`LazyTlsTransport`: the CA store is loaded on the
+first https request only) or any transport given, e.g. ``httpx.MockTransport``.
 
 What is retried (up to ``RetryPolicy.max_attempts`` attempts in all):
 
@@ -36,6 +37,7 @@ import functools
 import os
 import random
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -50,6 +52,7 @@ __all__ = [
     "DEFAULT_USER_AGENT",
     "IDEMPOTENT_EXTENSION",
     "REQUEST_ID_HEADERS",
+    "LazyTlsTransport",
     "RetryPolicy",
     "RetryingTransport",
     "build_client",
@@ -302,9 +305,50 @@ def unsigned_copy(request: httpx.Request) -> httpx.Request:
 
 @functools.cache
 def _tls_context() -> ssl.SSLContext:
-    """httpx's default TLS context, built once per process: loading the CA bundle takes ~40 ms,
-    paid per client otherwise (a fan-out opens one client per region). Contexts are thread-safe."""
+    """httpx's default TLS context, built once per process, on the first https request (see
+    :class:`LazyTlsTransport`): loading the CA bundle takes ~30-40 ms, paid per client otherwise (a
+    fan-out opens one client per region). Contexts are thread-safe."""
     return httpx.create_ssl_context()
+
+
+def _no_trust_context() -> ssl.SSLContext:
+    """A TLS context that trusts no certificate at all (verification required, no CA loaded): the
+    plain-http pool's, which never makes a TLS connection. Were it ever to, the handshake fails."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+class LazyTlsTransport(httpx.BaseTransport):
+    """``httpx.HTTPTransport`` with httpx's default TLS verification, whose CA store is loaded on the
+    first ``https`` request: a plain ``http://`` endpoint (the emulator) never pays for it.
+
+    ``http`` requests go to a pool whose TLS context trusts nothing; every other scheme to a pool
+    built, on first use, over :func:`_tls_context` (certifi's bundle, or ``SSL_CERT_FILE`` /
+    ``SSL_CERT_DIR``, exactly as ``httpx.HTTPTransport()`` would verify)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._plain: httpx.HTTPTransport | None = None
+        self._tls: httpx.HTTPTransport | None = None
+
+    def _pool(self, scheme: str) -> httpx.HTTPTransport:
+        with self._lock:
+            if scheme == "http":
+                if self._plain is None:
+                    self._plain = httpx.HTTPTransport(verify=_no_trust_context())
+                return self._plain
+            if self._tls is None:
+                self._tls = httpx.HTTPTransport(verify=_tls_context())
+            return self._tls
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._pool(request.url.scheme).handle_request(request)
+
+    def close(self) -> None:
+        with self._lock:
+            pools, self._plain, self._tls = (self._plain, self._tls), None, None
+        for pool in pools:
+            if pool is not None:
+                pool.close()
 
 
 def _mtls_context(cert_file: str, key_file: str | None) -> ssl.SSLContext:
@@ -340,12 +384,13 @@ def build_client(
     or an ASGI transport); ``sleep`` is injectable so tests need not wait. ``client_cert`` is
     ``(certificate file, key file or None when the certificate file holds it)`` for mutual TLS.
     """
+    inner: httpx.BaseTransport
     if transport is not None:
         inner = transport
+    elif client_cert is not None:  # loaded now: a certificate that cannot be used fails before any call
+        inner = httpx.HTTPTransport(verify=_mtls_context(*client_cert))
     else:
-        inner = httpx.HTTPTransport(
-            verify=_tls_context() if client_cert is None else _mtls_context(*client_cert)
-        )
+        inner = LazyTlsTransport()
     retrying = RetryingTransport(inner, retry or RetryPolicy(), auth=auth, sleep=sleep)
     return httpx.Client(
         base_url=base_url,
