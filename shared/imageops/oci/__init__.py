@@ -25,10 +25,8 @@ from imageops.oci.api import OciComputeApi
 from imageops.oci.auth import OciSigner, SigningKey, load_private_key
 from imageops.oci.config import OciCredentials, load_credentials, object_storage_endpoint, region_endpoint
 from imageops.oci.driver import OciDriver, normalise_state
-from imageops.oci.federation import instance_principal
 from imageops.oci.objectstorage import OciObjectStorageApi
 from imageops.oci.spec import CopyFrom, ExportTo, ImageSourceDetails, LaunchOptions, OciImageSpec
-from imageops.oci.tokens import resource_principal, session_token_source
 from imageops.transport import RetryPolicy, build_client, default_timeout
 
 SPEC = OciImageSpec
@@ -102,7 +100,11 @@ def credential_source(
     the mode found (the region of an instance or a resource principal, and its endpoint)."""
     env = os.environ if environ is None else environ
     mode = credentials.auth
+    # The token modes' modules (X.509 for the instance principal) are imported by their mode only:
+    # an API key, the usual case, signs without them.
     if mode == _config.SECURITY_TOKEN:
+        from imageops.oci.tokens import session_token_source
+
         assert credentials.security_token_file is not None
         source = session_token_source(
             token_file=credentials.security_token_file,
@@ -114,6 +116,8 @@ def credential_source(
         return source, credentials
     region = credentials.region or None
     if mode == _config.INSTANCE_PRINCIPAL:
+        from imageops.oci.federation import instance_principal
+
         source, principal = instance_principal(
             metadata_base_url=credentials.metadata_base_url,
             federation_endpoint=credentials.federation_endpoint,
@@ -121,6 +125,8 @@ def credential_source(
         )
         region = principal.region()
     elif mode == _config.RESOURCE_PRINCIPAL:
+        from imageops.oci.tokens import resource_principal
+
         source, region = resource_principal(env)
         region = credentials.region or region
         if not region:
