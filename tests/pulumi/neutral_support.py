@@ -11,19 +11,20 @@ from imageops.emulator.testing import is_read
 from pulumi_images._neutral_provider import NeutralImageProvider
 from pulumi_images.harness import ProviderHarness
 
-CLOUDS = ("oci", "outscale", "alicloud")
+CLOUDS = ("oci", "outscale", "alicloud", "aws")
 
 
 def server_env(emu_env: dict[str, str]) -> dict[str, str]:
     """The server's environment: no cloud settings of this machine; the emulator's endpoints, and the
     OCI config file it wrote (the OCI provider reads credentials from a file, as the OCI CLI does)."""
-    machine = ("OCI_", "IMAGEOPS_", "OSC_", "ALIBABA_CLOUD_", "ALICLOUD_")
+    machine = ("OCI_", "IMAGEOPS_", "OSC_", "ALIBABA_CLOUD_", "ALICLOUD_", "AWS_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(machine)}
     env.update({k: v for k, v in emu_env.items() if k.endswith("_ENDPOINT")})
     # OCI serves each region under its own path: without these every region is the home region's.
     env.update({k: emu_env[k] for k in ("IMAGEOPS_OCI_ENDPOINT_TEMPLATE", "IMAGEOPS_OCI_REGION")})
     env["IMAGEOPS_OCI_CONFIG_FILE"] = emu_env["IMAGEOPS_OCI_CONFIG_FILE"]
-    env["HOME"] = os.environ.get("TMPDIR", "/tmp")  # no ~/.osc or ~/.aliyun of the machine
+    env["HOME"] = os.environ.get("TMPDIR", "/tmp")  # no ~/.osc, ~/.aliyun or ~/.aws of the machine
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
     return env
 
 
@@ -36,6 +37,9 @@ def stack_config(emu_env: dict[str, str]) -> dict[str, str]:
         "imageops:alicloudAccessKeyId": emu_env["IMAGEOPS_ALICLOUD_ACCESS_KEY_ID"],
         "imageops:alicloudAccessKeySecret": emu_env["IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET"],
         "imageops:alicloudRegion": emu_env["IMAGEOPS_ALICLOUD_REGION"],
+        "imageops:awsAccessKey": emu_env["IMAGEOPS_AWS_ACCESS_KEY_ID"],
+        "imageops:awsSecretKey": emu_env["IMAGEOPS_AWS_SECRET_ACCESS_KEY"],
+        "imageops:awsRegion": emu_env["IMAGEOPS_AWS_REGION"],
     }
 
 
@@ -58,9 +62,11 @@ def writes(emulator, since: int, cloud: str | None = None) -> list[str]:
 
 
 def instance_source(cloud: str, emu_env: dict[str, str]) -> dict:
-    variable = {"oci": "IMAGEOPS_OCI_INSTANCE_ID", "outscale": "IMAGEOPS_OUTSCALE_VM_ID"}.get(
-        cloud, "IMAGEOPS_ALICLOUD_INSTANCE_ID"
-    )
+    variable = {
+        "oci": "IMAGEOPS_OCI_INSTANCE_ID",
+        "outscale": "IMAGEOPS_OUTSCALE_VM_ID",
+        "aws": "IMAGEOPS_AWS_INSTANCE_ID",
+    }.get(cloud, "IMAGEOPS_ALICLOUD_INSTANCE_ID")
     return {"instance": {"id": emu_env[variable]}}
 
 

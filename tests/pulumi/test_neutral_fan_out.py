@@ -23,6 +23,7 @@ REGION_LISTS = {
     "oci": "IMAGEOPS_OCI_REGIONS",
     "outscale": "IMAGEOPS_OUTSCALE_REGIONS",
     "alicloud": "IMAGEOPS_ALICLOUD_REGIONS",
+    "aws": "IMAGEOPS_AWS_REGIONS",
 }
 
 IMAGE_WRITES = ("CreateImage", "CopyImage", "DeleteImage")
@@ -30,6 +31,7 @@ IMAGE_WRITES_OF = {
     "oci": ["CreateImage"] * 3,  # the source, then an import of its export in each other region
     "outscale": ["CreateImage"] * 3,  # CreateImage with SourceImageId for the copies
     "alicloud": ["CreateImage", "CopyImage", "CopyImage"],
+    "aws": ["CreateImage", "CopyImage", "CopyImage"],
 }
 
 

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.timeout(180)
 
 # a source that needs a new image, per cloud (ECS records a new instance or snapshot id in place)
 OTHER_SOURCE = {
+    "aws": lambda env: {"snapshot": {"id": env["IMAGEOPS_AWS_SNAPSHOT_ID"]}},
     "oci": lambda env: {"import": {"url": env["IMAGEOPS_OCI_OBJECT_URI"]}},
     "outscale": lambda env: {"snapshot": {"id": env["IMAGEOPS_OUTSCALE_SNAPSHOT_ID"]}},
     "alicloud": lambda env: {
@@ -28,8 +29,8 @@ OTHER_SOURCE = {
         }
     },
 }
-CREATES = ("CreateImage", "ImportImage", "CopyImage")
-DELETES = ("DeleteImage",)
+CREATES = ("CreateImage", "ImportImage", "CopyImage", "RegisterImage")
+DELETES = ("DeleteImage", "DeregisterImage")
 
 
 def _named(calls: list[str], actions: tuple[str, ...]) -> list[str]:
@@ -121,6 +122,17 @@ BAD_INPUTS = {
         ({"name": "ab"}, "name", "3-128"),
         ({"tags": {"k": "v" * 300}}, "tags.k", "255"),
     ],
+    "aws": [
+        ({"source": {"import": {"url": "https://x/m.xml"}}}, "source.import.url", "S3 manifest"),
+        ({"source": {"import": {"url": "https://x/m.xml"}}}, "source.import.bucket", "required for aws"),
+        ({"name": "ab"}, "name", "3-128"),
+        ({"tags": {"aws:k": "v"}}, "tags", "reserved"),
+        (
+            {"cloud_options": {"snapshot_without_reboot": "maybe"}},
+            "cloud_options.snapshot_without_reboot",
+            "bool",
+        ),
+    ],
     "alicloud": [
         ({"source": {"import": {"url": "https://x/i.qcow2"}}}, "source.import.url", "OSS"),
         ({"source": {"import": {"url": "https://x/i.qcow2"}}}, "source.import.bucket", "required"),
@@ -158,6 +170,7 @@ COPY_REGIONS = {
     "oci": ("IMAGEOPS_OCI_REGION", "IMAGEOPS_OCI_SECOND_REGION"),
     "outscale": ("IMAGEOPS_OUTSCALE_REGION", "IMAGEOPS_OUTSCALE_REGION"),
     "alicloud": ("IMAGEOPS_ALICLOUD_REGION", "IMAGEOPS_ALICLOUD_OTHER_REGION"),
+    "aws": ("IMAGEOPS_AWS_REGION", "IMAGEOPS_AWS_OTHER_REGION"),
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pulumi
 import pytest
 import yaml
-from neutral_support import CLOUDS, NeutralHarness, api_calls
+from neutral_support import NeutralHarness, api_calls
 
 import pulumi_images as images
 from pulumi_images.harness import Engine
@@ -30,6 +30,8 @@ PROGRAM_IDS = (
     "IMAGEOPS_OUTSCALE_VM_ID",
     "IMAGEOPS_ALICLOUD_INSTANCE_ID",
 )
+
+CLOUDS = ("oci", "outscale", "alicloud")  # the clouds of the example program
 
 
 class Mocks(pulumi.runtime.Mocks):

@@ -33,6 +33,8 @@ from imageops.emulator.core import CallInfo, Emulator, call_info
 REGION = "us-east-1"
 """Where the demo instances and snapshots are (moto serves every region)."""
 OTHER_REGION = "us-west-2"
+REGIONS = (REGION, OTHER_REGION, "eu-west-1", "ap-southeast-2")
+"""Regions the examples and tests use (moto serves any region name)."""
 PROFILES = ("DEFAULT", "OTHER")
 CLI_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "IMAGEOPS_AWS_ACCESS_KEY_ID",
@@ -251,6 +253,7 @@ class AwsPlugin:
             "IMAGEOPS_AWS_ENDPOINT": endpoint,
             "IMAGEOPS_AWS_REGION": REGION,
             "IMAGEOPS_AWS_OTHER_REGION": OTHER_REGION,
+            "IMAGEOPS_AWS_REGIONS": ",".join(REGIONS),
             # no instance metadata service behind the emulator: botocore's chain must not look for one
             "AWS_EC2_METADATA_DISABLED": "true",
         }
