@@ -9,8 +9,11 @@ path (``IMAGEOPS_ANSIBLE_EXECUTION=module``). The loop's calls are counted by th
 per item, no write), and its peak resident memory (the largest process of the playbook, the
 controller's worker included) is compared with the ping playbook's.
 
-Goals on the controller path: one converged task <= 1.1x ping; the loop <= 3x ping; the loop's
-peak memory < 50 MB above ping's.
+The peer nobody here wrote: a playbook with one converged ``amazon.aws.ec2_ami`` task (by id, no
+change) on the emulator's EC2 (moto), from ``bench/aws_vs_ec2_ami.py``'s copy of amazon.aws.
+
+Goals on the controller path: one converged task <= 1.1x ping and <= 0.7x the ec2_ami no-op; the
+loop <= 3x ping; the loop's peak memory < 50 MB above ping's.
 
     .venv/bin/python bench/ansible_playbook_time.py [--pairs 7] [--items 50] [--clouds oci ...]
 """
@@ -25,6 +28,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import aws_vs_ec2_ami
 import yaml
 from _common import (
     BIN,
@@ -43,6 +47,7 @@ from _common import (
 from imageops.emulator.testing import EmulatorHandle, running_emulator
 
 TASK_GOAL = 1.1
+EC2_AMI_GOAL = 0.7
 LOOP_GOAL = 3.0
 MEMORY_GOAL_MB = 50.0
 PATHS = {"controller": {}, "module": {"IMAGEOPS_ANSIBLE_EXECUTION": "module"}}
@@ -91,9 +96,30 @@ def write(workdir: Path, name: str, tasks: list[dict[str, Any]]) -> Path:
     return path
 
 
-def measure(emu: EmulatorHandle, cloud: str, pairs: int, items: int, workdir: Path) -> dict[str, Any]:
-    """Per path: the one-task and loop ratios against ping, the loop's calls and peak memory."""
+def bench_env(emu: EmulatorHandle, workdir: Path) -> dict[str, str]:
     env = tool_env(emu.env, ANSIBLE_LOCAL_TEMP=str(workdir / "tmp"), ANSIBLE_REMOTE_TEMP=str(workdir / "tmp"))
+    env["ANSIBLE_COLLECTIONS_PATH"] = aws_vs_ec2_ami.environment(emu)["ANSIBLE_COLLECTIONS_PATH"]
+    return env
+
+
+def ec2_ami_noop(emu: EmulatorHandle, workdir: Path) -> Path:
+    """A playbook with one converged ``amazon.aws.ec2_ami`` task (the AMI made first, by ec2_ami)."""
+    env = bench_env(emu, workdir)
+    name = "bench-playbook-ec2-ami"
+    made, _ = aws_vs_ec2_ami.playbook(env, [aws_vs_ec2_ami.theirs(emu, name)])
+    image_id = made[name].get("image_id")
+    if not image_id:
+        raise RuntimeError(f"ec2_ami did not create its AMI: {made[name].get('msg')}")
+    task = aws_vs_ec2_ami.theirs_by_id(emu, name, image_id)
+    task.pop("ignore_errors")
+    return write(workdir, "ec2_ami", [task])
+
+
+def measure(emu: EmulatorHandle, cloud: str, pairs: int, items: int, workdir: Path,
+            ec2_ami: Path | None, paths: tuple[str, ...] = tuple(PATHS)) -> dict[str, Any]:
+    """Per path: the one-task and loop ratios against ping, the loop's calls and peak memory; on
+    the controller path, the one task against the ec2_ami no-op (unless ``ec2_ami`` is None)."""
+    env = bench_env(emu, workdir)
     names = [f"bench-playbook-{cloud}-{index}" for index in range(items)]
     task = {f"imageops.cloud.{cloud}_image": module_args(cloud, env, names[0])}
     loop_args = module_args(cloud, env, "{{ item }}")
@@ -103,8 +129,8 @@ def measure(emu: EmulatorHandle, cloud: str, pairs: int, items: int, workdir: Pa
     one = write(workdir, f"{cloud}-one", [task])
     many = write(workdir, f"{cloud}-loop", [loop])
     out: dict[str, Any] = {}
-    for path_name, extra in PATHS.items():
-        path_env = {**env, **extra}
+    for path_name in paths:
+        path_env = {**env, **PATHS[path_name]}
         mark = emu.mark()
         timed_run(many, path_env)
         reads, writes = count(emu.calls(since=mark, cloud=cloud))
@@ -113,6 +139,8 @@ def measure(emu: EmulatorHandle, cloud: str, pairs: int, items: int, workdir: Pa
         out[path_name] = {"one": paired(one, ping, path_env, pairs),
                           "loop": paired(many, ping, path_env, loop_pairs, loop_warmup),
                           "loop_reads": reads, "loop_writes": writes}
+    if ec2_ami is not None and "controller" in out:
+        out["controller"]["ec2_ami"] = paired(one, ec2_ami, env, pairs)
     return out
 
 
@@ -132,11 +160,13 @@ def main(argv: list[str] | None = None) -> int:
         "the task); the module path is forced with `IMAGEOPS_ANSIBLE_EXECUTION=module`. Calls are counted "
         "by the emulator; memory is the largest resident set of the playbook's processes.",
     )
-    rows = []
+    rows: list[list[str]] = []
+    peer_rows: list[list[str]] = []
     with tempfile.TemporaryDirectory(prefix="imageops-bench-playbook-") as tmp, \
             running_emulator(time_scale=0.0) as emu:
+        ec2_ami = ec2_ami_noop(emu, Path(tmp))
         for cloud in args.clouds:
-            result = measure(emu, cloud, args.pairs, args.items, Path(tmp))
+            result = measure(emu, cloud, args.pairs, args.items, Path(tmp), ec2_ami)
             for path_name, figures in result.items():
                 one, loop = figures["one"], figures["loop"]
                 growth = loop["ours_rss"] - loop["ping_rss"]
@@ -148,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
                                                 f"{loop['ratio']:.2f}x", f"<= {LOOP_GOAL}x")
                     memory_verdict = section.goal(f"{cloud} loop memory", growth < MEMORY_GOAL_MB,
                                                   f"+{growth:.0f} MB", f"< {MEMORY_GOAL_MB:.0f} MB")
+                    peer = figures["ec2_ami"]
+                    peer_rows.append([CLOUD_TITLES[cloud], f"{peer['ours']:.2f} / {peer['ping']:.2f}",
+                                      f"{peer['ratio']:.2f}x",
+                                      section.goal(f"{cloud} vs ec2_ami", peer["ratio"] <= EC2_AMI_GOAL,
+                                                   f"{peer['ratio']:.2f}x", f"<= {EC2_AMI_GOAL}x")])
                 else:
                     one_verdict = loop_verdict = memory_verdict = "(for comparison)"
                 calls = f"{figures['loop_reads']} reads, {figures['loop_writes']} writes"
@@ -163,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     section.table(["cloud", "path", "one task: s / ping s", "ratio", "goal",
                    f"{args.items}-item loop: s / ping s", "ratio", "goal", "loop calls",
                    "loop peak RSS MB / ping", "goal"], rows)
+    section.text("Against the peer nobody here wrote: a playbook of one converged `amazon.aws.ec2_ami` task "
+                 f"(amazon.aws {aws_vs_ec2_ami.AMAZON_AWS}, by id, nothing to change) on the emulator's EC2 "
+                 "(moto), run in turn with our one-task playbook on the controller path.")
+    section.table(["cloud", "one task: s / ec2_ami s", "ratio", "goal"], peer_rows)
     return section.finish()
 
 

@@ -1,0 +1,40 @@
+"""bench/ansible_playbook_time.py and bench/ansible_task_time.py at small scale (issue 19): on the
+controller path a converged loop reads once per item and writes nothing, costs at most 3x a ``ping``
+playbook and little memory; a converged image task costs at most a ``ping`` task; the module path
+reads once per item too. ``make bench`` runs the full sizes, the ec2_ami peer and the module path's
+goals (BENCHMARKS.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "bench"))
+
+import ansible_playbook_time  # noqa: E402
+import ansible_task_time  # noqa: E402
+
+from imageops.emulator.testing import running_emulator  # noqa: E402
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
+
+
+def test_a_converged_loop_on_the_controller_path(tmp_path: Path) -> None:
+    items = 10
+    with running_emulator(time_scale=0.0) as emu:
+        figures = ansible_playbook_time.measure(emu, "outscale", 1, items, tmp_path, None, ("controller",))
+    controller = figures["controller"]
+    assert (controller["loop_reads"], controller["loop_writes"]) == (items, 0)
+    assert controller["loop"]["ratio"] <= ansible_playbook_time.LOOP_GOAL, controller["loop"]
+    assert controller["one"]["ratio"] <= ansible_playbook_time.TASK_GOAL, controller["one"]
+    growth = controller["loop"]["ours_rss"] - controller["loop"]["ping_rss"]
+    assert growth < ansible_playbook_time.MEMORY_GOAL_MB, controller["loop"]
+
+
+def test_a_converged_task_on_the_controller_path_costs_at_most_a_ping_task() -> None:
+    with running_emulator(time_scale=0.01) as emu:
+        times = ansible_task_time.task_times(emu, "alicloud", 3, "controller")
+    assert times["ratio"] <= ansible_task_time.GOALS["controller"], times
