@@ -1,7 +1,7 @@
 """Alibaba Cloud credentials, found the way Alibaba Cloud tools find them.
 
 Every environment variable read here is one declared for a setting in
-:data:`imageops.alicloud.schema.SETTINGS`, in its declared order.
+:data:`imageops.alicloud.settings.SETTINGS`, in its declared order.
 
 The AccessKey pair (and its STS security token) comes whole from the first source that has an
 AccessKey ID, so an ID from one place is never paired with a secret from another:
@@ -48,12 +48,12 @@ from pathlib import Path
 from typing import Any
 
 from imageops.alicloud.auth import AccessKey
-from imageops.alicloud.schema import SETTINGS
+from imageops.alicloud.settings import SETTINGS
 from imageops.alicloud.signin import SignIn, check_role
 from imageops.alicloud.sts import DEFAULT_METADATA_URL, DEFAULT_STS_ENDPOINT, RoleRequest
 from imageops.errors import ConfigError
 from imageops.redact import register_secret
-from imageops.schema import env_names, first_env
+from imageops.settings import env_names, first_env
 
 __all__ = ["DEFAULT_CONFIG_FILE", "AlicloudCredentials", "default_endpoint", "load_credentials"]
 

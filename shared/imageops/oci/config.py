@@ -4,7 +4,7 @@ For every setting the first of these wins:
 
 1. the explicit argument (``tenancy``, ``user``, ``fingerprint``, ``key_file``, ``key_content``,
    ``pass_phrase``, ``region``);
-2. the environment variables declared for the setting in :data:`imageops.oci.schema.SETTINGS`, first
+2. the environment variables declared for the setting in :data:`imageops.oci.settings.SETTINGS`, first
    set wins: the OCI CLI's ``OCI_CLI_TENANCY``, ``OCI_CLI_USER``, ``OCI_CLI_FINGERPRINT``,
    ``OCI_CLI_KEY_FILE``, ``OCI_CLI_KEY_CONTENT``, ``OCI_CLI_PASSPHRASE``, ``OCI_CLI_REGION`` (and
    ``OCI_REGION``);
@@ -48,9 +48,9 @@ from pathlib import Path
 from typing import TypedDict
 
 from imageops.errors import ConfigError
-from imageops.oci.schema import SETTINGS
+from imageops.oci.settings import SETTINGS
 from imageops.redact import register_secret
-from imageops.schema import env_names, first_env
+from imageops.settings import env_names, first_env
 
 __all__ = [
     "API_KEY",

@@ -3,7 +3,7 @@
 For every setting the first of these wins:
 
 1. the explicit argument (``access_key``, ``secret_key``, ``region``, ``endpoint``);
-2. the environment variables declared for the setting in :data:`imageops.outscale.schema.SETTINGS`,
+2. the environment variables declared for the setting in :data:`imageops.outscale.settings.SETTINGS`,
    first set wins: ``OSC_ACCESS_KEY``, ``OSC_SECRET_KEY``, ``OSC_REGION``, ``OSC_ENDPOINT_API`` (then
    ``IMAGEOPS_OUTSCALE_ENDPOINT``, what the emulator writes);
 3. the profile of ``~/.osc/config.json`` (``{"default": {"access_key", "secret_key", "region",
@@ -46,9 +46,9 @@ from typing import Any
 
 from imageops.errors import ConfigError
 from imageops.outscale.auth import SIGNATURES, Signature
-from imageops.outscale.schema import SETTINGS
+from imageops.outscale.settings import SETTINGS
 from imageops.redact import register_secret
-from imageops.schema import Setting, env_names, first_env
+from imageops.settings import Setting, env_names, first_env
 
 __all__ = [
     "DEFAULT_CONFIG_FILE",
