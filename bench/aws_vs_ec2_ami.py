@@ -229,7 +229,7 @@ def _images(emu: EmulatorHandle, prefix: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--images", type=int, default=5)
+    parser.add_argument("--images", type=int, default=3)
     options = parser.parse_args(argv)
     with running_emulator(time_scale=0.0) as emu:
         figures = measure(emu, options.images)
