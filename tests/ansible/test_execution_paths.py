@@ -168,3 +168,19 @@ def test_a_crash_is_reported_the_same_way(play, emulator, tmp_path, where):
         assert f"{where} crashed" in json.dumps(task["result"]), path
     assert shape(results["controller"]["result"]) == shape(results["module"]["result"])
     assert results["controller"]["result"]["msg"] == results["module"]["result"]["msg"]
+
+
+def test_a_task_delegated_to_localhost_from_a_remote_host_runs_in_the_worker(play, emulator, tmp_path):
+    """The inventory host is remote (ssh, its own Python); the task runs on localhost, so in the worker.
+    Nothing connects to the remote host: every task is delegated and facts are not gathered."""
+    cloud = CLOUDS["oci"]
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text(
+        "builder ansible_connection=ssh ansible_host=127.0.0.1 ansible_port=9 "
+        "ansible_python_interpreter=/usr/bin/python3\n"
+    )
+    task = dict(cloud.info("delegated"), delegate_to="localhost")
+    playbook = cloud.playbook([task], hosts="builder")
+    done = play(playbook, "-vvv", "-i", str(inventory), env=cloud.env(emulator))
+    assert done.task("delegated")["status"] == "ok"
+    assert CONTROLLER_LINE in done.stdout and MODULE_LINE not in done.stdout

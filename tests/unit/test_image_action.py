@@ -31,10 +31,10 @@ class Templar:
         return value
 
 
-def action(*, transport="local", become=False, async_val=0):
+def action(*, transport="local", become=False, async_val=0, delegate_to=None):
     plugin = object.__new__(image_action.ImageAction)
     plugin._templar = Templar()
-    plugin._task = SimpleNamespace(async_val=async_val)
+    plugin._task = SimpleNamespace(async_val=async_val, delegate_to=delegate_to)
     plugin._connection = SimpleNamespace(transport=transport)
     plugin._play_context = SimpleNamespace(become=become)
     return plugin
@@ -64,6 +64,15 @@ def test_a_local_task_runs_in_the_worker():
 )
 def test_the_module_path_and_why(plugin, task_vars, reason):
     assert reason in plugin.module_path_reason(task_vars)
+
+
+def test_a_task_delegated_to_localhost_uses_the_interpreter_of_localhost():
+    task_vars = {
+        "ansible_python_interpreter": "/usr/bin/python3",  # the inventory host's, not where the task runs
+        "ansible_delegated_vars": {"localhost": {"ansible_python_interpreter": sys.executable}},
+    }
+    assert action(delegate_to="localhost").module_path_reason(task_vars) is None
+    assert "ansible_python_interpreter is /usr/bin/python3" in action().module_path_reason(task_vars)
 
 
 def test_async_from_the_normal_action_is_the_module_path():

@@ -118,7 +118,11 @@ class ImageAction(NormalAction):
             return f"connection {connection!r} is not local"
         if self._play_context.become:
             return "the task uses become"
-        interpreter = task_vars.get("ansible_python_interpreter")
+        host_vars = task_vars  # the interpreter is the one of the host the task runs on
+        delegate_to = getattr(self._task, "delegate_to", None)
+        if delegate_to:
+            host_vars = (task_vars.get("ansible_delegated_vars") or {}).get(delegate_to, task_vars)
+        interpreter = host_vars.get("ansible_python_interpreter")
         if interpreter is not None:
             interpreter = str(self._templar.template(interpreter))
             if not _same_file(interpreter, sys.executable):
