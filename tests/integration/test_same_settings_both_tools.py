@@ -70,6 +70,7 @@ CLOUDS = registry.clouds()
 NOT_CREDENTIALS = {
     "region": "says where the image lives, not who calls (the account is the same in every region)",
     "endpoint": "says which server answers, not who calls (every tool here talks to the emulator)",
+    "endpoint_url": "says which server answers (AWS's name for endpoint), not who calls",
     # OUTSCALE: tests/integration/test_outscale_sign_in.py runs both tools through a recording proxy
     "signature_version": "says how requests are signed, not who calls (the emulator takes both schemes)",
     "x509_client_cert": "a TLS client certificate, which the plain-HTTP emulator never asks for",
@@ -93,7 +94,7 @@ NOT_CREDENTIALS = {
 ACTIONS = {"create": Action.CREATE, "update": Action.UPDATE, "delete": Action.DELETE}
 
 # The slowest source of each cloud in the Pulumi helpers' terms: an import (3 s at time scale 0.01).
-SLOW_SOURCE = {"oci": "uri", "outscale": "manifest", "alicloud": "oss"}
+SLOW_SOURCE = {"oci": "uri", "outscale": "manifest", "alicloud": "oss", "aws": "manifest"}
 TIMEOUT_ERROR = re.compile(r"image (\S+) is still (\S+) after ([\d.]+)s \(waiting for (\w+)\)")
 
 
@@ -306,11 +307,7 @@ def test_timeout_precedence_is_the_same_in_both_tools(cloud, case, op, capsys):
 
 @pytest.mark.parametrize(
     ("cloud", "case"),
-    [
-        pytest.param(cloud, case, id=f"{cloud}-{case.id}")
-        for cloud in CLOUDS
-        for case in TIMEOUT_CASES
-    ],
+    [pytest.param(cloud, case, id=f"{cloud}-{case.id}") for cloud in CLOUDS for case in TIMEOUT_CASES],
 )
 def test_pulumi_check_refuses_exactly_the_timeouts_the_rule_refuses(cloud, case):
     """The engine runs ``check`` before any create/update/delete: settings the core accepts for
@@ -517,6 +514,39 @@ def _alicloud_env(setup: Setup, setting: str, variable: str) -> dict[str, str] |
     return None
 
 
+def _aws_home(setup: Setup, home: Path) -> None:
+    """~/.aws/credentials and ~/.aws/config: ``default`` is the demo account, ``OTHER`` the other."""
+    (home / ".aws").mkdir()
+    keys = "".join(
+        f"[{name}]\naws_access_key_id = {env['IMAGEOPS_AWS_ACCESS_KEY_ID']}\n"
+        f"aws_secret_access_key = {env['IMAGEOPS_AWS_SECRET_ACCESS_KEY']}\n"
+        for name, env in (("default", setup.emu), ("OTHER", setup.other))
+    )
+    (home / ".aws" / "credentials").write_text(keys)
+    region = setup.emu["IMAGEOPS_AWS_REGION"]
+    (home / ".aws" / "config").write_text(
+        f"[default]\nregion = {region}\n[profile OTHER]\nregion = {region}\n"
+    )
+
+
+def _aws_env(setup: Setup, setting: str, variable: str) -> dict[str, str] | None:
+    other = setup.other
+    if setting == "profile":
+        return {variable: "OTHER"}
+    if setting == "session_token":  # OTHER's temporary key, which the emulator refuses without its token
+        keys = {
+            "access_key": other["IMAGEOPS_AWS_SESSION_ACCESS_KEY_ID"],
+            "secret_key": other["IMAGEOPS_AWS_SESSION_SECRET_ACCESS_KEY"],
+            "session_token": other["IMAGEOPS_AWS_SESSION_TOKEN"],
+        }
+        return setup.pick(keys, setting, variable)
+    keys = {
+        "access_key": other["IMAGEOPS_AWS_ACCESS_KEY_ID"],
+        "secret_key": other["IMAGEOPS_AWS_SECRET_ACCESS_KEY"],
+    }
+    return setup.pick(keys, setting, variable) if setting in keys else None
+
+
 @dataclass(frozen=True)
 class Recipe:
     home: Callable[[Setup, Path], None]
@@ -530,6 +560,7 @@ RECIPES = {
     "oci": Recipe(_oci_home, _oci_env),
     "outscale": Recipe(_outscale_home, _outscale_env),
     "alicloud": Recipe(_alicloud_home, _alicloud_env),
+    "aws": Recipe(_aws_home, _aws_env),
 }
 
 

@@ -161,6 +161,8 @@ def source_inputs(cloud: str, mode: str, env: dict[str, str], name: str, base_id
                 "ebs_block_devices": [device],
             },
             "copy": {"name": name, "source_ami_id": base_id, "source_ami_region": env["IMAGEOPS_AWS_REGION"]},
+            # an instance-store AMI from its S3 manifest: the slow one (300 s, scaled)
+            "manifest": {"name": name, "image_location": env["IMAGEOPS_AWS_IMAGE_LOCATION"]},
         }[mode]
     disks = [{"snapshot_id": env["IMAGEOPS_ALICLOUD_SNAPSHOT_ID"], "disk_type": "system"}]
     return {

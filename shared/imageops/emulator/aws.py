@@ -105,8 +105,9 @@ def _hex_id(prefix: str) -> str:
 
 
 def seed_world(state: dict[str, Any]) -> None:
-    """Two accounts (DEFAULT and OTHER), each with an access key, a running instance and a completed
-    snapshot in :data:`REGION`: ids chosen now, made in moto on the first request."""
+    """Two accounts (DEFAULT and OTHER), each with an access key, temporary credentials (an ``ASIA``
+    key that is refused without its session token), a running instance and a completed snapshot in
+    :data:`REGION`: ids chosen now, made in moto on the first request."""
     state["keys"] = {}
     state["demo"] = {}
     accounts = set()
@@ -120,8 +121,16 @@ def seed_world(state: dict[str, Any]) -> None:
             "secret": _random(string.ascii_letters + string.digits + "+/", 40),
             "account": account,
         }
+        session_key = "ASIA" + _random(string.ascii_uppercase + "234567", 16)
+        state["keys"][session_key] = {
+            "secret": _random(string.ascii_letters + string.digits + "+/", 40),
+            "account": account,
+            "token": "IQoJb3JpZ2luX2VjE" + _random(string.ascii_letters + string.digits, 180),
+        }
         state["demo"][profile] = {
             "access_key": access_key,
+            "session_key": session_key,
+            "manifest": f"imageops-demo-{account}/images/web.manifest.xml",
             "account": account,
             "instance": _hex_id("i"),
             "snapshot": _hex_id("snap"),
@@ -145,6 +154,10 @@ def verify(
     record = keys.get(match.group("key"))
     if record is None:
         raise Ec2Error("AuthFailure", "AWS was not able to validate the provided access credentials", 401)
+    if record.get("token") and not secrets.compare_digest(
+        headers.get("x-amz-security-token", ""), record["token"]
+    ):  # temporary credentials: the session token is part of them
+        raise Ec2Error("AuthFailure", "The security token included in the request is invalid.", 401)
     stamp = headers.get("x-amz-date", "")
     try:
         signed_at = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC).timestamp()
@@ -197,7 +210,9 @@ class AwsPlugin:
             if self._moto is None:
                 from imageops.emulator.aws_shim import MotoEc2
 
-                self._moto = MotoEc2(emulator.data_dir, emulator.time_scale)
+                self._moto = MotoEc2(
+                    emulator.data_dir, emulator.time_scale, now=emulator.now, listed=emulator.listed
+                )
                 for demo in emulator.store.section("aws")["demo"].values():
                     self._moto.seed(demo["account"], REGION, demo["instance"], demo["snapshot"])
             return self._moto
@@ -263,9 +278,15 @@ class AwsPlugin:
                 {
                     f"{prefix}ACCESS_KEY_ID": demo["access_key"],
                     f"{prefix}SECRET_ACCESS_KEY": state["keys"][demo["access_key"]]["secret"],
+                    f"{prefix}SESSION_ACCESS_KEY_ID": demo.get("session_key", ""),
+                    f"{prefix}SESSION_SECRET_ACCESS_KEY": state["keys"]
+                    .get(demo.get("session_key"), {})
+                    .get("secret", ""),
+                    f"{prefix}SESSION_TOKEN": state["keys"].get(demo.get("session_key"), {}).get("token", ""),
                     f"{prefix}ACCOUNT_ID": demo["account"],
                     f"{prefix}INSTANCE_ID": demo["instance"],
                     f"{prefix}SNAPSHOT_ID": demo["snapshot"],
+                    f"{prefix}IMAGE_LOCATION": demo.get("manifest", ""),
                 }
             )
         return env

@@ -48,11 +48,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
 from imageops.emulator.aws import XMLNS, Ec2Error
 
-PENDING_SECONDS = {"CreateImage": 60.0, "RegisterImage": 10.0, "CopyImage": 120.0}
-"""How long a new AMI stays ``pending``, in the real service's seconds."""
+PENDING_SECONDS = {"CreateImage": 60.0, "RegisterImage": 10.0, "CopyImage": 120.0, "ImageLocation": 300.0}
+"""How long a new AMI stays ``pending``, in the real service's seconds (``ImageLocation``: a
+RegisterImage of an instance-store AMI, whose manifest and parts are read first)."""
 _IMAGE_ID = re.compile(r"<imageId>(ami-[0-9a-f]+)</imageId>")
 _FORWARDED = ("authorization", "content-type", "host", "x-amz-date", "x-amz-security-token")
 _REGISTER_ATTRIBUTES = {
@@ -121,7 +123,14 @@ def ok(action: str, request_id: str = "imageops-emulator") -> tuple[int, str]:
 class MotoEc2:
     """moto's EC2 app and backends, with the hooks of the module doc."""
 
-    def __init__(self, data_dir: Path, time_scale: float = 0.01) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        time_scale: float = 0.01,
+        *,
+        now: Callable[[], float] = time.time,
+        listed: Callable[[float], bool] = lambda created: True,
+    ) -> None:
         amis = Path(data_dir) / "moto-amis.json"
         amis.parent.mkdir(parents=True, exist_ok=True)
         amis.write_text("[]")
@@ -137,6 +146,10 @@ class MotoEc2:
         self.tokens: dict[tuple[str, str, str], tuple[str, str]] = {}
         self.time_scale = time_scale
         self.pending: dict[tuple[str, str, str], float] = {}
+        self.now = now
+        self.listed = listed
+        """Whether an AMI made at a time shows in listings yet (the emulator's ``--list-lag``)."""
+        self.created: dict[str, float] = {}
 
     def backend(self, account: str, region: str) -> Any:
         return self.backends[account][region]
@@ -168,7 +181,26 @@ class MotoEc2:
         hook: Callable[..., tuple[int, str]] | None = getattr(self, "_" + _snake(action), None)
         if hook is not None:
             return hook(account, region, params, headers)
-        return self.forward(account, headers, body)
+        status, content = self.forward(account, headers, body)
+        if action == "DescribeImages" and status == 200 and "ImageId.1" not in params:
+            content = self._unlisted_hidden(content)
+        return status, content
+
+    def _unlisted_hidden(self, content: str) -> str:
+        """A DescribeImages answer without the AMIs the listing does not show yet (``--list-lag``);
+        a describe by ``ImageId`` sees them at once, as on AWS."""
+        hidden = {image_id for image_id, made in self.created.items() if not self.listed(made)}
+        if not hidden:
+            return content
+        root = ElementTree.fromstring(content)
+        namespace = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
+        prefix = f"{{{namespace}}}" if namespace else ""
+        ElementTree.register_namespace("", namespace)
+        found = root.find(f"{prefix}imagesSet")
+        for item in list(found if found is not None else []):
+            if item.findtext(f"{prefix}imageId") in hidden:
+                found.remove(item)  # type: ignore[union-attr]
+        return ElementTree.tostring(root, encoding="unicode")
 
     def forward(self, account: str, headers: dict[str, str], body: bytes | dict[str, str]) -> tuple[int, str]:
         data = urlencode(body).encode() if isinstance(body, dict) else body
@@ -179,6 +211,7 @@ class MotoEc2:
 
     # ------------------------------------------------------------------------------------ helpers
     def _pend(self, account: str, region: str, ami: Any, action: str) -> None:
+        self.created[ami.id] = self.now()
         ami.state = "pending"
         self.pending[(account, region, ami.id)] = time.time() + PENDING_SECONDS[action] * self.time_scale
 
@@ -303,7 +336,7 @@ class MotoEc2:
         for key, value in tag_specifications(params).get("image", {}).items():
             ami.add_tag(key, value)
         self._complete(ami, account)
-        self._pend(account, region, ami, "RegisterImage")
+        self._pend(account, region, ami, "ImageLocation" if params.get("ImageLocation") else "RegisterImage")
         return status, content
 
     def _copy_image(
