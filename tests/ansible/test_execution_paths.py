@@ -184,3 +184,26 @@ def test_a_task_delegated_to_localhost_from_a_remote_host_runs_in_the_worker(pla
     done = play(playbook, "-vvv", "-i", str(inventory), env=cloud.env(emulator))
     assert done.task("delegated")["status"] == "ok"
     assert CONTROLLER_LINE in done.stdout and MODULE_LINE not in done.stdout
+
+
+def test_loop_items_with_their_own_environment_get_their_own_connection(play, emulator):
+    """One connection serves a loop only while the items' settings and environment agree: here each
+    item signs in as another account through ``environment``, and sees that account's images."""
+    cloud = CLOUDS["outscale"]
+    play(cloud.playbook([cloud.task("create", "outscale-first-account-only")]), env=cloud.env(emulator))
+    accounts = [
+        {"OSC_ACCESS_KEY": "IMAGEOPS_OUTSCALE_ACCESS_KEY", "OSC_SECRET_KEY": "IMAGEOPS_OUTSCALE_SECRET_KEY"},
+        {"OSC_ACCESS_KEY": "IMAGEOPS_OUTSCALE_OTHER_ACCESS_KEY",
+         "OSC_SECRET_KEY": "IMAGEOPS_OUTSCALE_OTHER_SECRET_KEY"},
+    ]
+    task = cloud.info("each account", **{cloud.name_option: "outscale-first-account-only"})
+    task.update(
+        loop=[{name: f"{{{{ lookup('ansible.builtin.env', '{var}') }}}}" for name, var in account.items()}
+              for account in accounts],
+        environment="{{ item }}",
+        register="listed",
+    )
+    done = play(cloud.playbook([task, {"ansible.builtin.debug": {"var": "listed"}, "name": "show"}]),
+                env=cloud.env(emulator))
+    found = [len(item["images"]) for item in done.result("each account")["results"]]
+    assert found == [1, 0]

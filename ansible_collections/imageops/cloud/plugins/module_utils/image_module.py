@@ -25,6 +25,7 @@ method this class overrides.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import traceback
 
@@ -204,7 +205,9 @@ class ImageModule(AnsibleModule):
             if shared_drivers is None:
                 self._driver = registry.connect(self.cloud, **settings)
             else:
-                key = (self.cloud, repr(sorted(settings.items())))
+                # the task's environment is part of the key: a loop may set it per item, and the
+                # settings it does not give come from it
+                key = (self.cloud, repr(sorted(settings.items())), hash(frozenset(os.environ.items())))
                 if key not in shared_drivers:
                     shared_drivers[key] = registry.connect(self.cloud, **settings)
                 self._driver = shared_drivers[key]
