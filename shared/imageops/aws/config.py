@@ -4,7 +4,7 @@ For every setting the first of these wins:
 
 1. the explicit argument (``access_key``/``secret_key``/``session_token``, ``region``, ``profile``,
    ``endpoint_url``);
-2. the environment variables declared for the setting in :data:`imageops.aws.schema.SETTINGS`, first
+2. the environment variables declared for the setting in :data:`imageops.aws.settings.SETTINGS`, first
    set wins (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN``, ``AWS_REGION``,
    ``AWS_PROFILE``, ``AWS_ENDPOINT_URL_EC2``... then ``IMAGEOPS_AWS_ENDPOINT``, what the emulator
    writes);
@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from imageops.aws.auth import AwsKey
-from imageops.aws.schema import SETTINGS
+from imageops.aws.settings import SETTINGS
 from imageops.credentials import CredentialSource, Expiring, RefreshingSource, StaticSource
 from imageops.errors import ConfigError
 from imageops.redact import register_secret
-from imageops.schema import first_env
+from imageops.settings import first_env
 
 __all__ = ["AwsConnection", "default_endpoint", "load_connection"]
 

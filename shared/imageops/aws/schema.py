@@ -1,88 +1,12 @@
-"""The one declaration of AWS's image resource: settings, attributes and the schema (see
-:mod:`imageops.schema`). ``make generate`` writes both skins from it."""
+"""The one declaration of AWS's image resource: attributes and the schema, over the settings of
+:mod:`imageops.aws.settings` (see :mod:`imageops.schema`). ``make generate`` writes both skins from it."""
 
 from __future__ import annotations
 
 from imageops.aws import texts
+from imageops.aws.settings import SETTINGS
 from imageops.aws.spec import AwsImageSpec
-from imageops.schema import Attribute, CloudSchema, InfoFilter, Setting
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "access_key",
-        (
-            "AWS access key ID.",
-            "Not given (nor in the environment), the profile's credentials are used, as the AWS CLI finds "
-            "them (shared files, SSO, C(credential_process), assume-role, instance metadata).",
-        ),
-        env=("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "EC2_ACCESS_KEY"),
-        env_doc="the profile's credentials",
-        ansible_aliases=("aws_access_key_id", "aws_access_key", "ec2_access_key"),
-        pulumi_input=False,
-        pulumi_config="awsAccessKey",
-    ),
-    Setting(
-        "secret_key",
-        ("AWS secret access key of I(access_key).",),
-        env=("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "EC2_SECRET_KEY"),
-        env_doc="the profile's credentials",
-        secret=True,
-        ansible_aliases=("aws_secret_access_key", "aws_secret_key", "ec2_secret_key"),
-        pulumi_input=False,
-        pulumi_config="awsSecretKey",
-    ),
-    Setting(
-        "session_token",
-        ("AWS STS session token, for temporary credentials.",),
-        env=("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "EC2_SECURITY_TOKEN"),
-        env_doc="the profile's credentials",
-        secret=True,
-        ansible_aliases=("aws_session_token", "session_token_id", "security_token", "aws_security_token"),
-        pulumi_input=False,
-        pulumi_config="awsSessionToken",
-    ),
-    Setting(
-        "region",
-        (
-            "The AWS region, for example C(us-east-1).",
-            "The AMI lives in this region; AMI names are unique per account and region.",
-        ),
-        env=("AWS_REGION", "AWS_DEFAULT_REGION", "EC2_REGION"),
-        env_doc="the profile's C(region)",
-        ansible_aliases=("aws_region", "ec2_region"),
-        pulumi_config="awsRegion",
-        replace=True,
-    ),
-    Setting(
-        "profile",
-        ("The named profile of the AWS config and credentials files.",),
-        env=("AWS_PROFILE", "AWS_DEFAULT_PROFILE"),
-        env_doc="C(default)",
-        ansible_aliases=("aws_profile",),
-        pulumi_config="awsProfile",
-    ),
-    Setting(
-        "endpoint_url",
-        (
-            "URL of the EC2 endpoint, to reach a non-default endpoint such as the imageops emulator (for "
-            "example C(http://127.0.0.1:8084)).",
-        ),
-        env=("AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL", "IMAGEOPS_AWS_ENDPOINT"),
-        env_doc="C(https://ec2.<region>.amazonaws.com)",
-        ansible_aliases=("aws_endpoint_url", "ec2_url"),
-        pulumi_config="awsEndpointUrl",
-    ),
-    Setting(
-        "validate_certs",
-        (
-            "When C(false), the endpoint's TLS certificate is not checked.",
-            "Only for a private endpoint you trust.",
-        ),
-        type="bool",
-        env_doc="C(true)",
-        pulumi_config="awsValidateCerts",
-    ),
-)
+from imageops.schema import Attribute, CloudSchema, InfoFilter
 
 _EBS_CONTAINS = (
     Attribute("device_name", "str", "Path at which the device is exposed.", sample="/dev/xvda"),
