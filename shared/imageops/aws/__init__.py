@@ -47,6 +47,7 @@ def connect(
     profile: str | None = None,
     endpoint_url: str | None = None,
     validate_certs: bool | None = None,
+    endpoint: str | None = None,
     timeout: float | None = None,
     retry: RetryPolicy | None = None,
     poll: PollPolicy | None = None,
@@ -54,7 +55,8 @@ def connect(
     """An :class:`AwsDriver`; every argument is optional (None = as the AWS CLI finds it).
 
     Raises :class:`imageops.errors.ConfigError` when no credentials or no region are found or a
-    setting breaks its rule; no EC2 call is made until the driver is used.
+    setting breaks its rule; no EC2 call is made until the driver is used. ``endpoint`` is the other
+    clouds' name of ``endpoint_url`` (what ``imageops image wait --endpoint`` passes every cloud).
     """
     connection = load_connection(
         access_key=access_key,
@@ -62,7 +64,7 @@ def connect(
         session_token=session_token,
         region=region,
         profile=profile,
-        endpoint_url=endpoint_url,
+        endpoint_url=endpoint_url or endpoint,
         validate_certs=validate_certs,
     )
     return driver_for(connection, timeout=timeout, retry=retry, poll=poll)
