@@ -38,6 +38,10 @@ from ansible_collections.imageops.cloud.plugins.module_utils.regions import run_
 # task), whenever those happen to be installed; a module never runs that client. A None entry makes
 # httpx's own ``from ._main import main`` fall back to its stub.
 sys.modules.setdefault("httpx._main", None)
+# pydantic looks for its plugins (the entry points of every installed distribution, ~10 ms) when it
+# builds its first validator; a module has none to load. A PYDANTIC_DISABLE_PLUGINS of the task's
+# own (even an empty one, to load them) is kept.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 try:
     from imageops import reconcile, registry, writes
