@@ -129,6 +129,50 @@ def test_a_module_imports_nothing_it_does_not_use(cloud):
     assert ansible_task_time.unused_imports(cloud) == []
 
 
+#: What a converged module run (spec check, credentials, client, its one read over the emulator's
+#: plain http) must never load: the skins' declaration and its prose, the other sign-in modes, RSA
+#: and X.509 code where nothing signs with them. A hit means an eager import crept back in.
+LAZY = {
+    "all": ("imageops.schema", "imageops.codegen", "imageops.neutral", "imageops.emulator"),
+    "oci": ("cryptography.x509", "imageops.oci.federation", "imageops.oci.tokens"),
+    "outscale": ("cryptography",),
+    "alicloud": ("cryptography",),
+}
+CONVERGED_RUN = """
+import json, sys
+import {module_utils}
+from imageops import reconcile, registry, transport
+from pydantic.plugin import _loader
+desired = registry.spec_type({cloud!r}).model_validate(json.loads(sys.argv[1]))
+driver = registry.connect({cloud!r})
+reconcile.lookup(driver, desired, None)
+print(json.dumps({{"modules": sorted(k for k, v in sys.modules.items() if v is not None),
+                  "ca_store_loaded": transport._tls_context.cache_info().currsize > 0,
+                  "pydantic_plugins_looked_up": _loader._plugins is not None}}))
+"""
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_converged_module_run_loads_only_what_it_uses(emulator, cloud):
+    """The module path's start-up (issue 19): no CA store for an http:// endpoint, no RSA for an
+    HMAC-signed cloud, no texts, no pydantic plugin lookup (see module_utils/image_module.py)."""
+    import json
+    import subprocess
+
+    env = _common.tool_env(emulator.env)
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    code = CONVERGED_RUN.format(module_utils=ansible_task_time.MODULE_UTILS, cloud=cloud)
+    fields = json.dumps(_common.spec_fields(cloud, env, f"small-lazy-{cloud}"))
+    proc = subprocess.run([sys.executable, "-c", code, fields], cwd=REPO, env=env, text=True,
+                          capture_output=True, check=True)
+    loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    forbidden = (*LAZY["all"], *LAZY[cloud], *(f"imageops.{c}.schema" for c in CLOUDS),
+                 *(f"imageops.{c}.texts" for c in CLOUDS))
+    assert [m for m in loaded["modules"] if any(m == f or m.startswith(f + ".") for f in forbidden)] == []
+    assert not loaded["ca_store_loaded"]
+    assert not loaded["pydantic_plugins_looked_up"]
+
+
 def test_parallel_playbooks_hold(emulator):
     result = scale.parallel_runs(emulator, 3)
     assert result["failed"] == []
