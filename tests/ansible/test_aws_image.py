@@ -197,3 +197,34 @@ def test_no_secret_key_or_session_token_at_vvvv(play, emulator):
     assert len(done.output) > 5_000  # -vvvv really was verbose
     for planted in (secret, secret[::-1], TOKEN):
         assert planted not in everything
+
+
+def test_the_neutral_image_module_on_aws_converges_then_reads_once(play, emulator):
+    auth = {
+        "access_key": emulator.env["IMAGEOPS_AWS_ACCESS_KEY_ID"],
+        "secret_key": emulator.env["IMAGEOPS_AWS_SECRET_ACCESS_KEY"],
+        "region": emulator.env["IMAGEOPS_AWS_REGION"],
+    }
+    task = {
+        "name": "golden",
+        "imageops.cloud.image": {
+            "cloud": "aws",
+            "name": "ansible-aws-neutral",
+            "description": "golden",
+            "source": {"instance": {"id": "{{ instance_id }}"}},
+            "tags": {"role": "web"},
+            "aws_auth": auth,
+        },
+    }
+    env = aws_env(emulator, AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None)
+    first = play(playbook(emulator, [task]), env=env)
+    image = first.result("golden")["image"]
+    assert first.changed == 1 and (image["cloud"], image["name"], image["tags"]) == (
+        "aws",
+        "ansible-aws-neutral",
+        {"role": "web"},
+    )
+    mark = emulator.mark()
+    again = play(playbook(emulator, [task]), env=env)
+    assert again.changed == 0
+    assert [c["action"] for c in emulator.calls(since=mark, cloud="aws")] == ["DescribeImages"]
