@@ -221,7 +221,10 @@ def test_delete_removes_the_snapshots_made_for_the_ami_and_keeps_the_users(emu: 
         registered = converge(drv, AwsImageSpec.parse(seed_specs(env, "del")[1]))
         made_snapshot = made.attributes["root_snapshot_id"]
         kept_snapshot = kept.attributes["root_snapshot_id"]
+        mark = emu.mark()
         drv.delete(made.id)
+        # one write: EC2 deletes the snapshots in the DeregisterImage call (DeleteAssociatedSnapshots)
+        assert writes(aws_calls(emu, mark)) == ["DeregisterImage"]
         drv.delete(kept.id, delete_snapshots=False)
         drv.delete(registered.id)
         snapshots = {s["snapshotId"] for s in drv.api.describe_snapshots({"Owner": ["self"]})}

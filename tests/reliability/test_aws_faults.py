@@ -3,9 +3,9 @@ emulator's EC2: moto behind our fault injection).
 
 - Create/delete cycles at ``--fault-rate 0.2`` (503 RequestLimitExceeded, 500s, 503s and connections
   dropped after the write happened), each converged as a user converges: run, and re-run if the run
-  failed; every other cycle's create is first started in a child process that is killed (-9) at a
-  random moment, and the re-run converges it. Then, without faults: no AMI of the cycles is left, no
-  name ever had two AMIs, and no snapshot is left but the demo one. The normal suite runs
+  failed; every other cycle's create, and every other cycle's delete, is first started in a child
+  process that is killed (-9) at a random moment, and the re-run converges it. Then: no AMI of the
+  cycles is left, no name ever had two AMIs, and no snapshot is left but the demo one. The normal suite runs
   :data:`SMALL_CYCLES` cycles; ``make soak`` runs :data:`CYCLES` (50).
 - A create killed after its request left is adopted by name by the next run.
 """
@@ -63,14 +63,14 @@ CHILD = textwrap.dedent(
     from imageops.aws import AwsImageSpec, connect
     from imageops.reconcile import apply, lookup, plan
     from imageops.transport import RetryPolicy
-    spec = AwsImageSpec.parse({spec!r})
+    spec = AwsImageSpec.parse({spec!r}) if {spec!r} else None
     driver = connect(access_key={ak!r}, secret_key={sk!r}, region={region!r}, endpoint_url={endpoint!r},
                      retry=RetryPolicy(max_attempts=4, backoff_base=0.01, max_backoff=0.05))
     print("ready", flush=True)
     sys.stdin.readline()
     for _ in range(8):
         try:
-            apply(plan(spec, lookup(driver, spec, None)), driver, wait=True, timeout=60)
+            apply(plan(spec, lookup(driver, spec, {image_id!r})), driver, wait=True, timeout=60)
             break
         except Exception:
             pass
@@ -78,11 +78,19 @@ CHILD = textwrap.dedent(
 )
 
 
-def killed_create(env: dict[str, str], spec: dict[str, Any], delay: float, until: Any = None) -> None:
-    """Start a create in a child process and kill it (-9) ``delay`` seconds after it starts (or, with
-    ``until``, once ``until()`` is true or the child is done)."""
+def killed_create(
+    env: dict[str, str],
+    spec: dict[str, Any] | None,
+    delay: float,
+    until: Any = None,
+    image_id: str | None = None,
+) -> None:
+    """Start a create (or, with ``spec`` None, the delete of ``image_id``) in a child process and kill
+    it (-9) ``delay`` seconds after it starts (or, with ``until``, once ``until()`` is true or the
+    child is done)."""
     code = CHILD.format(
         spec=spec,
+        image_id=image_id,
         ak=env["IMAGEOPS_AWS_ACCESS_KEY_ID"],
         sk=env["IMAGEOPS_AWS_SECRET_ACCESS_KEY"],
         region=env["IMAGEOPS_AWS_REGION"],
@@ -121,6 +129,9 @@ def create_kill_rerun_cycles(tmp_path: Path, cycles: int) -> dict[str, int]:
                     kills += 1
                 image, runs = converge(driver, AwsImageSpec.parse(spec))
                 assert image.tags == {"cycle": str(i)}
+                if i % 2 == 1:  # the delete killed at a random moment, then converged
+                    killed_create(env, None, rng.uniform(0.0, 0.25), image_id=image.id)
+                    kills += 1
                 gone, more_runs = converge(driver, None, image.id)
                 assert gone is None
                 reruns += runs + more_runs - 2

@@ -210,8 +210,18 @@ class Ec2Api(ApiClient):
     def disable_deprecation(self, image_id: str) -> None:
         self.call("DisableImageDeprecation", {"ImageId": image_id})
 
-    def deregister_image(self, image_id: str) -> None:
-        self.call("DeregisterImage", {"ImageId": image_id})
+    def deregister_image(self, image_id: str, *, delete_snapshots: bool = False) -> dict[str, str]:
+        """DeregisterImage; with ``delete_snapshots`` EC2 deletes the AMI's snapshots in the same call
+        (``DeleteAssociatedSnapshots``). Snapshot id -> its return code (``success``, ``skipped``...)."""
+        params: Json = {"ImageId": image_id}
+        if delete_snapshots:
+            params["DeleteAssociatedSnapshots"] = True
+        answer = self.call("DeregisterImage", params)
+        return {
+            str(r.get("snapshotId")): str(r.get("returnCode"))
+            for r in items(answer.get("deleteSnapshotResultSet"))
+            if isinstance(r, dict)
+        }
 
     # tags and snapshots --------------------------------------------------------------------------------
     def create_tags(self, resource_ids: list[str], tags: dict[str, str]) -> None:

@@ -15,9 +15,11 @@ CreateImage and RegisterImage have no token: an attempt whose answer was lost is
 again; ``InvalidAMIName.Duplicate`` means an earlier attempt made it, and it is adopted too. A create
 interrupted for good is adopted by name on the next run, like any existing AMI.
 
-Deletes: DeregisterImage, then (``delete_snapshots``, default true) DeleteSnapshot for each EBS
-snapshot made for the AMI - those of an AMI created from an instance or copied (Terraform's
-``manage_ebs_snapshots``). The snapshots an AMI was registered from are the user's and are kept.
+Deletes: DeregisterImage with ``DeleteAssociatedSnapshots`` (``delete_snapshots``, default true) for
+an AMI whose snapshots were made for it - created from an instance or copied (Terraform's
+``manage_ebs_snapshots``): EC2 deletes them in the same call, so a run killed mid-delete leaves no
+snapshot behind. A snapshot the answer does not report deleted is deleted with DeleteSnapshot. The
+snapshots an AMI was registered from are the user's and are kept.
 """
 
 from __future__ import annotations
@@ -512,7 +514,7 @@ class AwsDriver(PollingDriver):
         return (self.get(image.id) or image) if wrote else image
 
     def delete(self, image_id: str, *, delete_snapshots: bool = True) -> None:
-        """DeregisterImage, then DeleteSnapshot for the snapshots made for the AMI (see the module
+        """DeregisterImage, deleting the snapshots made for the AMI in the same call (see the module
         doc); an AMI or snapshot already gone is a success."""
         image = self.get(image_id)
         if image is None:
@@ -522,10 +524,12 @@ class AwsDriver(PollingDriver):
             if delete_snapshots and image.attributes.get("manage_ebs_snapshots")
             else []
         )
+        results: dict[str, str] = {}
         with contextlib.suppress(NotFoundError):
-            self.api.deregister_image(image_id)
+            results = self.api.deregister_image(image_id, delete_snapshots=bool(snapshots))
         for snapshot_id in snapshots:
-            self._delete_snapshot(snapshot_id)
+            if results.get(snapshot_id) not in ("success", "skipped"):  # skipped: another AMI uses it
+                self._delete_snapshot(snapshot_id)
 
     def _delete_snapshot(self, snapshot_id: str) -> None:
         delays = self.poll.delays()

@@ -24,6 +24,9 @@ https://github.com/getmoto/moto/issues:
   ``TagSpecification``, and reports no ``SourceImageId``; the shim answers a replayed token with the
   AMI it made (``IdempotentParameterMismatch`` for other parameters), and keeps the rest.
 * ModifyImageAttribute ignores ``Description.Value``; the shim sets the description.
+* DeregisterImage ignores ``DeleteAssociatedSnapshots`` (and answers no ``deleteSnapshotResultSet``);
+  the shim deletes the AMI's snapshots that no other AMI uses in the same call, as AWS does, and
+  reports each (``success`` or ``skipped``).
 * EnableImageDeprecation and DisableImageDeprecation are not implemented in moto; the shim keeps the
   deprecation time (rounded to the minute, as AWS does) and DescribeImages reports it.
 * moto makes every AMI ``available`` at once; on AWS it is ``pending`` while its snapshots are taken
@@ -411,6 +414,33 @@ class MotoEc2:
             return self.forward(account, headers, rest)
         return ok("ModifyImageAttribute")
 
+    def _deregister_image(
+        self, account: str, region: str, params: dict[str, str], headers: dict[str, str]
+    ) -> tuple[int, str]:
+        if str(params.get("DeleteAssociatedSnapshots", "")).lower() != "true":
+            return self.forward(account, headers, params)
+        backend = self.backend(account, region)
+        ami = self._owned(account, region, params.get("ImageId"))
+        snapshots = _snapshots_of(ami)
+        rest = {k: v for k, v in params.items() if k != "DeleteAssociatedSnapshots"}
+        status, content = self.forward(account, headers, rest)
+        if status != 200:
+            return status, content
+        results = []
+        for snapshot_id in snapshots:
+            used = any(snapshot_id in _snapshots_of(other) for other in backend.amis.values())
+            if not used:
+                backend.snapshots.pop(snapshot_id, None)
+            code = "skipped" if used else "success"
+            results.append(
+                f"<item><snapshotId>{snapshot_id}</snapshotId><returnCode>{code}</returnCode></item>"
+            )
+        return 200, (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<DeregisterImageResponse xmlns="{XMLNS}">'
+            "<requestId>imageops-emulator</requestId><return>true</return>"
+            f"<deleteSnapshotResultSet>{''.join(results)}</deleteSnapshotResultSet></DeregisterImageResponse>"
+        )
+
     def _enable_image_deprecation(
         self, account: str, region: str, params: dict[str, str], headers: dict[str, str]
     ) -> tuple[int, str]:
@@ -427,6 +457,12 @@ class MotoEc2:
         ami = self._owned(account, region, params.get("ImageId"))
         ami.deprecation_time = None
         return ok("DisableImageDeprecation")
+
+
+def _snapshots_of(ami: Any) -> list[str]:
+    """The EBS snapshot ids of a moto AMI (the shim's mappings when it set them)."""
+    mappings = getattr(ami, "BlockDeviceMappings", None) or ami.block_device_mappings
+    return [m["Ebs"]["SnapshotId"] for m in mappings if (m.get("Ebs") or {}).get("SnapshotId")]
 
 
 def _snake(action: str) -> str:
