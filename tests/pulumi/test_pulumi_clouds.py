@@ -179,9 +179,9 @@ def create_delete_order(emulator, since: int, cloud: str) -> list[str]:
     for call in image_writes(emulator, since, cloud):
         action, method = str(call.get("action") or ""), call.get("method")
         path = str(call.get("path") or "").split("?")[0].rstrip("/")
-        if action.startswith("Delete") or method == "DELETE":
+        if action.startswith(("Delete", "Deregister")) or method == "DELETE":
             order.append("delete")
-        elif action in ("CreateImage", "CopyImage", "ImportImage") or (
+        elif action in ("CreateImage", "CopyImage", "ImportImage", "RegisterImage") or (
             not action and method == "POST" and path.endswith("/images")
         ):
             order.append("create")
