@@ -697,8 +697,7 @@ class ImageArgs:
         The AMI lives in this region; AMI names are unique per account and region.
 
         If not set: the stack configuration ``imageops:awsRegion``, then the environment variables
-        ``AWS_REGION``, ``AWS_DEFAULT_REGION``, ``EC2_REGION`` (the first set wins), then the profile's
-        ``region``.
+        ``AWS_REGION``, ``AWS_DEFAULT_REGION`` (the first set wins), then the profile's ``region``.
 
         Changing it replaces the image (another region is another image).
         """
@@ -709,8 +708,8 @@ class ImageArgs:
     def profile(self) -> pulumi.Input[str] | None:
         """The named profile of the AWS config and credentials files.
 
-        If not set: the stack configuration ``imageops:awsProfile``, then the environment variables
-        ``AWS_PROFILE``, ``AWS_DEFAULT_PROFILE`` (the first set wins), then ``default``.
+        If not set: the stack configuration ``imageops:awsProfile``, then the environment variable
+        ``AWS_PROFILE``, then ``default``.
         """
         return pulumi.get(self, "profile")
 
@@ -721,8 +720,8 @@ class ImageArgs:
         example ``http://127.0.0.1:8084``).
 
         If not set: the stack configuration ``imageops:awsEndpointUrl``, then the environment variables
-        ``AWS_ENDPOINT_URL_EC2``, ``AWS_ENDPOINT_URL``, ``IMAGEOPS_AWS_ENDPOINT`` (the first set wins),
-        then ``https://ec2.<region>.amazonaws.com``.
+        ``AWS_ENDPOINT_URL_EC2``, ``AWS_ENDPOINT_URL``, ``AWS_URL``, ``IMAGEOPS_AWS_ENDPOINT`` (the
+        first set wins), then ``https://ec2.<region>.amazonaws.com``.
         """
         return pulumi.get(self, "endpoint_url")
 

@@ -473,53 +473,45 @@ options:
     - AWS access key ID.
     - Not given (nor in the environment), the profile's credentials are used, as the AWS CLI finds them
       (shared files, SSO, C(credential_process), assume-role, instance metadata).
-    - 'If not set: the environment variables C(AWS_ACCESS_KEY_ID), C(AWS_ACCESS_KEY), C(EC2_ACCESS_KEY)
-      (the first set wins), then the profile''s credentials.'
+    - 'If not set: the environment variables C(AWS_ACCESS_KEY_ID), C(AWS_ACCESS_KEY) (the first set wins),
+      then the profile''s credentials.'
     type: str
     aliases:
     - aws_access_key_id
     - aws_access_key
-    - ec2_access_key
     version_added: 0.1.0
   secret_key:
     description:
     - AWS secret access key of I(access_key). Never logged.
-    - 'If not set: the environment variables C(AWS_SECRET_ACCESS_KEY), C(AWS_SECRET_KEY), C(EC2_SECRET_KEY)
-      (the first set wins), then the profile''s credentials.'
+    - 'If not set: the environment variables C(AWS_SECRET_ACCESS_KEY), C(AWS_SECRET_KEY) (the first set
+      wins), then the profile''s credentials.'
     type: str
     aliases:
     - aws_secret_access_key
     - aws_secret_key
-    - ec2_secret_key
     version_added: 0.1.0
   session_token:
     description:
     - AWS STS session token, for temporary credentials. Never logged.
-    - 'If not set: the environment variables C(AWS_SESSION_TOKEN), C(AWS_SECURITY_TOKEN), C(EC2_SECURITY_TOKEN)
-      (the first set wins), then the profile''s credentials.'
+    - 'If not set: the environment variable C(AWS_SESSION_TOKEN), then the profile''s credentials.'
     type: str
     aliases:
     - aws_session_token
-    - session_token_id
-    - security_token
-    - aws_security_token
     version_added: 0.1.0
   region:
     description:
     - The AWS region, for example C(us-east-1).
     - The AMI lives in this region; AMI names are unique per account and region.
-    - 'If not set: the environment variables C(AWS_REGION), C(AWS_DEFAULT_REGION), C(EC2_REGION) (the
-      first set wins), then the profile''s C(region).'
+    - 'If not set: the environment variables C(AWS_REGION), C(AWS_DEFAULT_REGION) (the first set wins),
+      then the profile''s C(region).'
     type: str
     aliases:
     - aws_region
-    - ec2_region
     version_added: 0.1.0
   profile:
     description:
     - The named profile of the AWS config and credentials files.
-    - 'If not set: the environment variables C(AWS_PROFILE), C(AWS_DEFAULT_PROFILE) (the first set wins),
-      then C(default).'
+    - 'If not set: the environment variable C(AWS_PROFILE), then C(default).'
     type: str
     aliases:
     - aws_profile
@@ -528,12 +520,11 @@ options:
     description:
     - URL of the EC2 endpoint, to reach a non-default endpoint such as the imageops emulator (for example
       C(http://127.0.0.1:8084)).
-    - 'If not set: the environment variables C(AWS_ENDPOINT_URL_EC2), C(AWS_ENDPOINT_URL), C(IMAGEOPS_AWS_ENDPOINT)
-      (the first set wins), then C(https://ec2.<region>.amazonaws.com).'
+    - 'If not set: the environment variables C(AWS_ENDPOINT_URL_EC2), C(AWS_ENDPOINT_URL), C(AWS_URL),
+      C(IMAGEOPS_AWS_ENDPOINT) (the first set wins), then C(https://ec2.<region>.amazonaws.com).'
     type: str
     aliases:
     - aws_endpoint_url
-    - ec2_url
     version_added: 0.1.0
   validate_certs:
     description:
@@ -1061,24 +1052,12 @@ ARGUMENT_SPEC = {
     'wait_timeout': {'type': 'float'},
     'regions': {'type': 'list', 'elements': 'str'},
     'max_parallel': {'type': 'int', 'default': 20},
-    'access_key': {
-        'type': 'str',
-        'aliases': ['aws_access_key_id', 'aws_access_key', 'ec2_access_key'],
-        'no_log': False,
-    },
-    'secret_key': {
-        'type': 'str',
-        'aliases': ['aws_secret_access_key', 'aws_secret_key', 'ec2_secret_key'],
-        'no_log': True,
-    },
-    'session_token': {
-        'type': 'str',
-        'aliases': ['aws_session_token', 'session_token_id', 'security_token', 'aws_security_token'],
-        'no_log': True,
-    },
-    'region': {'type': 'str', 'aliases': ['aws_region', 'ec2_region']},
+    'access_key': {'type': 'str', 'aliases': ['aws_access_key_id', 'aws_access_key'], 'no_log': False},
+    'secret_key': {'type': 'str', 'aliases': ['aws_secret_access_key', 'aws_secret_key'], 'no_log': True},
+    'session_token': {'type': 'str', 'aliases': ['aws_session_token'], 'no_log': True},
+    'region': {'type': 'str', 'aliases': ['aws_region']},
     'profile': {'type': 'str', 'aliases': ['aws_profile']},
-    'endpoint_url': {'type': 'str', 'aliases': ['aws_endpoint_url', 'ec2_url']},
+    'endpoint_url': {'type': 'str', 'aliases': ['aws_endpoint_url']},
     'validate_certs': {'type': 'bool'},
 }
 
