@@ -22,7 +22,11 @@ pytestmark = [pytest.mark.timeout(300), pytest.mark.e2e]
 
 CONTROLLER_LINE = "runs in the controller's worker process"
 MODULE_LINE = "runs as a module"
-PATHS = {"controller": {}, "module": {"IMAGEOPS_ANSIBLE_EXECUTION": "module"}}
+# explicit both ways: the suite may itself run with IMAGEOPS_ANSIBLE_EXECUTION=module (make test-module-path)
+PATHS = {
+    "controller": {"IMAGEOPS_ANSIBLE_EXECUTION": "auto"},
+    "module": {"IMAGEOPS_ANSIBLE_EXECUTION": "module"},
+}
 #: The result fields that must be equal on both paths, once names and ids are made the same.
 COMPARED = ("changed", "failed", "msg", "action", "diff", "errors", "replace_fields", "skipped")
 

@@ -303,7 +303,8 @@ def test_vvvv_never_shows_a_secret(run, cloud, emulator):
     )
     assert done.task("good")["status"] == "ok" and done.task("bad")["status"] == "failed"
     everything = done.output + done.results_json
-    assert len(done.output) > 5_000  # -vvvv really was verbose
+    # -vvvv really was verbose: each task's arguments were shown back (masked), on either path
+    assert done.output.count('"module_args"') >= 2
     assert secret not in everything and "Planted-Wrong-Secret-0042" not in everything
 
 
