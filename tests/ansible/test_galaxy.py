@@ -11,11 +11,10 @@ import pytest
 import yaml
 from ansible_support import BIN, COLLECTION, REPO
 
-CLOUD_GROUPS = {
-    "oci": ["oci_image", "oci_image_info"],
-    "outscale": ["outscale_image", "outscale_image_info"],
-    "alicloud": ["alicloud_image", "alicloud_image_info"],
-}
+from imageops import registry
+
+# every registered cloud (a new one needs no edit here): its managing and info modules
+CLOUD_GROUPS = {cloud: [f"{cloud}_image", f"{cloud}_image_info"] for cloud in registry.clouds()}
 # modules of every cloud: in the `all` group only (the per-cloud groups' defaults are per-cloud names)
 NEUTRAL_MODULES = ["image"]
 
