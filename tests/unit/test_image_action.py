@@ -147,21 +147,25 @@ def test_the_run_sees_the_tasks_environment_and_the_process_is_put_back(monkeypa
 
 
 PRELOAD = """
-import json, sys
+import json, os, sys
 sys.path.insert(0, sys.argv[1])
 from ansible_collections.imageops.cloud.plugins.plugin_utils import image_action
 image_action.preload("ansible_collections.imageops.cloud.plugins.action.outscale_image")
 image_action.preload("not.an.action.plugin")
 names = ("ansible_collections.imageops.cloud.plugins.modules.outscale_image", "imageops.outscale.spec")
-print(json.dumps([name in sys.modules for name in names]))
+print(json.dumps([name in sys.modules for name in names] + [os.environ.get("PYDANTIC_DISABLE_PLUGINS")]))
 """
 
 
-@pytest.mark.parametrize(("switch", "imported"), [("auto", [True, True]), ("module", [False, False])])
+# the process's environment is left as it was (the other tasks' modules inherit it)
+@pytest.mark.parametrize(
+    ("switch", "imported"), [("auto", [True, True, None]), ("module", [False, False, None])]
+)
 def test_preload_imports_the_module_and_its_cloud_unless_the_module_path_is_chosen(switch, imported):
     """The strategy loads an action plugin in the controller's main process before it forks the
     task's worker: what ``preload`` imports there, every worker inherits (the core once per playbook)."""
     env = {**os.environ, image_action.EXECUTION_ENVIRONMENT: switch}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
     done = subprocess.run([sys.executable, "-c", PRELOAD, str(REPO)], env=env, capture_output=True, text=True,
                           check=True)
     assert json.loads(done.stdout) == imported

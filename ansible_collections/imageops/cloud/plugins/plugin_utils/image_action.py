@@ -136,8 +136,9 @@ class ImageAction(NormalAction):
         )
         if not context.resolved or not context.plugin_resolved_name.startswith(COLLECTION_PACKAGE):
             return None, f"{action} does not resolve to an imageops module"
-        module = importlib.import_module(context.plugin_resolved_name)
-        image_module = importlib.import_module(IMAGE_MODULE)
+        with _environ_kept():
+            module = importlib.import_module(context.plugin_resolved_name)
+            image_module = importlib.import_module(IMAGE_MODULE)
         if not image_module.HAS_IMAGEOPS:
             return None, "the imageops core is not importable on the controller"
         return module, None
@@ -180,12 +181,25 @@ def preload(action_module_name):
     package, separator, name = action_module_name.rpartition(".plugins.action.")
     if not separator:
         return
-    with contextlib.suppress(Exception):
+    with contextlib.suppress(Exception), _environ_kept():
         module = importlib.import_module(f"{package}.plugins.modules.{name}")
         cloud = getattr(module, "MODULE", {}).get("cloud")
         image_module = importlib.import_module(IMAGE_MODULE)
         if cloud and image_module.HAS_IMAGEOPS:
             image_module.registry.spec_type(cloud)
+
+
+@contextlib.contextmanager
+def _environ_kept():
+    """``os.environ`` as it was before the block: what a module sets for its own process while it is
+    imported (image_module's PYDANTIC_DISABLE_PLUGINS) must not reach the other tasks' modules."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        if dict(os.environ) != saved:
+            os.environ.clear()
+            os.environ.update(saved)
 
 
 def _call_main(module):
