@@ -50,7 +50,8 @@ PATHS = {"controller": {}, "module": {"IMAGEOPS_ANSIBLE_EXECUTION": "module"}}
 MODULE_UTILS = "ansible_collections.imageops.cloud.plugins.module_utils.image_module"
 #: Imported by no module run: a hit means an eager import crept back in.
 NEVER_IMPORTED = ("imageops.emulator", "pulumi", "pulumi_images", "httpx._main", "rich", "pygments", "click",
-                  "starlette", "uvicorn", "yaml")
+                  "starlette", "uvicorn", "yaml", "imageops.schema", "imageops.codegen",
+                  *(f"imageops.{cloud}.{part}" for cloud in CLOUDS for part in ("texts", "schema")))
 
 
 def task_times(emu: EmulatorHandle, cloud: str, pairs: int, path: str = "controller") -> dict[str, Any]:
