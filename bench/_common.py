@@ -32,7 +32,9 @@ for _path in (REPO, REPO / "shared"):
 from imageops.emulator.testing import EmulatorHandle, cli_environment, is_read  # noqa: E402
 
 CLOUDS = ("oci", "outscale", "alicloud")
-CLOUD_TITLES = {"oci": "OCI", "outscale": "OUTSCALE", "alicloud": "Alibaba Cloud"}
+CLOUD_TITLES = {"oci": "OCI", "outscale": "OUTSCALE", "alicloud": "Alibaba Cloud", "aws": "AWS"}
+#: The clouds of the Ansible benchmarks (the others keep to the first three, whose data they hold).
+ANSIBLE_CLOUDS = (*CLOUDS, "aws")
 #: The list call of each cloud's images, and the largest page its API allows (see bench/listing.py).
 LIST_ACTIONS = {"oci": "ListImages", "outscale": "ReadImages", "alicloud": "DescribeImages"}
 
@@ -68,6 +70,9 @@ def spec_fields(cloud: str, env: dict[str, str], name: str) -> dict[str, Any]:
                 "instance_id": env["IMAGEOPS_OCI_INSTANCE_ID"], "display_name": name}
     if cloud == "outscale":
         return {"image_name": name, "vm_id": env["IMAGEOPS_OUTSCALE_VM_ID"], "no_reboot": True}
+    if cloud == "aws":
+        return {"name": name, "source_instance_id": env["IMAGEOPS_AWS_INSTANCE_ID"],
+                "snapshot_without_reboot": True}
     return {"image_name": name, "instance_id": env["IMAGEOPS_ALICLOUD_INSTANCE_ID"],
             "region": env["IMAGEOPS_ALICLOUD_REGION"]}
 

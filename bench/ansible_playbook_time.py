@@ -31,9 +31,9 @@ from typing import Any
 import aws_vs_ec2_ami
 import yaml
 from _common import (
+    ANSIBLE_CLOUDS,
     BIN,
     CLOUD_TITLES,
-    CLOUDS,
     Section,
     command_line,
     count,
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=7)
     parser.add_argument("--items", type=int, default=50)
-    parser.add_argument("--clouds", nargs="+", choices=CLOUDS, default=list(CLOUDS))
+    parser.add_argument("--clouds", nargs="+", choices=ANSIBLE_CLOUDS, default=list(ANSIBLE_CLOUDS))
     args = parser.parse_args(argv)
     section = Section(
         "Ansible: whole playbooks against a ping playbook, on both execution paths",

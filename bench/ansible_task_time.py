@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from _common import (
+    ANSIBLE_CLOUDS,
     CLOUD_TITLES,
-    CLOUDS,
     REPO,
     Section,
     command_line,
@@ -51,7 +51,7 @@ MODULE_UTILS = "ansible_collections.imageops.cloud.plugins.module_utils.image_mo
 #: Imported by no module run: a hit means an eager import crept back in.
 NEVER_IMPORTED = ("imageops.emulator", "pulumi", "pulumi_images", "httpx._main", "rich", "pygments", "click",
                   "starlette", "uvicorn", "yaml", "imageops.schema", "imageops.codegen",
-                  *(f"imageops.{cloud}.{part}" for cloud in CLOUDS for part in ("texts", "schema")))
+                  *(f"imageops.{cloud}.{part}" for cloud in ANSIBLE_CLOUDS for part in ("texts", "schema")))
 
 
 def task_times(emu: EmulatorHandle, cloud: str, pairs: int, path: str = "controller") -> dict[str, Any]:
@@ -146,7 +146,7 @@ def phases(cloud: str, env: dict[str, str], name: str, runs: int = 2) -> dict[st
 
 
 def unused_imports(cloud: str) -> list[str]:
-    others = tuple(f"imageops.{c}" for c in CLOUDS if c != cloud)
+    others = tuple(f"imageops.{c}" for c in ANSIBLE_CLOUDS if c != cloud)
     forbidden = (*NEVER_IMPORTED, *others)
     return [m for m in loaded_modules(cloud) if m.startswith(forbidden) and
             any(m == f or m.startswith(f + ".") for f in forbidden)]
@@ -169,12 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         "interpreter, the core imported once per task.",
     )
     startup = {}
-    for cloud in CLOUDS:
+    for cloud in ANSIBLE_CLOUDS:
         ping_stmt, ours_stmt = module_imports(cloud)
         startup[cloud] = (import_ms(ping_stmt), import_ms(ours_stmt), unused_imports(cloud))
     rows, phase_rows = [], []
     with running_emulator(time_scale=0.01) as emu:
-        for cloud in CLOUDS:
+        for cloud in ANSIBLE_CLOUDS:
             for path, goal in GOALS.items():
                 t = task_times(emu, cloud, args.pairs, path)  # the first one creates the image
                 verdict = section.goal(f"{cloud} {path} task ratio", t["ratio"] <= goal, f"{t['ratio']:.2f}x",
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     section.table(["cloud", "core imports (ms)", "credentials and HTTP client (ms)", "the one read (ms)"],
                   phase_rows)
     startup_rows = []
-    for cloud in CLOUDS:
+    for cloud in ANSIBLE_CLOUDS:
         ping_ms, ours_ms, unused = startup[cloud]
         verdict = section.goal(f"{cloud} lazy imports", not unused, f"{len(unused)} unused modules loaded",
                                "0")
