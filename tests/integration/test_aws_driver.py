@@ -12,7 +12,7 @@ import pytest
 from imageops.aws import AwsDriver, AwsImageSpec, connect
 from imageops.driver import PollPolicy
 from imageops.emulator.testing import EmulatorHandle, is_read
-from imageops.errors import AuthError, ConflictError
+from imageops.errors import AuthError, ConflictError, ImageOpsError
 from imageops.reconcile import Action, apply, lookup, plan_live
 
 
@@ -278,3 +278,52 @@ def test_accounts_are_apart_and_a_forged_signature_is_refused(emu: EmulatorHandl
         forged.find(spec)
     assert refused.value.code == "AuthFailure"
     assert secret not in str(refused.value)
+
+
+def test_copy_of_another_accounts_ami_that_granted_launch_permission(emu: EmulatorHandle) -> None:
+    """CopyImage of an AMI shared by another account (moto looks only in the caller's; the shim
+    lends it the shared AMI): the copy is the caller's, and an AMI not shared stays not found."""
+    env = emu.env
+    with driver(emu, prefix="OTHER_") as other, driver(emu) as mine:
+        shared = converge(
+            other,
+            AwsImageSpec.parse(
+                {
+                    "name": "xacct-src",
+                    "source_instance_id": env["IMAGEOPS_AWS_OTHER_INSTANCE_ID"],
+                    "launch_permissions": {"account_ids": [env["IMAGEOPS_AWS_ACCOUNT_ID"]]},
+                }
+            ),
+        )
+        private = converge(
+            other,
+            AwsImageSpec.parse(
+                {"name": "xacct-private", "source_instance_id": env["IMAGEOPS_AWS_OTHER_INSTANCE_ID"]}
+            ),
+        )
+        spec = AwsImageSpec.parse(
+            {
+                "name": "xacct-copy",
+                "source_ami_id": shared.id,
+                "source_ami_region": env["IMAGEOPS_AWS_REGION"],
+            }
+        )
+        copy = converge(mine, spec)
+        assert copy.attributes["owner_id"] == env["IMAGEOPS_AWS_ACCOUNT_ID"]
+        assert copy.attributes["source_image_id"] == shared.id
+        mark = emu.mark()
+        assert converge(mine, spec).id == copy.id
+        assert writes(aws_calls(emu, mark)) == []
+        refused = AwsImageSpec.parse(
+            {
+                "name": "xacct-refused",
+                "source_ami_id": private.id,
+                "source_ami_region": env["IMAGEOPS_AWS_REGION"],
+            }
+        )
+        with pytest.raises(ImageOpsError):
+            converge(mine, refused)
+        assert mine.list(AwsImageSpec.parse_key({"name": "xacct-refused"})) == []
+        converge(mine, None, copy.id)
+        converge(other, None, shared.id)
+        converge(other, None, private.id)

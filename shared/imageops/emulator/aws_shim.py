@@ -23,6 +23,10 @@ https://github.com/getmoto/moto/issues:
 * CopyImage ignores ``ClientToken`` (a resend makes a second AMI), ``Encrypted``/``KmsKeyId`` and
   ``TagSpecification``, and reports no ``SourceImageId``; the shim answers a replayed token with the
   AMI it made (``IdempotentParameterMismatch`` for other parameters), and keeps the rest.
+* CopyImage looks for the source AMI in the caller's own account only (``moto/ec2/models/amis.py``,
+  ``copy_image``: ``ec2_backends[self.account_id][source_region]``), so another account's AMI that
+  granted the caller launch permission (its account id, or the group ``all``) is "not found"; on AWS
+  it is copied into the caller's account. The shim lends moto the shared AMI for that one call.
 * ModifyImageAttribute ignores ``Description.Value``; the shim sets the description.
 * DeregisterImage ignores ``DeleteAssociatedSnapshots`` (and answers no ``deleteSnapshotResultSet``);
   the shim deletes the AMI's snapshots that no other AMI uses in the same call, as AWS does, and
@@ -361,12 +365,20 @@ class MotoEc2:
                 f"<requestId>imageops-emulator</requestId><imageId>{image_id}</imageId></CopyImageResponse>"
             )
         self._unique_name(account, region, params.get("Name"))
-        status, content = self.forward(account, headers, _without(params, "TagSpecification."))
+        source_backend = self.backend(account, params.get("SourceRegion") or region)
+        source_id = params.get("SourceImageId", "")
+        shared = None if source_id in source_backend.amis else self._shared_with(account, params, region)
+        if shared is not None:  # moto looks in the caller's account only: lend it the shared AMI
+            source_backend.amis[source_id] = shared
+        try:
+            status, content = self.forward(account, headers, _without(params, "TagSpecification."))
+        finally:
+            if shared is not None:
+                source_backend.amis.pop(source_id, None)
         ami = self._made(account, region, status, content)
         if ami is None:
             return status, content
-        source_backend = self.backend(account, params.get("SourceRegion") or region)
-        source = source_backend.amis.get(params.get("SourceImageId", ""))
+        source = shared or source_backend.amis.get(source_id)
         ami.source_image_id = params.get("SourceImageId")
         ami.source_image_region = params.get("SourceRegion")
         encrypted = _bool(params.get("Encrypted"))
@@ -395,6 +407,20 @@ class MotoEc2:
         if token:
             self.tokens[(account, region, token)] = (ami.id, fingerprint)
         return status, content
+
+    def _shared_with(self, account: str, params: dict[str, str], region: str) -> Any:
+        """Another account's AMI in the source region that this account may launch (its id, a
+        launch permission, or the group ``all``), as CopyImage finds it on AWS; None otherwise."""
+        source_region = params.get("SourceRegion") or region
+        source_id = params.get("SourceImageId", "")
+        for owner, regions in self.backends.items():
+            if owner == account or source_region not in regions:
+                continue
+            ami = regions[source_region].amis.get(source_id)
+            granted = ami.launch_permissions if ami is not None else []
+            if any(p.get("UserId") == account or p.get("Group") == "all" for p in granted):
+                return ami
+        return None
 
     def _modify_image_attribute(
         self, account: str, region: str, params: dict[str, str], headers: dict[str, str]
