@@ -175,15 +175,26 @@ def main(argv: list[str] | None = None) -> int:
     rows, phase_rows = [], []
     with running_emulator(time_scale=0.01) as emu:
         for cloud in ANSIBLE_CLOUDS:
-            for path, goal in GOALS.items():
-                t = task_times(emu, cloud, args.pairs, path)  # the first one creates the image
-                verdict = section.goal(f"{cloud} {path} task ratio", t["ratio"] <= goal, f"{t['ratio']:.2f}x",
-                                       f"<= {goal}x")
-                rows.append([CLOUD_TITLES[cloud], path, f"{t['ping'] * 1000:.0f}", f"{t['image'] * 1000:.0f}",
-                             f"{t['ratio']:.2f}x (pairwise {t['pair_ratio']:.2f}x)", verdict])
+            times = {path: task_times(emu, cloud, args.pairs, path) for path in GOALS}  # the first creates
             p = phases(cloud, tool_env(emu.env), f"bench-task-{cloud}")
             phase_rows.append([CLOUD_TITLES[cloud], f"{p['core_imports']:.0f}", f"{p['connect']:.0f}",
                                f"{p['lookup']:.0f}"])
+            for path, goal in GOALS.items():
+                t = times[path]
+                why = None
+                if path == "module":
+                    # A module process pays the core's imports and its HTTP client on every task: the
+                    # row says how much of the gap that is (the controller path pays neither per task).
+                    gap_ms = (t["image"] - t["ping"]) * 1000
+                    allowed_ms = (goal - 1) * t["ping"] * 1000
+                    why = (f"{gap_ms:.0f} ms more than ping (the goal allows {allowed_ms:.0f} ms); alone "
+                           f"in a fresh interpreter the core's imports take {p['core_imports']:.0f} ms and "
+                           f"the credentials and HTTP client {p['connect']:.0f} ms (pydantic, httpx and the "
+                           "signer are needed by every run: the floor of this path)")
+                verdict = section.goal(f"{cloud} {path} task ratio", t["ratio"] <= goal, f"{t['ratio']:.2f}x",
+                                       f"<= {goal}x", why)
+                rows.append([CLOUD_TITLES[cloud], path, f"{t['ping'] * 1000:.0f}", f"{t['image'] * 1000:.0f}",
+                             f"{t['ratio']:.2f}x (pairwise {t['pair_ratio']:.2f}x)", verdict])
     section.table(["cloud", "path", "ping task (ms, median)", "converged image task (ms, median)",
                    "image / ping", "goal"], rows)
     section.text("What a converged image task does beyond ping's own imports, alone in a fresh interpreter "
