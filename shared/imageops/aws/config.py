@@ -34,7 +34,7 @@ from typing import Any
 from imageops.aws.auth import AwsKey
 from imageops.aws.settings import SETTINGS
 from imageops.credentials import CredentialSource, Expiring, RefreshingSource, StaticSource
-from imageops.errors import ConfigError
+from imageops.errors import AuthError, ConfigError
 from imageops.redact import register_secret
 from imageops.settings import first_env
 
@@ -73,13 +73,15 @@ def _setting(name: str, given: Any, environ: Mapping[str, str]) -> Any:
     raise KeyError(name)
 
 
-def _botocore_session(profile: str | None) -> Any:
+def _botocore_session(profile: str | None, region: str | None = None) -> Any:
     import botocore.exceptions
     import botocore.session
 
     session = botocore.session.Session()
     if profile:
         session.set_config_variable("profile", profile)
+    if region:  # as the CLI's --region: the chain's own clients (STS of an assumed role) use it too
+        session.set_config_variable("region", region)
     try:
         session.get_scoped_config()
         resolver = session.get_component("credential_provider")
@@ -103,7 +105,21 @@ def _botocore_source(session: Any, profile: str | None) -> CredentialSource[AwsK
         raise ConfigError(NO_CREDENTIALS)
 
     def fetch() -> Expiring[AwsKey]:
-        frozen = found.get_frozen_credentials()
+        try:
+            frozen = found.get_frozen_credentials()
+        except botocore.exceptions.ClientError as exc:  # STS refused the role, SSO the token...
+            error = exc.response.get("Error", {})
+            meta = exc.response.get("ResponseMetadata", {})
+            raise AuthError(
+                error.get("Message", "") or str(exc),
+                code=error.get("Code", ""),
+                status=meta.get("HTTPStatusCode"),
+                request_id=meta.get("RequestId"),
+                operation=exc.operation_name,
+                hint=f"the AWS credentials of profile {profile or 'default'!r}",
+            ) from None
+        except botocore.exceptions.BotoCoreError as exc:
+            raise ConfigError(f"AWS credentials of profile {profile or 'default'!r}: {exc}") from None
         register_secret(frozen.secret_key)
         register_secret(frozen.token)
         key = AwsKey(frozen.access_key, frozen.secret_key, frozen.token)
@@ -138,12 +154,12 @@ def load_connection(
         raise ConfigError(f"{missing} is required with {'access_key' if secret is None else 'secret_key'}")
     session = None
     source: CredentialSource[AwsKey]
+    chosen_region = _setting("region", region, env)
     if key_id is not None and secret is not None:
         source = StaticSource(AwsKey(key_id, secret, token))
     else:
-        session = _botocore_session(chosen_profile)
+        session = _botocore_session(chosen_profile, chosen_region)
         source = _botocore_source(session, chosen_profile)
-    chosen_region = _setting("region", region, env)
     if chosen_region is None:
         session = session or _botocore_session(chosen_profile)
         chosen_region = session.get_scoped_config().get("region")

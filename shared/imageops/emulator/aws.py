@@ -138,10 +138,17 @@ def seed_world(state: dict[str, Any]) -> None:
 
 
 def verify(
-    request_url: str, method: str, headers: dict[str, str], body: bytes, now: float, keys: dict[str, Any]
+    request_url: str,
+    method: str,
+    headers: dict[str, str],
+    body: bytes,
+    now: float,
+    keys: dict[str, Any],
+    services: tuple[str, ...] = ("ec2",),
 ) -> str:
-    """The account of a correctly SigV4-signed EC2 request; :class:`Ec2Error` (AuthFailure) otherwise.
-    botocore recomputes the signature from the headers the request says it signed."""
+    """The account of a correctly SigV4-signed request for one of ``services``; :class:`Ec2Error`
+    (AuthFailure) otherwise. botocore recomputes the signature from the headers the request says it
+    signed."""
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
@@ -149,7 +156,7 @@ def verify(
     match = _AUTH.match(headers.get("authorization", "").strip())
     if match is None:
         raise Ec2Error("AuthFailure", "AWS was not able to validate the provided access credentials", 401)
-    if match.group("service") != "ec2":
+    if match.group("service") not in services:
         raise Ec2Error("AuthFailure", "Credential should be scoped to correct service: 'ec2'.", 401)
     record = keys.get(match.group("key"))
     if record is None:
@@ -174,7 +181,7 @@ def verify(
     aws.context["timestamp"] = stamp
     signer = SigV4Auth(
         Credentials(match.group("key"), record["secret"], headers.get("x-amz-security-token")),
-        "ec2",
+        match.group("service"),
         match.group("region"),
     )
     expected = signer.signature(signer.string_to_sign(aws, signer.canonical_request(aws)), aws)
@@ -218,6 +225,12 @@ class AwsPlugin:
             return self._moto
 
     def routes(self, emulator: Emulator) -> list[Route]:
+        from imageops.emulator.aws_identity import InstanceMetadata, Sts, metadata_routes, sts_error
+
+        demo = emulator.store.section("aws")["demo"]
+        sts = Sts(self.keys, {d["account"] for d in demo.values()})
+        imds = InstanceMetadata(emulator, self.keys, demo["DEFAULT"]["account"])
+
         async def handle(request: Request) -> Response:
             info = call_info(request)
             body = await request.body()
@@ -226,6 +239,24 @@ class AwsPlugin:
                 params.update(dict(request.query_params))
             info.action = params.get("Action") or info.action
             headers = {k.lower(): v for k, v in request.headers.items()}
+            scope = _AUTH.match(headers.get("authorization", "").strip())
+            if scope is not None and scope.group("service") == "sts":
+                try:
+                    info.account = verify(
+                        str(request.url), request.method, headers, body, emulator.now(), self.keys, ("sts",)
+                    )
+                    self.moto(emulator)  # moto's import (and the demo world) first
+                    status, content = sts.handle(info.account, params, headers, body)
+                except Ec2Error as exc:
+                    return sts_error(
+                        "InvalidClientTokenId" if exc.status == 401 else exc.code,
+                        exc.message,
+                        403 if exc.status == 401 else exc.status,
+                        request_id(info),
+                    )
+                except PermissionError as exc:
+                    return sts_error("AccessDenied", str(exc), 403, request_id(info))
+                return Response(content, status, media_type="text/xml")
             try:
                 info.account = verify(
                     str(request.url), request.method, headers, body, emulator.now(), self.keys
@@ -236,7 +267,7 @@ class AwsPlugin:
                 return error_response(exc, info)
             return Response(content, status, media_type="text/xml")
 
-        return [Route("/", handle, methods=["GET", "POST"], name="EC2")]
+        return [Route("/", handle, methods=["GET", "POST"], name="EC2"), *metadata_routes(imds)]
 
     def action_hint(self, scope: Any, headers: Any) -> str | None:
         query = dict(parse_qsl((scope.get("query_string") or b"").decode("latin-1")))
@@ -269,7 +300,10 @@ class AwsPlugin:
             "IMAGEOPS_AWS_REGION": REGION,
             "IMAGEOPS_AWS_OTHER_REGION": OTHER_REGION,
             "IMAGEOPS_AWS_REGIONS": ",".join(REGIONS),
-            # no instance metadata service behind the emulator: botocore's chain must not look for one
+            # botocore's STS (assume-role profiles) is the emulator's, served by moto
+            "AWS_ENDPOINT_URL_STS": endpoint,
+            # the instance metadata service is at {endpoint}/imds, but botocore's chain looks for it
+            # only when a test or user asks (AWS_EC2_METADATA_SERVICE_ENDPOINT, this set to false)
             "AWS_EC2_METADATA_DISABLED": "true",
         }
         for profile, prefix in (("DEFAULT", "IMAGEOPS_AWS_"), ("OTHER", "IMAGEOPS_AWS_OTHER_")):
