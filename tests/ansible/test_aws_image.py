@@ -228,3 +228,51 @@ def test_the_neutral_image_module_on_aws_converges_then_reads_once(play, emulato
     again = play(playbook(emulator, [task]), env=env)
     assert again.changed == 0
     assert [c["action"] for c in emulator.calls(since=mark, cloud="aws")] == ["DescribeImages"]
+
+
+def test_an_assume_role_profile_creates_as_the_roles_account_then_a_rerun_writes_nothing(
+    play, emulator, tmp_path
+):
+    """``profile:`` naming an assume-role profile (role_arn + source_profile): botocore's chain calls
+    STS AssumeRole on the emulator (AWS_ENDPOINT_URL_STS) and the AMI is the role's account's."""
+    env = emulator.env
+    other = env["IMAGEOPS_AWS_OTHER_ACCOUNT_ID"]
+    (tmp_path / "credentials").write_text(
+        f"[source]\naws_access_key_id = {env['IMAGEOPS_AWS_ACCESS_KEY_ID']}\n"
+        f"aws_secret_access_key = {env['IMAGEOPS_AWS_SECRET_ACCESS_KEY']}\n"
+    )
+    (tmp_path / "config").write_text(
+        f"[profile builder]\nrole_arn = arn:aws:iam::{other}:role/image-builder\nsource_profile = source\n"
+        f"region = {env['IMAGEOPS_AWS_REGION']}\n"
+    )
+    run_env = aws_env(
+        emulator,
+        AWS_ACCESS_KEY_ID=None,
+        AWS_SECRET_ACCESS_KEY=None,
+        AWS_SESSION_TOKEN=None,
+        AWS_REGION=None,
+        AWS_CONFIG_FILE=str(tmp_path / "config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "credentials"),
+    )
+    task = {
+        "name": "as the role",
+        "imageops.cloud.aws_image": {
+            "name": "ansible-aws-assumed",
+            "profile": "builder",
+            "source_instance_id": env["IMAGEOPS_AWS_OTHER_INSTANCE_ID"],
+            "tags": {"by": "role"},
+        },
+    }
+    mark = emulator.mark()
+    first = play(playbook(emulator, [task]), env=run_env)
+    assert first.changed == 1 and first.failed == 0
+    assert first.result("as the role")["image"]["owner_id"] == other
+    again = emulator.mark()
+    second = play(playbook(emulator, [task]), env=run_env)
+    assert second.changed == 0 and second.failed == 0
+    rerun = emulator.calls(since=again, cloud="aws")
+    assert [c["action"] for c in rerun] == ["AssumeRole", "DescribeImages"]  # a new process: a new session
+    ec2 = [c for c in emulator.calls(since=mark, cloud="aws") if c["action"] != "AssumeRole"]
+    assert {c["account"] for c in ec2} == {other}
+    task["imageops.cloud.aws_image"]["state"] = "absent"
+    assert play(playbook(emulator, [task]), env=run_env).changed == 1
