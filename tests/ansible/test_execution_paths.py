@@ -185,7 +185,7 @@ def test_a_task_delegated_to_localhost_from_a_remote_host_runs_in_the_worker(pla
     )
     task = dict(cloud.info("delegated"), delegate_to="localhost")
     playbook = cloud.playbook([task], hosts="builder")
-    done = play(playbook, "-vvv", "-i", str(inventory), env=cloud.env(emulator))
+    done = play(playbook, "-vvv", "-i", str(inventory), env=cloud.env(emulator, **PATHS["controller"]))
     assert done.task("delegated")["status"] == "ok"
     assert CONTROLLER_LINE in done.stdout and MODULE_LINE not in done.stdout
 
