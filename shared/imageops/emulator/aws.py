@@ -227,9 +227,8 @@ class AwsPlugin:
     def routes(self, emulator: Emulator) -> list[Route]:
         from imageops.emulator.aws_identity import InstanceMetadata, Sts, metadata_routes, sts_error
 
-        demo = emulator.store.section("aws")["demo"]
-        sts = Sts(self.keys, {d["account"] for d in demo.values()})
-        imds = InstanceMetadata(emulator, self.keys, demo["DEFAULT"]["account"])
+        sts = Sts(self, emulator)
+        imds = InstanceMetadata(emulator, self)
 
         async def handle(request: Request) -> Response:
             info = call_info(request)

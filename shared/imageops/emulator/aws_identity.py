@@ -45,6 +45,8 @@ MAX_TTL = 21600
 TOKEN_HEADER = "x-aws-ec2-metadata-token"
 TTL_HEADER = "x-aws-ec2-metadata-token-ttl-seconds"
 CREDENTIALS = "/imds/latest/meta-data/iam/security-credentials/"
+STS_ACTIONS = ("AssumeRole", "GetCallerIdentity")
+"""The STS actions imageops's sign-in uses (moto serves the rest of STS too; docs/emulator.md W4)."""
 STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/"
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/")
 
@@ -66,10 +68,14 @@ def _iso(moment: float) -> str:
 class Sts:
     """moto's STS app, made on the first STS request; the keys it hands out join ``keys``."""
 
-    def __init__(self, keys: dict[str, Any], accounts: set[str]) -> None:
-        self.keys = keys
-        self.accounts = accounts
+    def __init__(self, plugin: Any, emu: Emulator) -> None:
+        self.plugin = plugin  # its keys: the demo accounts' and every key handed out
+        self.emu = emu
         self._client: Any = None
+
+    @property
+    def accounts(self) -> set[str]:
+        return {demo["account"] for demo in self.emu.store.section("aws")["demo"].values()}
 
     def handle(
         self, account: str, params: dict[str, str], headers: dict[str, str], body: bytes
@@ -96,7 +102,7 @@ class Sts:
                 for name in ("AccessKeyId", "SecretAccessKey", "SessionToken")
             }
             if all(found.values()):
-                self.keys[found["AccessKeyId"].group(1)] = {  # type: ignore[union-attr]
+                self.plugin.keys[found["AccessKeyId"].group(1)] = {  # type: ignore[union-attr]
                     "secret": found["SecretAccessKey"].group(1),  # type: ignore[union-attr]
                     "token": found["SessionToken"].group(1),  # type: ignore[union-attr]
                     "account": match.group(1),  # type: ignore[union-attr]
@@ -108,12 +114,15 @@ class Sts:
 class InstanceMetadata:
     """The IMDSv2 of the DEFAULT account's demo instance (see the module doc)."""
 
-    def __init__(self, emu: Emulator, keys: dict[str, Any], account: str) -> None:
+    def __init__(self, emu: Emulator, plugin: Any) -> None:
         self.emu = emu
-        self.keys = keys
-        self.account = account
+        self.plugin = plugin  # its keys: the demo accounts' and every key handed out
         self.tokens: dict[str, float] = {}
         self.issued: tuple[str, float, float] | None = None  # key id, issued at, expires at
+
+    @property
+    def account(self) -> str:
+        return str(self.emu.store.section("aws")["demo"]["DEFAULT"]["account"])
 
     def _refused(self, request: Request) -> Response | None:
         call_info(request).account = self.account
@@ -148,7 +157,7 @@ class InstanceMetadata:
         now = self.emu.now()
         if self.issued is None or now > self.issued[1] + (self.issued[2] - self.issued[1]) / 2:
             key = "ASIA" + "".join(secrets.choice(string.ascii_uppercase + "234567") for _ in range(16))
-            self.keys[key] = {
+            self.plugin.keys[key] = {
                 "secret": secrets.token_urlsafe(30)[:40],
                 "token": "IQoJb3JpZ2luX2VjE" + secrets.token_urlsafe(135),
                 "account": self.account,
@@ -156,7 +165,7 @@ class InstanceMetadata:
             }
             self.issued = (key, now, now + ROLE_LIFETIME)
         key, issued_at, expires_at = self.issued
-        record = self.keys[key]
+        record = self.plugin.keys[key]
         body = {
             "Code": "Success",
             "LastUpdated": _iso(issued_at),
