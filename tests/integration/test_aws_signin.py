@@ -128,3 +128,70 @@ def test_the_instance_role_of_imdsv2(
     paths = [c.get("path") for c in emu.calls(since=mark, cloud="aws") if "/imds/" in (c.get("path") or "")]
     assert paths[:3] == ["/imds/latest/api/token", "/imds" + role_path, "/imds" + role_path + role]
     assert not [c for c in emu.calls(since=mark, cloud="aws") if is_read(c) is False and c["status"] >= 400]
+
+
+SSO_PROBE = """
+import sys
+from imageops.aws import AwsImageSpec, connect
+from imageops.errors import ImageOpsError
+try:
+    with connect(profile=sys.argv[1], region=sys.argv[2], endpoint_url=sys.argv[3]) as drv:
+        drv.list(AwsImageSpec.parse_key({"name": "sso-probe"}))
+except ImageOpsError as exc:
+    print(type(exc).__name__, exc)
+    sys.exit(3)
+"""
+
+
+def test_an_sso_profile_with_the_token_aws_sso_login_cached(emu: EmulatorHandle, chain: Path) -> None:
+    """botocore keeps the SSO cache directory from its import (``~/.aws/sso/cache``): the probe runs in
+    its own process with HOME here."""
+    import hashlib
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = emu.env
+    other = env["IMAGEOPS_AWS_OTHER_ACCOUNT_ID"]
+    (chain / "config").write_text(
+        f"[profile sso]\nsso_session = corp\nsso_account_id = {other}\nsso_role_name = ImageBuilder\n"
+        f"[profile sso-stale]\nsso_session = stale\nsso_account_id = {other}\nsso_role_name = ImageBuilder\n"
+        "[sso-session corp]\nsso_start_url = https://imageops.awsapps.com/start\nsso_region = us-east-1\n"
+        "[sso-session stale]\nsso_start_url = https://imageops.awsapps.com/start\nsso_region = us-east-1\n"
+    )
+    cache = chain / ".aws" / "sso" / "cache"
+    cache.mkdir(parents=True)
+    for session, token in (("corp", env["IMAGEOPS_AWS_SSO_ACCESS_TOKEN"]), ("stale", "aoa-not-a-login")):
+        entry = {
+            "startUrl": "https://imageops.awsapps.com/start",
+            "region": "us-east-1",
+            "accessToken": token,
+            "expiresAt": "2099-01-01T00:00:00Z",
+        }
+        (cache / (hashlib.sha1(session.encode()).hexdigest() + ".json")).write_text(json.dumps(entry))
+    run_env = {**os.environ, "HOME": str(chain), "AWS_ENDPOINT_URL_SSO": env["AWS_ENDPOINT_URL_SSO"]}
+    argv = [env["IMAGEOPS_AWS_REGION"], env["IMAGEOPS_AWS_ENDPOINT"]]
+    mark = emu.mark()
+    done = subprocess.run(
+        [sys.executable, "-c", SSO_PROBE, "sso", *argv],
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    calls = emu.calls(since=mark, cloud="aws")
+    assert [(c["action"], c["account"]) for c in calls] == [
+        ("GetRoleCredentials", other),
+        ("DescribeImages", other),
+    ]
+    stale = subprocess.run(
+        [sys.executable, "-c", SSO_PROBE, "sso-stale", *argv],
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert stale.returncode == 3 and "ConfigError" in stale.stdout, stale.stdout + stale.stderr
+    assert "SSO" in stale.stdout and env["IMAGEOPS_AWS_SSO_ACCESS_TOKEN"] not in stale.stdout + stale.stderr

@@ -209,6 +209,8 @@ class AwsPlugin:
         state = emulator.store.section("aws")
         if not state.get("demo"):
             seed_world(state)
+        if not state.get("sso_token"):  # an `aws sso login` to the emulator (SsoPortal)
+            state["sso_token"] = "aoa" + secrets.token_urlsafe(120)
         self.keys = state["keys"]
 
     def moto(self, emulator: Emulator) -> Any:
@@ -225,7 +227,13 @@ class AwsPlugin:
             return self._moto
 
     def routes(self, emulator: Emulator) -> list[Route]:
-        from imageops.emulator.aws_identity import InstanceMetadata, Sts, metadata_routes, sts_error
+        from imageops.emulator.aws_identity import (
+            InstanceMetadata,
+            SsoPortal,
+            Sts,
+            metadata_routes,
+            sts_error,
+        )
 
         sts = Sts(self, emulator)
         imds = InstanceMetadata(emulator, self)
@@ -266,7 +274,10 @@ class AwsPlugin:
                 return error_response(exc, info)
             return Response(content, status, media_type="text/xml")
 
-        return [Route("/", handle, methods=["GET", "POST"], name="EC2"), *metadata_routes(imds)]
+        return [
+            Route("/", handle, methods=["GET", "POST"], name="EC2"),
+            *metadata_routes(imds, SsoPortal(emulator, self)),
+        ]
 
     def action_hint(self, scope: Any, headers: Any) -> str | None:
         query = dict(parse_qsl((scope.get("query_string") or b"").decode("latin-1")))
@@ -301,6 +312,9 @@ class AwsPlugin:
             "IMAGEOPS_AWS_REGIONS": ",".join(REGIONS),
             # botocore's STS (assume-role profiles) is the emulator's, served by moto
             "AWS_ENDPOINT_URL_STS": endpoint,
+            # and the SSO portal's GetRoleCredentials, with the token an `aws sso login` would cache
+            "AWS_ENDPOINT_URL_SSO": endpoint,
+            "IMAGEOPS_AWS_SSO_ACCESS_TOKEN": state.get("sso_token", ""),
             # the instance metadata service is at {endpoint}/imds, but botocore's chain looks for it
             # only when a test or user asks (AWS_EC2_METADATA_SERVICE_ENDPOINT, this set to false)
             "AWS_EC2_METADATA_DISABLED": "true",

@@ -10,6 +10,9 @@ caller, nor does the emulator: there is no IAM here); an ARN of another account 
 with it are logged, and see AMIs, as that account's. GetCallerIdentity is moto's (the assumed role's
 ARN for its keys).
 
+**SSO.** ``GET /federation/credentials`` is the SSO portal's GetRoleCredentials
+(``AWS_ENDPOINT_URL_SSO``): see :class:`SsoPortal`.
+
 **IMDSv2.** Under ``/imds`` (``AWS_EC2_METADATA_SERVICE_ENDPOINT={endpoint}/imds``), as on the demo
 instance of the DEFAULT account:
 
@@ -178,8 +181,65 @@ class InstanceMetadata:
         return Response(json.dumps(body, indent=2), media_type="text/plain")
 
 
-def metadata_routes(service: InstanceMetadata) -> list[Route]:
+class SsoPortal:
+    """The SSO portal's GetRoleCredentials (``GET /federation/credentials``, the bearer token of
+    ``aws sso login`` in ``x-amz-sso_bearer_token``): the env file's ``IMAGEOPS_AWS_SSO_ACCESS_TOKEN``
+    stands for a login to the emulator's identity center, whose users may take any role name in
+    either demo account."""
+
+    def __init__(self, emu: Emulator, plugin: Any) -> None:
+        self.emu = emu
+        self.plugin = plugin
+
+    @staticmethod
+    def _error(kind: str, message: str, status: int) -> Response:
+        return Response(
+            json.dumps({"message": message}),
+            status,
+            media_type="application/json",
+            headers={"x-amzn-ErrorType": kind},
+        )
+
+    async def credentials(self, request: Request) -> Response:
+        state = self.emu.store.section("aws")
+        token = request.headers.get("x-amz-sso_bearer_token", "")
+        if not state.get("sso_token") or not secrets.compare_digest(token, state["sso_token"]):
+            return self._error("UnauthorizedException", "Session token not found or invalid", 401)
+        account = request.query_params.get("account_id", "")
+        role = request.query_params.get("role_name", "")
+        if account not in {demo["account"] for demo in state["demo"].values()} or not role:
+            return self._error("ForbiddenException", "No access", 403)
+        call_info(request).account = account
+        key = "ASIA" + "".join(secrets.choice(string.ascii_uppercase + "234567") for _ in range(16))
+        record = {
+            "secret": secrets.token_urlsafe(30)[:40],
+            "token": "IQoJb3JpZ2luX2VjE" + secrets.token_urlsafe(135),
+            "account": account,
+            "role_arn": f"arn:aws:iam::{account}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_{role}",
+        }
+        self.plugin.keys[key] = record
+        expires = self.emu.now() + 3600
+        body = {
+            "roleCredentials": {
+                "accessKeyId": key,
+                "secretAccessKey": record["secret"],
+                "sessionToken": record["token"],
+                "expiration": int(expires * 1000),
+            }
+        }
+        return Response(json.dumps(body), media_type="application/json")
+
+
+def metadata_routes(service: InstanceMetadata, portal: SsoPortal | None = None) -> list[Route]:
+    sso = (
+        []
+        if portal is None
+        else [
+            Route("/federation/credentials", portal.credentials, methods=["GET"], name="GetRoleCredentials")
+        ]
+    )
     return [
+        *sso,
         Route("/imds/latest/api/token", service.token, methods=["PUT"], name="GetMetadataToken"),
         Route(CREDENTIALS, service.role_name, methods=["GET"], name="GetInstanceRoleName"),
         Route(
