@@ -51,6 +51,13 @@ SLOWEST_FILES = (
 )
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Keep that order under xdist: its file scheduler (``--dist loadfile``) would hand out the files
+    with the most tests first (``--loadscope-reorder``, on by default since pytest-xdist 3.7)."""
+    if hasattr(session.config.option, "loadscopereorder"):
+        session.config.option.loadscopereorder = False
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The files of ``SLOWEST_FILES`` first, in that order; every file's tests stay together and in
