@@ -73,7 +73,8 @@ SETTINGS: tuple[Setting, ...] = (
         ),
         env=("AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL", "AWS_URL", "IMAGEOPS_AWS_ENDPOINT"),
         env_doc="C(https://ec2.<region>.amazonaws.com)",
-        ansible_aliases=("aws_endpoint_url",),
+        # endpoint: the other clouds' name, so group/imageops.cloud.all's defaults reach every module
+        ansible_aliases=("aws_endpoint_url", "endpoint"),
         pulumi_config="awsEndpointUrl",
     ),
     Setting(

@@ -525,6 +525,7 @@ options:
     type: str
     aliases:
     - aws_endpoint_url
+    - endpoint
     version_added: 0.1.0
   validate_certs:
     description:
@@ -1057,7 +1058,7 @@ ARGUMENT_SPEC = {
     'session_token': {'type': 'str', 'aliases': ['aws_session_token'], 'no_log': True},
     'region': {'type': 'str', 'aliases': ['aws_region']},
     'profile': {'type': 'str', 'aliases': ['aws_profile']},
-    'endpoint_url': {'type': 'str', 'aliases': ['aws_endpoint_url']},
+    'endpoint_url': {'type': 'str', 'aliases': ['aws_endpoint_url', 'endpoint']},
     'validate_certs': {'type': 'bool'},
 }
 
