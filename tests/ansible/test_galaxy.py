@@ -98,8 +98,8 @@ def test_changelog_lints():
 
 @pytest.mark.e2e
 def test_module_defaults_group_all_reaches_every_module(play, emulator, ansible_env):
-    """The endpoint comes only from `group/imageops.cloud.all` (the variables are unset), so each of
-    the six modules works only if the group reaches it."""
+    """The endpoint comes only from `group/imageops.cloud.all` (the variables are unset), so each
+    module works only if the group reaches it."""
     env = emulator.env
     endpoints = {cloud: env[f"IMAGEOPS_{cloud.upper()}_ENDPOINT"] for cloud in CLOUD_GROUPS}
     oci_compartment = {"compartment_id": env["IMAGEOPS_OCI_COMPARTMENT_ID"]}
@@ -115,6 +115,8 @@ def test_module_defaults_group_all_reaches_every_module(play, emulator, ansible_
         "outscale_image_info": {"image_name": "all"},
         "alicloud_image": {"image_name": "all", "instance_id": env["IMAGEOPS_ALICLOUD_INSTANCE_ID"]},
         "alicloud_image_info": {"image_name": "all"},
+        "aws_image": {"name": "all", "source_instance_id": env["IMAGEOPS_AWS_INSTANCE_ID"]},
+        "aws_image_info": {"name": "all"},
     }
     tasks = [
         {"name": module, "vars": {"cloud": cloud}, f"imageops.cloud.{module}": arguments[module]}
@@ -143,6 +145,11 @@ def test_module_defaults_group_all_reaches_every_module(play, emulator, ansible_
                 "alicloud_access_key": env["IMAGEOPS_ALICLOUD_ACCESS_KEY_ID"],
                 "alicloud_secret_key": env["IMAGEOPS_ALICLOUD_ACCESS_KEY_SECRET"],
                 "alicloud_region": env["IMAGEOPS_ALICLOUD_REGION"],
+            },
+            "group/imageops.cloud.aws": {
+                "access_key": env["IMAGEOPS_AWS_ACCESS_KEY_ID"],
+                "secret_key": env["IMAGEOPS_AWS_SECRET_ACCESS_KEY"],
+                "region": env["IMAGEOPS_AWS_REGION"],
             },
         },
         "tasks": tasks,
