@@ -15,7 +15,7 @@ description:
 - Creates, updates and deletes a custom machine image on the cloud named by I(cloud), from the
   options every cloud has in common - I(name), I(description), I(source) (exactly one of an
   instance, a snapshot, an import from object storage or a copy from another region), I(tags)
-  and I(region). The same task, looped over the three clouds, manages the "same" image on each.
+  and I(region). The same task, looped over the clouds, manages the "same" image on each.
 - Options only one cloud has (an OCI compartment, an ECS platform, OUTSCALE launch permissions)
   go in I(cloud_options), under the names of that cloud's own module (M(imageops.cloud.oci_image),
   M(imageops.cloud.outscale_image), M(imageops.cloud.alicloud_image)), and that cloud's rules
