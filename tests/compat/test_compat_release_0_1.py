@@ -31,13 +31,16 @@ from compat_support import (
     ansible_playbook,
     read_json,
 )
-from tests_pulumi_support import CLOUDS, api_calls, cloud_config, cloud_env, image_reads, image_writes
+from tests_pulumi_support import api_calls, cloud_config, cloud_env, image_reads, image_writes
 
 from imageops.emulator.testing import running_emulator
 from pulumi_images._provider import PROVIDER_KEY
 from pulumi_images.harness import resource_type
 
 pytestmark = pytest.mark.timeout(300)
+
+#: The clouds release 0.1 had: its recorded states and fixtures hold these (AWS came later).
+RELEASE_CLOUDS = ("oci", "outscale", "alicloud")
 
 PULUMI = read_json(PULUMI_FILE)
 ANSIBLE = read_json(ANSIBLE_FILE)
@@ -72,7 +75,7 @@ def harnesses(emulator) -> Iterator[dict[str, RecordedProviderHarness]]:
     env = dict(emulator.env)
     started: dict[str, RecordedProviderHarness] = {}
     try:
-        for cloud in CLOUDS:
+        for cloud in RELEASE_CLOUDS:
             harness = RecordedProviderHarness(
                 cloud, env=cloud_env(cloud, env), config=cloud_config(cloud, env)
             )
@@ -95,7 +98,7 @@ def test_the_fixtures_cover_every_cloud_and_source_mode():
             ("alicloud", "snapshot"),
         ]
     )
-    assert sorted(i["cloud"] for i in ANSIBLE) == sorted(CLOUDS)
+    assert sorted(i["cloud"] for i in ANSIBLE) == sorted(RELEASE_CLOUDS)
 
 
 @pytest.mark.parametrize("recorded", PULUMI, ids=[r["name"] for r in PULUMI])
