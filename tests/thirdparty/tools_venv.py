@@ -50,12 +50,19 @@ def locked(venv: Path) -> Iterator[None]:
 
 def install(venv: Path, python: str = sys.executable) -> subprocess.CompletedProcess[str]:
     """A new virtualenv with every pinned package (``--no-deps``: the file pins them all; see its
-    header for the one left out on purpose); the stamp is written only when pip succeeded."""
+    header for the one left out on purpose), installed by uv as the project's own bootstrap is (the
+    Makefile: parallel downloads and sdist builds); the stamp is written only when the install
+    succeeded."""
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run([python, "-m", "venv", str(venv)], check=True, timeout=300)
-    pip = [str(venv / "bin" / "python"), "-m", "pip"]
+    venv_python = str(venv / "bin" / "python")
+    result = subprocess.run([venv_python, "-m", "pip", "install", "--quiet", "uv>=0.9"],
+                            capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False)
+    if result.returncode != 0:
+        return result
     result = subprocess.run(
-        [*pip, "install", "--quiet", "--no-deps", "-r", str(REQUIREMENTS)],
+        [str(venv / "bin" / "uv"), "pip", "install", "--quiet", "--python", venv_python, "--no-deps",
+         "-r", str(REQUIREMENTS)],
         capture_output=True,
         text=True,
         timeout=INSTALL_TIMEOUT,
@@ -67,7 +74,7 @@ def install(venv: Path, python: str = sys.executable) -> subprocess.CompletedPro
 
 
 def main() -> int:
-    """Make the virtualenv unless it is current; pip's errors go to stderr (the fixture, finding no
+    """Make the virtualenv unless it is current; the installer's errors go to stderr (the fixture, finding no
     stamp, installs again and fails or skips the tests with the reason)."""
     venv = venv_dir()
     with locked(venv):
