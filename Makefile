@@ -23,7 +23,7 @@ all: test
 
 # The packages are installed by uv (from PyPI, like pip; pip itself stays in the venv for the tools that
 # call it): it fetches and unpacks in parallel, the bootstrap of a fresh clone in about 30 s where pip
-# took about 170 s of `make test` (BENCHMARKS.md's test-suite section). It honours SSL_CERT_FILE for a
+# took about 170 s of `make test` (BENCHMARKS.md, "make test"). It honours SSL_CERT_FILE for a
 # registry behind a proxy. The editable install is uv's too: the build backend's own notices (setuptools'
 # "Editable installation" warning, pypa/setuptools#3569) stay in uv's build log instead of the terminal.
 UV := $(BIN)/uv
@@ -93,7 +93,7 @@ pytest: $(STAMP)
 	@$(TIMED) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q tests
 
 # The README's test command, and CI's (.ci/run). The third-party tools' pinned virtualenv
-# (.venv-thirdparty, tests/thirdparty/tools_venv.py: a minute or two in a fresh clone) is made in the
+# (.venv-thirdparty, tests/thirdparty/tools_venv.py: about 20 s in a fresh clone) is made in the
 # background from the start, beside the bootstrap and the stages before pytest, which use one core;
 # the third-party tests wait for it (a lock) rather than make it on a pytest worker. Its output goes
 # to build/thirdparty-venv.log (the tests say what failed, if it did).

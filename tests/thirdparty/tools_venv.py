@@ -2,7 +2,7 @@
 reused while the hash of ``requirements.txt`` matches, and never made twice at once (a lock beside it).
 
 Two callers: the ``tools_venv`` fixture of ``conftest.py`` (on first use, under pytest), and ``make
-test``, which runs this file in the background as it starts, so that the install (a minute or two in a
+test``, which runs this file in the background as it starts, so that the install (about 20 s in a
 fresh clone) overlaps the bootstrap and the stages before pytest instead of holding up a pytest
 worker. Only the standard library here: it runs before the project's virtualenv exists. Whoever comes
 second waits on the lock and finds the stamp.
