@@ -24,8 +24,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
 def test_a_converged_loop_on_the_controller_path(tmp_path: Path) -> None:
     items = 10
+    # three pairs, the ratio their median: one pair's ratio swung past the goal when the other pytest
+    # workers' load changed between its two runs (1.12x once, at four workers on two cores)
     with running_emulator(time_scale=0.0) as emu:
-        figures = ansible_playbook_time.measure(emu, "outscale", 1, items, tmp_path, None, ("controller",))
+        figures = ansible_playbook_time.measure(emu, "outscale", 3, items, tmp_path, None, ("controller",))
     controller = figures["controller"]
     assert (controller["loop_reads"], controller["loop_writes"]) == (items, 0)
     assert controller["loop"]["ratio"] <= ansible_playbook_time.LOOP_GOAL, controller["loop"]

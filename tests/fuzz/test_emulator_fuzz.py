@@ -9,7 +9,7 @@ The emulator runs live on 127.0.0.1 with no fault injection, so any 5xx is a bug
 own log (``emulator.log``: a handler traceback is logged there) are checked too, and the secrets
 harness searches every response and that log for the demo accounts' secrets.
 
-300 examples per cloud in ``make test``; 10,000 under ``IMAGEOPS_SOAK=1`` (``pytest -m soak``).
+100 examples per cloud in ``make test``; 10,000 under ``IMAGEOPS_SOAK=1`` (``pytest -m soak``).
 """
 
 from __future__ import annotations

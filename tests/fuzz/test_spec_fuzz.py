@@ -6,7 +6,7 @@ argument validation, then the module base's conversion to the spec), (c) the Pul
 crash, a traceback or an unnamed error fails the test. Planted secrets (auth options, stack config)
 must not appear in any result, message, log record or the pickled provider.
 
-300 examples per cloud and door in ``make test``; 10,000 under ``IMAGEOPS_SOAK=1`` (``pytest -m soak``).
+100 examples per cloud and door in ``make test``; 10,000 under ``IMAGEOPS_SOAK=1`` (``pytest -m soak``).
 """
 
 from __future__ import annotations
