@@ -30,6 +30,9 @@ settings.register_profile("imageops-soak", max_examples=SOAK_EXAMPLES, **_COMMON
 PROFILE = "imageops-soak" if SOAK else "imageops-fuzz"
 """The hypothesis settings profile of this run: 100 examples per target in make test, 10,000 under
 IMAGEOPS_SOAK=1 (make soak)."""
+MIN_EXAMPLES = SOAK_EXAMPLES // 10 if SOAK else SMALL_EXAMPLES // 2
+"""How many examples a fuzz target must have run: hypothesis stops short of ``max_examples`` when
+generated inputs repeat, never by this much unless a strategy has collapsed."""
 
 # ---------------------------------------------------------------------------------------------- junk
 _HUGE = st.tuples(st.characters(), st.sampled_from([101, 129, 256, 257, 2001, 4097, 100_000])).map(

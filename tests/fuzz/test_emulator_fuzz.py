@@ -30,7 +30,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from request_strategies import OscRequestsAuth, Req, ecs_requests, oci_requests, plug_real_ids
 from schemathesis import GenerationMode
-from spec_strategies import PROFILE, SOAK, SOAK_EXAMPLES
+from spec_strategies import MIN_EXAMPLES, PROFILE, SOAK, SOAK_EXAMPLES
 
 from imageops.alicloud.auth import Acs3Signer, RpcSigner
 from imageops.emulator.testing import EmulatorHandle, running_emulator
@@ -65,7 +65,7 @@ def _finish(tally: Tally, statuses: Counter, handle: EmulatorHandle, log: Path, 
     text = log.read_text(errors="replace") if log.exists() else ""
     assert "Traceback" not in text and "handler failed" not in text, text[-3000:]
     assert statuses[200] + statuses[204] and sum(v for k, v in statuses.items() if 400 <= k < 500), statuses
-    assert tally.examples >= (1_000 if SOAK else 100), tally
+    assert tally.examples >= MIN_EXAMPLES, tally
     print(f"{cloud}: {tally.examples} requests, statuses {dict(sorted(statuses.items()))}")
     tally.write()
 

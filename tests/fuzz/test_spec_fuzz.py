@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
-from spec_strategies import JUNK, PROFILE, SOAK, specs
+from spec_strategies import JUNK, MIN_EXAMPLES, PROFILE, SOAK, specs
 
 from imageops import reconcile, registry
 from imageops.errors import SpecError
@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.soak, pytest.mark.timeout(3600)] if SOAK else []
 
 
 def _tally_done(tally: Tally) -> None:
-    assert tally.examples >= (1_000 if SOAK else 100), f"only {tally.examples} examples ran"
+    assert tally.examples >= MIN_EXAMPLES, f"only {tally.examples} examples ran"
     assert tally.accepted and tally.rejected, f"the strategies do not reach both outcomes: {tally}"
     tally.write()
 
