@@ -116,9 +116,11 @@ def ec2_ami_noop(emu: EmulatorHandle, workdir: Path) -> Path:
 
 
 def measure(emu: EmulatorHandle, cloud: str, pairs: int, items: int, workdir: Path,
-            ec2_ami: Path | None, paths: tuple[str, ...] = tuple(PATHS)) -> dict[str, Any]:
-    """Per path: the one-task and loop ratios against ping, the loop's calls and peak memory; on
-    the controller path, the one task against the ec2_ami no-op (unless ``ec2_ami`` is None)."""
+            ec2_ami: Path | None, paths: tuple[str, ...] = tuple(PATHS),
+            one_task: bool = True) -> dict[str, Any]:
+    """Per path: the one-task (unless not ``one_task``) and loop ratios against ping, the loop's calls
+    and peak memory; on the controller path, the one task against the ec2_ami no-op (unless
+    ``ec2_ami`` is None)."""
     env = bench_env(emu, workdir)
     names = [f"bench-playbook-{cloud}-{index}" for index in range(items)]
     task = {f"imageops.cloud.{cloud}_image": module_args(cloud, env, names[0])}
@@ -141,7 +143,7 @@ def measure(emu: EmulatorHandle, cloud: str, pairs: int, items: int, workdir: Pa
             # enough, and its one loop run is the one whose calls are counted
             loop_times = paired(many, ping, path_env, 1, warmup=0)
             reads, writes = count(emu.calls(since=mark, cloud=cloud))
-        out[path_name] = {"one": paired(one, ping, path_env, pairs), "loop": loop_times,
+        out[path_name] = {"one": paired(one, ping, path_env, pairs) if one_task else None, "loop": loop_times,
                           "loop_reads": reads, "loop_writes": writes}
     if ec2_ami is not None and "controller" in out:
         out["controller"]["ec2_ami"] = paired(one, ec2_ami, env, pairs)

