@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import logging
 import os
 import random
 import ssl
@@ -45,7 +46,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from imageops import writes
-from imageops.errors import ConfigError, TransportError
+from imageops.errors import CloudError, ConfigError, TransportError
 from imageops.redact import get_logger, redact
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "RetryingTransport",
     "build_client",
     "default_timeout",
+    "logged_failure",
     "request_id_of",
     "unsigned_copy",
 ]
@@ -400,6 +402,19 @@ def build_client(
         follow_redirects=False,
         trust_env=False,
     )
+
+
+def logged_failure(logger: logging.Logger, operation: str, error: CloudError) -> CloudError:
+    """``error`` (a failed call's mapped exception), logged in the one line every cloud's API writes
+    for it, on that cloud's ``logger``: ``raise logged_failure(log, action, error)``."""
+    logger.info(
+        "%s failed: HTTP %d %s (request id %s)",
+        operation,
+        error.status,
+        error.code,
+        error.request_id or "-",
+    )
+    return error
 
 
 class ApiClient:

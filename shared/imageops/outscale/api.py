@@ -22,7 +22,7 @@ import httpx
 
 from imageops import errors
 from imageops.redact import get_logger, redact
-from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient
+from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient, logged_failure
 
 __all__ = ["OutscaleApi", "error_from_response"]
 
@@ -100,15 +100,7 @@ class OutscaleApi(ApiClient):
         )
         response = self._send(action, request)
         if not response.is_success:
-            error = error_from_response(action, response)
-            log.info(
-                "%s failed: HTTP %d %s (request id %s)",
-                action,
-                error.status,
-                error.code,
-                error.request_id or "-",
-            )
-            raise error
+            raise logged_failure(log, action, error_from_response(action, response))
         try:
             answer = response.json()
         except ValueError:
