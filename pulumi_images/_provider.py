@@ -30,7 +30,7 @@ How each call maps to the core:
   is delete-before-replace when the new image would carry the old one's idempotency key.
 * ``create``: lookup by the idempotency key first (an interrupted create is adopted), then apply.
 * ``update``: the in-place part of the plan against the live image.
-* ``delete``: delete and wait; an image already gone is a success.
+* ``delete``: the core's ``reconcile.delete`` (delete and wait); an image already gone is a success.
 * ``read``: ``pulumi refresh`` and ``Image.get`` (see :meth:`ImageProvider.read`).
 
 Timeouts: the Python dynamic-provider server does not hand ``CustomTimeouts`` to providers, so each
@@ -45,7 +45,9 @@ take the program's create-only source as given.
 
 Errors: every exception leaves a call as a :class:`ImageProviderError` whose message went through
 :func:`imageops.redact.redact` and that carries no chained exception, so neither the message nor the
-traceback the server sends to the engine can hold key material or a passphrase.
+traceback the server sends to the engine can hold key material or a passphrase. A failed write to
+an existing image (an update, a delete) names the image: the core puts its id in the message
+(:func:`imageops.errors.about_image`), whether the cloud refused the write or its answer never came.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ from pulumi.dynamic import CreateResult, ReadResult, ResourceProvider, UpdateRes
 
 import imageops.reconcile as reconcile
 from imageops.errors import SpecError
-from imageops.model import Image, ImageState
+from imageops.model import Image
 from imageops.progress import ProgressEvent, ProgressTracker
 from imageops.redact import redact
 from imageops.spec import ImageSpec
@@ -224,10 +226,10 @@ class ImageProvider(Planning, ResourceProvider):
         with _guard("delete"):
             driver = self._connect(props)
             try:
-                driver.delete(id_, **self._delete_options(props))
-                driver.wait_for(
-                    id_, ImageState.DELETED, self._timeout(props, "delete"), progress_log(self.cloud)
-                )
+                reconcile.delete(  # a failure names the image, as the core's every write to one does
+                    driver, id_, timeout=self._timeout(props, "delete"), on_progress=progress_log(self.cloud),
+                    options=self._delete_options(props),
+                )  # fmt: skip
             finally:
                 driver.close()
 

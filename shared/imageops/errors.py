@@ -6,9 +6,37 @@ HTTP status and request id only, and :func:`imageops.redact.redact` scrubs anyth
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class ImageOpsError(Exception):
-    """Base of every error imageops raises."""
+    """Base of every error imageops raises.
+
+    ``image_id`` names the existing image the failed call was about, when it is known (set by
+    :func:`about_image`, e.g. around the update or delete of an image that was found): the tools
+    return it on failure, and the message names it.
+    """
+
+    image_id: str | None = None
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.image_id and self.image_id not in text:
+            return f"image {self.image_id}: {text}"
+        return text
+
+
+@contextmanager
+def about_image(image_id: str | None) -> Iterator[None]:
+    """Every :class:`ImageOpsError` raised in the block is about image ``image_id`` (an error that
+    already names an image keeps it). The error's type and everything else about it stay as they are."""
+    try:
+        yield
+    except ImageOpsError as exc:
+        if image_id and exc.image_id is None:
+            exc.image_id = image_id
+        raise
 
 
 class ConfigError(ImageOpsError):
@@ -40,6 +68,8 @@ class AmbiguousImageError(ImageOpsError):
 
 class WaitTimeoutError(ImageOpsError):
     """An image did not reach the wanted state in time. The image exists: ``image_id`` says which."""
+
+    image_id: str
 
     def __init__(self, image_id: str, wanted: str, last_state: str, timeout: float):
         self.image_id = image_id

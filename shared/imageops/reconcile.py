@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from imageops.driver import ImageDriver
+from imageops.errors import about_image
 from imageops.model import Image, ImageState
 from imageops.spec import ImageSpec, Update
 from imageops.timeouts import DEFAULT_WAIT_TIMEOUT
@@ -240,36 +241,68 @@ def apply(
     if delete_options is None and desired is not None:
         delete_options = desired.delete_options()
     delete_kwargs = dict(delete_options or {})
-    if action is not Action.NOOP and observed is not None and observed.state is ImageState.PENDING:
-        # Clouds refuse to change or delete an image that is still being built: let it finish first.
-        observed = driver.wait_for(observed.id, ImageState.AVAILABLE, timeout, on_progress)
     if action is Action.NOOP:
         if observed is not None and wait and observed.state is ImageState.PENDING:
             return driver.wait_for(observed.id, ImageState.AVAILABLE, timeout, on_progress)
         return observed
-    if action is Action.DELETE:
-        assert observed is not None
-        driver.delete(observed.id, **delete_kwargs)
-        if wait:
-            driver.wait_for(observed.id, ImageState.DELETED, timeout, on_progress)
-        return None
-    if action is Action.UPDATE:
-        assert observed is not None and desired is not None
-        image = driver.update(observed, desired, the_plan.update_values, timeout=timeout)
-        if wait and image.state is ImageState.PENDING:
-            return driver.wait_for(image.id, ImageState.AVAILABLE, timeout, on_progress)
-        return image
-    assert desired is not None
-    if action is Action.REPLACE:
-        assert observed is not None
-        # Delete first: the replacement carries the same idempotency key, and two live images with
-        # one key would make every later lookup ambiguous.
-        driver.delete(observed.id, **delete_kwargs)
-        driver.wait_for(observed.id, ImageState.DELETED, timeout, on_progress)
+    if observed is not None and action is not Action.CREATE:
+        # Every write to the image that was found is about it: a failure names it (errors.about_image)
+        with about_image(observed.id):
+            if observed.state is ImageState.PENDING:
+                # Clouds refuse to change or delete an image that is still being built: let it finish.
+                observed = driver.wait_for(observed.id, ImageState.AVAILABLE, timeout, on_progress)
+            if action is Action.DELETE:
+                delete(
+                    driver,
+                    observed.id,
+                    wait=wait,
+                    timeout=timeout,
+                    on_progress=on_progress,
+                    options=delete_kwargs,
+                )
+                return None
+            if action is Action.UPDATE:
+                assert desired is not None
+                image = driver.update(observed, desired, the_plan.update_values, timeout=timeout)
+                if wait and image.state is ImageState.PENDING:
+                    return driver.wait_for(image.id, ImageState.AVAILABLE, timeout, on_progress)
+                return image
+            assert action is Action.REPLACE
+            # Delete first: the replacement carries the same idempotency key, and two live images with
+            # one key would make every later lookup ambiguous.
+            delete(
+                driver,
+                observed.id,
+                wait=True,
+                timeout=timeout,
+                on_progress=on_progress,
+                options=delete_kwargs,
+            )
+    assert action in (Action.CREATE, Action.REPLACE) and desired is not None
     image = driver.create(desired, timeout=timeout)
     if wait:
         return driver.wait_for(image.id, ImageState.AVAILABLE, timeout, on_progress)
     return image
+
+
+def delete(
+    driver: ImageDriver,
+    image_id: str,
+    *,
+    wait: bool = True,
+    timeout: float = DEFAULT_WAIT_TIMEOUT,
+    on_progress: Progress | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> None:
+    """Delete image ``image_id`` (already gone is a success) and, with ``wait``, wait until it is.
+
+    A failure names the image (:func:`imageops.errors.about_image`), whatever the cloud answered:
+    ``image_id`` on the error, its message saying which image. ``options`` go to ``driver.delete``.
+    """
+    with about_image(image_id):
+        driver.delete(image_id, **dict(options or {}))
+        if wait:
+            driver.wait_for(image_id, ImageState.DELETED, timeout, on_progress)
 
 
 def lookup(driver: ImageDriver, desired: ImageSpec | None, image_id: str | None) -> Image | None:

@@ -228,13 +228,19 @@ class ImageModule(AnsibleModule):
                 self._driver.close()
 
     def fail_error(self, exc, **extra):
-        """Fail with what went wrong: the cloud's code, message and request id, never a secret."""
+        """Fail with what went wrong: the cloud's code, message and request id, never a secret; and
+        the image the failure is about when the core knows it (``image_id`` and ``image.id``)."""
         result = dict(changed=self.wrote)
         if self.progress.events:  # how far a wait got before it failed or timed out
             result["progress"] = self.progress.as_list()
         result.update(extra)
         if isinstance(exc, SpecError):
             self.fail_spec(exc)
+        image_id = getattr(exc, "image_id", None)
+        if image_id:
+            # the failure is about an image that exists (the one being updated or deleted, or built):
+            # say which, whatever ``changed`` is (imageops.errors.about_image)
+            result.update(image_id=image_id, image=dict(id=image_id))
         if isinstance(exc, WaitTimeoutError):
             # the image exists (a next run adopts it): say which, and how far it got
             result.update(
