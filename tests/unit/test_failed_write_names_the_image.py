@@ -25,6 +25,7 @@ from imageops.model import Image
 from imageops.oci import OciImageSpec
 from imageops.reconcile import Action, apply, lookup, plan
 
+
 class FailingDriver(FakeDriver):
     """A FakeDriver whose update and delete raise ``self.error`` once armed (after the cloud acted)."""
 
