@@ -16,7 +16,6 @@ Text answers are ``text/plain``, and an unknown role is a plain 404, as on an in
 from __future__ import annotations
 
 import json
-import secrets
 from typing import Any
 
 from starlette.requests import Request
@@ -25,10 +24,10 @@ from starlette.routing import Route
 
 from imageops.emulator.alicloud_sts import issue_key
 from imageops.emulator.core import Emulator, call_info, iso_ms
+from imageops.emulator.metadata_tokens import MetadataTokens
 
 TOKEN_HEADER = "x-aliyun-ecs-metadata-token"
 TTL_HEADER = "x-aliyun-ecs-metadata-token-ttl-seconds"
-MAX_TTL = 21600
 ROLE_LIFETIME = 3600.0
 """Seconds (of the real service, scaled) an instance role's key lives."""
 CREDENTIALS = "/latest/meta-data/ram/security-credentials/"
@@ -38,7 +37,9 @@ class MetadataService:
     def __init__(self, emu: Emulator) -> None:
         self.emu = emu
         self.state: dict[str, Any] = emu.store.section("alicloud")
-        self.tokens: dict[str, float] = {}
+        self.tokens = MetadataTokens(
+            emu, ttl_header=TTL_HEADER, token_header=TOKEN_HEADER, scaled=True, echo_ttl=False
+        )
 
     def _instance_role(self, request: Request) -> dict[str, Any] | None:
         """The RAM role attached to the instance the request's path names (MAIN's at the root)."""
@@ -54,31 +55,12 @@ class MetadataService:
             (r for r in self.state["roles"].values() if (r["account"], r["RoleName"]) == wanted), None
         )
 
-    def _token_refused(self, request: Request) -> Response | None:
-        token = request.headers.get(TOKEN_HEADER)
-        if token is None:
-            return None  # IMDSv1: the instance allows it
-        if self.tokens.get(token, 0.0) <= self.emu.now():
-            return PlainTextResponse("Unauthorized", 401)
-        return None
-
     async def token(self, request: Request) -> Response:
         self._instance_role(request)  # for the call log's account
-        try:
-            ttl = int(request.headers.get(TTL_HEADER, ""))
-        except ValueError:
-            return PlainTextResponse("Bad Request", 400)
-        if not 1 <= ttl <= MAX_TTL:
-            return PlainTextResponse("Bad Request", 400)
-        now = self.emu.now()
-        for old in [t for t, until in self.tokens.items() if until <= now]:
-            del self.tokens[old]
-        value = secrets.token_urlsafe(40)
-        self.tokens[value] = now + self.emu.scaled(ttl)
-        return PlainTextResponse(value)
+        return self.tokens.issue(request)
 
     async def role_name(self, request: Request) -> Response:
-        refused = self._token_refused(request)
+        refused = self.tokens.refused(request, required=False)
         if refused is not None:
             return refused
         role = self._instance_role(request)
@@ -87,7 +69,7 @@ class MetadataService:
         return PlainTextResponse(role["RoleName"])
 
     async def credentials(self, request: Request) -> Response:
-        refused = self._token_refused(request)
+        refused = self.tokens.refused(request, required=False)
         if refused is not None:
             return refused
         role = self._instance_role(request)

@@ -39,12 +39,12 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from imageops.emulator.core import Emulator, call_info
+from imageops.emulator.metadata_tokens import MetadataTokens
 
 ROLE = "imageops-demo-instance-role"
 """The role of the DEFAULT account's demo instance."""
 ROLE_LIFETIME = 6 * 3600.0
 """Seconds an instance role's key lives (as on EC2)."""
-MAX_TTL = 21600
 TOKEN_HEADER = "x-aws-ec2-metadata-token"
 TTL_HEADER = "x-aws-ec2-metadata-token-ttl-seconds"
 CREDENTIALS = "/imds/latest/meta-data/iam/security-credentials/"
@@ -120,7 +120,9 @@ class InstanceMetadata:
     def __init__(self, emu: Emulator, plugin: Any) -> None:
         self.emu = emu
         self.plugin = plugin  # its keys: the demo accounts' and every key handed out
-        self.tokens: dict[str, float] = {}
+        self.tokens = MetadataTokens(
+            emu, ttl_header=TTL_HEADER, token_header=TOKEN_HEADER, scaled=False, echo_ttl=True
+        )
         self.issued: tuple[str, float, float] | None = None  # key id, issued at, expires at
 
     @property
@@ -129,24 +131,11 @@ class InstanceMetadata:
 
     def _refused(self, request: Request) -> Response | None:
         call_info(request).account = self.account
-        if self.tokens.get(request.headers.get(TOKEN_HEADER, ""), 0.0) <= self.emu.now():
-            return PlainTextResponse("Unauthorized", 401)  # HttpTokens=required: IMDSv2 only
-        return None
+        return self.tokens.refused(request, required=True)  # HttpTokens=required: IMDSv2 only
 
     async def token(self, request: Request) -> Response:
         call_info(request).account = self.account
-        try:
-            ttl = int(request.headers.get(TTL_HEADER, ""))
-        except ValueError:
-            return PlainTextResponse("Bad Request", 400)
-        if not 1 <= ttl <= MAX_TTL:
-            return PlainTextResponse("Bad Request", 400)
-        now = self.emu.now()
-        for old in [t for t, until in self.tokens.items() if until <= now]:
-            del self.tokens[old]
-        value = secrets.token_urlsafe(40)
-        self.tokens[value] = now + ttl
-        return PlainTextResponse(value, headers={TTL_HEADER: str(ttl)})
+        return self.tokens.issue(request)
 
     async def role_name(self, request: Request) -> Response:
         return self._refused(request) or PlainTextResponse(ROLE)
