@@ -8,11 +8,13 @@ one SigV4-signing (:mod:`imageops.aws.auth`, botocore's ``SigV4Auth``), retrying
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import httpx
 
 from imageops.aws.api import Ec2Api
 from imageops.aws.auth import AwsKey, AwsSigner
-from imageops.aws.config import AwsConnection, load_connection
+from imageops.aws.config import AwsConnection, AwsSettings, load_connection
 from imageops.aws.driver import AwsDriver, normalise_state
 from imageops.aws.spec import AwsImageSpec, EbsBlockDevice, EphemeralBlockDevice, LaunchPermissions
 from imageops.driver import PollPolicy
@@ -26,6 +28,7 @@ __all__ = [
     "AwsDriver",
     "AwsImageSpec",
     "AwsKey",
+    "AwsSettings",
     "AwsSigner",
     "EbsBlockDevice",
     "Ec2Api",
@@ -40,17 +43,11 @@ __all__ = [
 
 def connect(
     *,
-    access_key: str | None = None,
-    secret_key: str | None = None,
-    session_token: str | None = None,
-    region: str | None = None,
-    profile: str | None = None,
-    endpoint_url: str | None = None,
-    validate_certs: bool | None = None,
     endpoint: str | None = None,
     timeout: float | None = None,
     retry: RetryPolicy | None = None,
     poll: PollPolicy | None = None,
+    **settings: Unpack[AwsSettings],
 ) -> AwsDriver:
     """An :class:`AwsDriver`; every argument is optional (None = as the AWS CLI finds it).
 
@@ -58,15 +55,9 @@ def connect(
     setting breaks its rule; no EC2 call is made until the driver is used. ``endpoint`` is the other
     clouds' name of ``endpoint_url`` (what ``imageops image wait --endpoint`` passes every cloud).
     """
-    connection = load_connection(
-        access_key=access_key,
-        secret_key=secret_key,
-        session_token=session_token,
-        region=region,
-        profile=profile,
-        endpoint_url=endpoint_url or endpoint,
-        validate_certs=validate_certs,
-    )
+    if endpoint and not settings.get("endpoint_url"):  # the other clouds' name, as an alias
+        settings["endpoint_url"] = endpoint
+    connection = load_connection(environ=None, **settings)  # environ: no setting of connect's
     return driver_for(connection, timeout=timeout, retry=retry, poll=poll)
 
 

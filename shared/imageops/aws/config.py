@@ -29,7 +29,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from imageops.aws.auth import AwsKey
 from imageops.aws.settings import SETTINGS
@@ -38,7 +38,7 @@ from imageops.errors import AuthError, ConfigError
 from imageops.redact import register_secret
 from imageops.settings import first_env
 
-__all__ = ["AwsConnection", "default_endpoint", "load_connection"]
+__all__ = ["AwsConnection", "AwsSettings", "default_endpoint", "load_connection"]
 
 BOTOCORE_RECHECK = 60.0
 """Seconds between two looks at botocore's credentials (botocore refreshes them itself)."""
@@ -129,32 +129,40 @@ def _botocore_source(session: Any, profile: str | None) -> CredentialSource[AwsK
     return RefreshingSource(fetch, describe=f"AWS credentials ({getattr(found, 'method', 'botocore')})")
 
 
+class AwsSettings(TypedDict, total=False):
+    """The connection settings :func:`load_connection` and :func:`imageops.aws.connect` take, each
+    optional (None = as the AWS CLI finds it): declared once here, so the two cannot drift apart."""
+
+    access_key: str | None
+    secret_key: str | None
+    session_token: str | None
+    region: str | None
+    profile: str | None
+    endpoint_url: str | None
+    validate_certs: bool | None
+
+
 def load_connection(
-    *,
-    access_key: str | None = None,
-    secret_key: str | None = None,
-    session_token: str | None = None,
-    region: str | None = None,
-    profile: str | None = None,
-    endpoint_url: str | None = None,
-    validate_certs: bool | None = None,
-    environ: Mapping[str, str] | None = None,
+    *, environ: Mapping[str, str] | None = None, **settings: Unpack[AwsSettings]
 ) -> AwsConnection:
     """The connection for these settings (None = as the AWS CLI finds it). No call is made, apart
     from what botocore's chain does for profiles that need it (SSO, assume-role, IMDS)."""
+    unknown = sorted(settings.keys() - AwsSettings.__optional_keys__)
+    if unknown:  # as the keyword parameters this takes would: a misspelt setting is no default
+        raise TypeError(f"load_connection() got unexpected keyword arguments: {', '.join(unknown)}")
     env = os.environ if environ is None else environ
-    register_secret(secret_key)
-    register_secret(session_token)
-    key_id = _setting("access_key", access_key, env)
-    secret = _setting("secret_key", secret_key, env)
-    token = _setting("session_token", session_token, env)
-    chosen_profile = _setting("profile", profile, env)
+    register_secret(settings.get("secret_key"))
+    register_secret(settings.get("session_token"))
+    key_id = _setting("access_key", settings.get("access_key"), env)
+    secret = _setting("secret_key", settings.get("secret_key"), env)
+    token = _setting("session_token", settings.get("session_token"), env)
+    chosen_profile = _setting("profile", settings.get("profile"), env)
     if (key_id is None) != (secret is None):
         missing = "secret_key" if secret is None else "access_key"
         raise ConfigError(f"{missing} is required with {'access_key' if secret is None else 'secret_key'}")
     session = None
     source: CredentialSource[AwsKey]
-    chosen_region = _setting("region", region, env)
+    chosen_region = _setting("region", settings.get("region"), env)
     if key_id is not None and secret is not None:
         source = StaticSource(AwsKey(key_id, secret, token))
     else:
@@ -165,8 +173,8 @@ def load_connection(
         chosen_region = session.get_scoped_config().get("region")
     if not chosen_region:
         raise ConfigError("no AWS region: give region, set AWS_REGION, or set region in the AWS profile")
-    endpoint = _setting("endpoint_url", endpoint_url, env) or default_endpoint(chosen_region)
-    verify = _setting("validate_certs", validate_certs, env)
+    endpoint = _setting("endpoint_url", settings.get("endpoint_url"), env) or default_endpoint(chosen_region)
+    verify = _setting("validate_certs", settings.get("validate_certs"), env)
     return AwsConnection(
         region=chosen_region,
         endpoint=endpoint.rstrip("/"),
