@@ -235,6 +235,43 @@ def test_a_write_whose_outcome_is_unknown_stays_a_change(run, cloud, emulator):
         assert len(creates) > 1  # retried with the token, every answer lost
 
 
+def test_an_update_or_delete_whose_outcome_is_unknown_stays_a_change_naming_the_image(run, cloud, emulator):
+    """An in-place update (a tag change) and a delete of an image that was found both reach the cloud,
+    which does the work, but no answer comes before the client's timeout: each task fails with
+    ``changed: true`` and the image's id (``image_id``, ``image.id``, and in the message), which the
+    core knew from the lookup."""
+    name = f"{cloud.name}-unanswered-existing"
+    created = run([cloud.task("create", name, tags={"team": "a"})]).result("create")["image"]
+    image_id = created[cloud.id_key]
+    endpoint_var = f"IMAGEOPS_{cloud.name.upper()}_ENDPOINT"
+    absent = {
+        cloud.name_option: name,
+        "state": "absent",
+        **{k: v for k, v in cloud.source.items() if k == "compartment_id"},
+    }
+    with answers_held_after_writes(emulator, emulator.env[endpoint_var]) as proxy:
+        mark = emulator.mark()
+        env = cloud.env(emulator, **{endpoint_var: proxy, "IMAGEOPS_HTTP_TIMEOUT": str(CLIENT_TIMEOUT)})
+        done = run(
+            [
+                dict(cloud.task("update", name, tags={"team": "b"}), ignore_errors=True),
+                dict({"name": "delete", cloud.module: absent}, ignore_errors=True),
+            ],
+            env=env,
+        )
+    for title in ("update", "delete"):
+        task = done.task(title)
+        result = task["result"]
+        assert task["status"] == "failed", (title, result)
+        assert result["changed"] is True, (title, result)  # the outcome was unknown: it may have changed
+        assert result["image_id"] == image_id and result["image"] == {"id": image_id}, (title, result)
+        assert image_id in result["msg"] and "ReadTimeout" in result["msg"], (title, result["msg"])
+    _, written = cloud.calls(emulator, mark)
+    assert written and 200 <= written[0]["status"] < 300, written  # the cloud did the update...
+    after = run([cloud.info("after", image_id=image_id)], env=cloud.env(emulator)).result("after")
+    assert after["images"] == [], after  # ... and the delete
+
+
 def test_absent_of_a_missing_image_is_not_a_change(run, cloud, emulator):
     mark = emulator.mark()
     done = run(
