@@ -8,11 +8,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import itertools
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -36,8 +39,41 @@ class Caller:
 
 
 # ------------------------------------------------------------------------------------------- keys
+KEY_POOL_VARIABLE = "IMAGEOPS_EMULATOR_KEY_POOL"
+"""A folder of RSA keys the emulator takes its keys from instead of generating them (the test
+harness sets it: :func:`imageops.emulator.testing.running_emulator`). Unset, every key is new."""
+_pool_taken = itertools.count()
+
+
 def generate_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    """An RSA 2048 key no other call in this process got: new, or the next one of the key pool.
+
+    An emulator makes eight at start (API keys, session, instance and resource principal keys),
+    about 0.6 s of CPU, and the test suite starts one per test file and more. With
+    ``IMAGEOPS_EMULATOR_KEY_POOL`` set, the n-th key of a process is the pool's ``key-<n>.pem``,
+    made by whoever needs it first: keys stay distinct within an emulator, and emulators on one
+    machine share them, which is harmless, as each has its own tenancies, users and fingerprints
+    registered."""
+    folder = os.environ.get(KEY_POOL_VARIABLE)
+    if not folder:
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = Path(folder) / f"key-{next(_pool_taken):03d}.pem"
+    try:
+        # the pool's keys are this user's own (mode 0600, written below): checking each key's primes
+        # again would cost as much CPU as making it
+        key = serialization.load_pem_private_key(path.read_bytes(), None, unsafe_skip_rsa_key_validation=True)
+        if isinstance(key, rsa.RSAPrivateKey) and key.key_size == 2048:
+            return key
+    except (OSError, ValueError, TypeError):
+        pass  # not made yet, or half-written by a process that was killed: make it again
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # atomic: two emulators making the same key at once each keep their own, the file one of them
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_bytes(private_pem(key))
+    partial.chmod(0o600)
+    os.replace(partial, path)
+    return key
 
 
 def public_pem(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> str:

@@ -21,6 +21,8 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from imageops.emulator.oci_auth import KEY_POOL_VARIABLE
+
 READY_TIMEOUT = 20.0
 
 
@@ -76,6 +78,13 @@ def _pythonpath() -> str:
     return os.pathsep.join(parts)
 
 
+def key_pool() -> Path:
+    """Where the emulators this module starts take their RSA keys from (see
+    :func:`imageops.emulator.oci_auth.generate_key`): the user's cache, made on first use."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "imageops" / "emulator-keys"
+
+
 @contextlib.contextmanager
 def running_emulator(
     *,
@@ -123,6 +132,7 @@ def running_emulator(
             args += ["--data-dir", str(workdir / "data")]
         args += list(extra_args)
         child_env = {**os.environ, "PYTHONPATH": _pythonpath()}
+        child_env.setdefault(KEY_POOL_VARIABLE, str(key_pool()))
         log = open(workdir / "emulator.log", "wb")  # noqa: SIM115 - closed by the exit stack
         stack.callback(log.close)
         process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=log, env=child_env)
