@@ -20,6 +20,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, StringConstraints, field_validator
 
+from imageops.ec2_spec import Ec2StyleSpec, block_errors, given_only_with, pattern, sorted_unique
 from imageops.model import Image
 from imageops.spec import ImageSpec, create_only, in_place, replace, tag_values_as_strings
 
@@ -34,48 +35,37 @@ VOLUME_TYPES = ("standard", "gp2", "gp3", "io1", "io2", "sc1", "st1")
 IOPS_TYPES = ("gp3", "io1", "io2")
 
 
-def _pattern(regex: str, rule: str) -> Any:
-    compiled = re.compile(regex)
-
-    def check(value: str) -> str:
-        if not compiled.match(value):
-            raise ValueError(rule)
-        return value
-
-    return AfterValidator(check)
-
-
 def _hex_id(prefix: str, what: str) -> Any:
-    return _pattern(
+    return pattern(
         rf"^{prefix}-([0-9a-f]{{8}}|[0-9a-f]{{17}})$", f"must be {what}: {prefix}-<8 or 17 hex digits>"
     )
 
 
-AmiName = Annotated[str, _pattern(_NAME.pattern, NAME_RULE)]
+AmiName = Annotated[str, pattern(_NAME.pattern, NAME_RULE)]
 InstanceId = Annotated[str, _hex_id("i", "an instance ID")]
 AmiId = Annotated[str, _hex_id("ami", "an AMI ID")]
 SnapshotId = Annotated[str, _hex_id("snap", "a snapshot ID")]
-AccountId = Annotated[str, _pattern(r"^\d{12}$", "must be an AWS account ID: 12 digits")]
-RegionName = Annotated[str, _pattern(r"^[a-z]{2}(-[a-z]+)+-\d+$", "must be a region name, e.g. us-east-1")]
-DeviceName = Annotated[str, _pattern(_DEVICE.pattern, DEVICE_RULE)]
-VirtualName = Annotated[str, _pattern(r"^ephemeral\d{1,2}$", "must be ephemeralN (N a number, 0 to 23)")]
+AccountId = Annotated[str, pattern(r"^\d{12}$", "must be an AWS account ID: 12 digits")]
+RegionName = Annotated[str, pattern(r"^[a-z]{2}(-[a-z]+)+-\d+$", "must be a region name, e.g. us-east-1")]
+DeviceName = Annotated[str, pattern(_DEVICE.pattern, DEVICE_RULE)]
+VirtualName = Annotated[str, pattern(r"^ephemeral\d{1,2}$", "must be ephemeralN (N a number, 0 to 23)")]
 OrganizationArn = Annotated[
     str,
-    _pattern(
+    pattern(
         r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}$",
         "must be an organization ARN: arn:aws:organizations::<account>:organization/o-<id>",
     ),
 ]
 OrganizationalUnitArn = Annotated[
     str,
-    _pattern(
+    pattern(
         r"^arn:aws[a-z-]*:organizations::\d{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$",
         "must be an organizational unit ARN: arn:aws:organizations::<account>:ou/o-<id>/ou-<id>",
     ),
 ]
 OutpostArn = Annotated[
     str,
-    _pattern(
+    pattern(
         r"^arn:aws[a-z-]*:outposts:[a-z0-9-]+:\d{12}:outpost/op-[0-9a-f]{17}$",
         "must be an Outpost ARN: arn:aws:outposts:<region>:<account>:outpost/op-<17 hex digits>",
     ),
@@ -84,7 +74,7 @@ KmsKeyId = Annotated[str, StringConstraints(min_length=1, max_length=2048)]
 ImageLocation = Annotated[
     str,
     StringConstraints(max_length=2048),
-    _pattern(r"^[a-z0-9][a-z0-9.\-]{1,62}/\S+\.xml$", "must be <bucket>/<path>.xml, the S3 manifest"),
+    pattern(r"^[a-z0-9][a-z0-9.\-]{1,62}/\S+\.xml$", "must be <bucket>/<path>.xml, the S3 manifest"),
 ]
 Architecture = Literal["i386", "x86_64", "arm64", "x86_64_mac", "arm64_mac"]
 VolumeType = Literal["standard", "gp2", "gp3", "io1", "io2", "sc1", "st1"]
@@ -238,10 +228,9 @@ class LaunchPermissions(ImageSpec):
         doc="The ARNs of the organizational units allowed to launch the AMI; the complete list.",
     )
 
-    @field_validator("account_ids", "groups", "organization_arns", "organizational_unit_arns")
-    @classmethod
-    def _sorted(cls, values: list[str] | None) -> list[str] | None:
-        return sorted(set(values)) if values is not None else None
+    _sorted = field_validator("account_ids", "groups", "organization_arns", "organizational_unit_arns")(
+        sorted_unique
+    )
 
 
 REGISTER_ONLY = (
@@ -261,15 +250,20 @@ REGISTER_ONLY = (
 COPY_ONLY = ("encrypted", "kms_key_id", "destination_outpost_arn")
 
 
-class AwsImageSpec(ImageSpec):
+class AwsImageSpec(Ec2StyleSpec):
     """Desired state of an AMI: the arguments of Terraform's ``aws_ami``, ``aws_ami_from_instance``
     and ``aws_ami_copy``."""
 
     cloud = "aws"
+    name_field = "name"
     tag_fields = ("tags",)
     source_fields: ClassVar[tuple[str, ...]] = (
         "source_instance_id", "source_ami_id", "ebs_block_devices", "image_location",
     )  # fmt: skip
+    # an instance store AMI (image_location) may also map EBS volumes
+    sources_together: ClassVar[tuple[frozenset[str], ...]] = (
+        frozenset(("ebs_block_devices", "image_location")),
+    )
     default_timeouts: ClassVar[dict[str, float]] = {"create": 2400.0, "update": 2400.0, "delete": 5400.0}
 
     name: AmiName | None = replace(
@@ -434,9 +428,6 @@ class AwsImageSpec(ImageSpec):
     _tags_as_strings = field_validator("tags", mode="before")(tag_values_as_strings)
     _check_tags = field_validator("tags")(_check_tags)
 
-    def source_modes(self) -> list[str]:
-        return [name for name in self.source_fields if getattr(self, name) is not None]
-
     @property
     def source(self) -> str:
         """``instance``, ``copy`` or ``register`` (after :meth:`parse`)."""
@@ -450,45 +441,28 @@ class AwsImageSpec(ImageSpec):
         problems: list[tuple[str, str]] = []
         if self.name is None:
             problems.append(("name", "required to create an AMI (AMI names are unique per region)"))
-        modes = self.source_modes()
-        if not modes:
-            *first, last = self.source_fields
-            problems.append((self.source_fields[0], f"one source is required: {', '.join(first)} or {last}"))
-        for extra in modes[1:]:
-            if {modes[0], extra} == {"ebs_block_devices", "image_location"}:
-                continue  # an instance store AMI may also map EBS volumes
-            problems.append((extra, f"mutually exclusive with {modes[0]}: give exactly one source"))
-        if self.snapshot_without_reboot is not None and self.source_instance_id is None:
-            problems.append(("snapshot_without_reboot", "only valid with source_instance_id"))
+        problems += self.source_errors()
+        if self.source_instance_id is None:
+            problems += given_only_with(
+                self, ("snapshot_without_reboot",), "only valid with source_instance_id"
+            )
         if (self.source_ami_id is None) != (self.source_ami_region is None):
             problems.append(("source_ami_region", "source_ami_id and source_ami_region go together"))
         if self.source_ami_id is None:
-            problems += [
-                (name, "only valid with source_ami_id")
-                for name in COPY_ONLY
-                if getattr(self, name) is not None
-            ]
+            problems += given_only_with(self, COPY_ONLY, "only valid with source_ami_id")
         if self.kms_key_id is not None and self.encrypted is not True:
             problems.append(("kms_key_id", "only valid with encrypted: true"))
         registering = self.ebs_block_devices is not None or self.image_location is not None
         if not registering:
-            problems += [
-                (name, "only valid when registering (ebs_block_devices or image_location)")
-                for name in REGISTER_ONLY
-                if getattr(self, name) is not None
-            ]
+            rule = "only valid when registering (ebs_block_devices or image_location)"
+            problems += given_only_with(self, REGISTER_ONLY, rule)
         devices = self.ebs_block_devices
         if devices is not None:
-            if not devices:
-                problems.append(("ebs_block_devices", "must hold at least one device"))
-            for index, device in enumerate(devices):
-                problems += [
-                    (f"ebs_block_devices.{index}.{f}", rule) for f, rule in device.cross_field_errors()
-                ]
-            if self.root_device_name is None:
-                problems.append(("root_device_name", "required with ebs_block_devices"))
-            elif self.image_location is None and not any(
-                d.device_name == self.root_device_name and d.snapshot_id for d in devices
+            problems += block_errors("ebs_block_devices", devices, self.root_device_name, "device")
+            if (
+                self.root_device_name is not None
+                and self.image_location is None
+                and not any(d.device_name == self.root_device_name and d.snapshot_id for d in devices)
             ):
                 problems.append(
                     (
@@ -519,17 +493,8 @@ class AwsImageSpec(ImageSpec):
     def copy_source(cls, source_image_id: Any, source_region: Any) -> dict[str, Any]:
         return {"source_ami_id": source_image_id, "source_ami_region": source_region}
 
-    def copy_to(self, region: str, source: Image) -> AwsImageSpec:
-        kept = {name: value for name, value in self.given().items() if name in self.copy_keeps}
-        return type(self).parse({**kept, **self.copy_source(source.id, source.region)})
-
     def delete_options(self) -> dict[str, Any]:
         return {} if self.delete_snapshots is None else {"delete_snapshots": self.delete_snapshots}
-
-    def lookup_key(self) -> dict[str, str] | None:
-        if self.name is None:
-            return None
-        return {"name": self.name}
 
     def describe_key(self) -> str:
         return f"name {self.name!r} in the account and region"
@@ -552,10 +517,7 @@ class AwsImageSpec(ImageSpec):
             "root_device_name": attrs.get("root_device_name"),
             "deprecation_time": normalise_time(attrs.get("deprecation_time")) or "",
         }
-        if self.description is None and not seen["description"]:
-            del seen["description"]
-        if self.deprecation_time is None and not seen["deprecation_time"]:
-            del seen["deprecation_time"]
+        self.drop_unasked_blanks(seen, "description", "deprecation_time")
         if self.image_location is not None:
             seen["image_location"] = attrs.get("image_location")
         if self.ebs_block_devices is not None:

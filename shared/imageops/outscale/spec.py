@@ -18,6 +18,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, StringConstraints, field_validator
 
+from imageops.ec2_spec import Ec2StyleSpec, block_errors, given_only_with, pattern, sorted_unique
 from imageops.model import Image
 from imageops.spec import ImageSpec, in_place, replace
 
@@ -30,17 +31,6 @@ MAX_IOPS = 13000
 MAX_IOPS_PER_GIB = 300
 
 
-def _pattern(regex: str, rule: str) -> Any:
-    compiled = re.compile(regex)
-
-    def check(value: str) -> str:
-        if not compiled.match(value):
-            raise ValueError(rule)
-        return value
-
-    return AfterValidator(check)
-
-
 def _check_image_name(value: str) -> str:
     if not _IMAGE_NAME.match(value):
         raise ValueError(IMAGE_NAME_RULE)
@@ -48,24 +38,24 @@ def _check_image_name(value: str) -> str:
 
 
 ImageName = Annotated[str, AfterValidator(_check_image_name)]
-VmId = Annotated[str, _pattern(r"^i-[0-9a-f]{8}$", "must be a VM ID: i-<8 hex digits>")]
-OmiId = Annotated[str, _pattern(r"^ami-[0-9a-f]{8}$", "must be an OMI ID: ami-<8 hex digits>")]
-SnapshotId = Annotated[str, _pattern(r"^snap-[0-9a-f]{8}$", "must be a snapshot ID: snap-<8 hex digits>")]
-AccountId = Annotated[str, _pattern(r"^\d{12}$", "must be an OUTSCALE account ID: 12 digits")]
-RegionName = Annotated[str, _pattern(r"^[a-z0-9]+(-[a-z0-9]+)+$", "must be a Region name, e.g. eu-west-2")]
+VmId = Annotated[str, pattern(r"^i-[0-9a-f]{8}$", "must be a VM ID: i-<8 hex digits>")]
+OmiId = Annotated[str, pattern(r"^ami-[0-9a-f]{8}$", "must be an OMI ID: ami-<8 hex digits>")]
+SnapshotId = Annotated[str, pattern(r"^snap-[0-9a-f]{8}$", "must be a snapshot ID: snap-<8 hex digits>")]
+AccountId = Annotated[str, pattern(r"^\d{12}$", "must be an OUTSCALE account ID: 12 digits")]
+RegionName = Annotated[str, pattern(r"^[a-z0-9]+(-[a-z0-9]+)+$", "must be a Region name, e.g. eu-west-2")]
 DeviceName = Annotated[
     str,
-    _pattern(
+    pattern(
         _DEVICE_NAME.pattern,
         "must be /dev/sda1 (root) or /dev/sdX, /dev/sdXX, /dev/xvdX, /dev/xvdXX (X in b-z, then a-z)",
     ),
 ]
-RootDeviceName = Annotated[str, _pattern(r"^/dev/sda1$", "must be /dev/sda1 (the root device name)")]
-VirtualDeviceName = Annotated[str, _pattern(r"^ephemeral\d+$", "must be ephemeralN (N a number)")]
+RootDeviceName = Annotated[str, pattern(r"^/dev/sda1$", "must be /dev/sda1 (the root device name)")]
+VirtualDeviceName = Annotated[str, pattern(r"^ephemeral\d+$", "must be ephemeralN (N a number)")]
 FileLocation = Annotated[
     str,
     StringConstraints(max_length=4096),
-    _pattern(r"^https?://\S+$", "must be the http(s) pre-signed URL of a manifest file"),
+    pattern(r"^https?://\S+$", "must be the http(s) pre-signed URL of a manifest file"),
 ]
 VolumeType = Literal["standard", "io1", "gp2"]
 BootMode = Literal["uefi", "legacy"]
@@ -180,10 +170,7 @@ class PermissionsToLaunch(ImageSpec):
         doc="The IDs of the accounts (12 digits) allowed to launch the OMI; the complete list.",
     )
 
-    @field_validator("account_ids")
-    @classmethod
-    def _sorted(cls, ids: list[str] | None) -> list[str] | None:
-        return sorted(set(ids)) if ids is not None else None
+    _sorted = field_validator("account_ids")(sorted_unique)
 
 
 class Tag(ImageSpec):
@@ -208,10 +195,11 @@ class Tag(ImageSpec):
         return str(value) if isinstance(value, int | float) else value
 
 
-class OutscaleImageSpec(ImageSpec):
+class OutscaleImageSpec(Ec2StyleSpec):
     """Desired state of an OMI: every argument of Terraform's ``outscale_image``."""
 
     cloud = "outscale"
+    name_field = "image_name"
     tag_fields = ("tags",)
     source_fields: ClassVar[tuple[str, ...]] = (
         "vm_id", "source_image_id", "block_device_mappings", "file_location",
@@ -348,44 +336,23 @@ class OutscaleImageSpec(ImageSpec):
             raise ValueError(f"each key may appear once; repeated: {', '.join(duplicated)}")
         return sorted(tags, key=lambda tag: tag.key)
 
-    @field_validator("product_codes")
-    @classmethod
-    def _sorted_codes(cls, codes: list[str] | None) -> list[str] | None:
-        return sorted(set(codes)) if codes is not None else None
-
-    @field_validator("boot_modes")
-    @classmethod
-    def _unique_modes(cls, modes: list[str] | None) -> list[str] | None:
-        return sorted(set(modes)) if modes is not None else None
-
-    def source_modes(self) -> list[str]:
-        """The source fields given: a valid create names exactly one."""
-        return [name for name in self.source_fields if getattr(self, name) is not None]
+    _sorted_codes = field_validator("product_codes")(sorted_unique)
+    _unique_modes = field_validator("boot_modes")(sorted_unique)
 
     def cross_field_errors(self) -> list[tuple[str, str]]:
-        problems: list[tuple[str, str]] = []
-        modes = self.source_modes()
-        if not modes:
-            *first, last = self.source_fields
-            problems.append((self.source_fields[0], f"one source is required: {', '.join(first)} or {last}"))
-        for extra in modes[1:]:
-            problems.append((extra, f"mutually exclusive with {modes[0]}: give exactly one source"))
-        if self.no_reboot is not None and self.vm_id is None:
-            problems.append(("no_reboot", "only valid with vm_id"))
+        problems = self.source_errors()
+        if self.vm_id is None:
+            problems += given_only_with(self, ("no_reboot",), "only valid with vm_id")
         if self.source_image_id is not None and self.source_region_name is None:
             problems.append(("source_region_name", "required with source_image_id"))
         if self.source_region_name is not None and self.source_image_id is None:
             problems.append(("source_region_name", "only valid with source_image_id"))
         mappings = self.block_device_mappings
         if mappings is not None:
-            if not mappings:
-                problems.append(("block_device_mappings", "must hold at least one mapping"))
-            for index, mapping in enumerate(mappings):
-                prefix = f"block_device_mappings.{index}."
-                problems += [(prefix + field, rule) for field, rule in mapping.cross_field_errors()]
-            if self.root_device_name is None:
-                problems.append(("root_device_name", "required with block_device_mappings"))
-            elif not any(m.device_name == self.root_device_name for m in mappings):
+            problems += block_errors("block_device_mappings", mappings, self.root_device_name, "mapping")
+            if self.root_device_name is not None and not any(
+                m.device_name == self.root_device_name for m in mappings
+            ):
                 problems.append(
                     ("root_device_name", "must be the device_name of one block_device_mappings entry")
                 )
@@ -393,10 +360,9 @@ class OutscaleImageSpec(ImageSpec):
             if len(names) != len(set(names)):
                 problems.append(("block_device_mappings", "each device_name may appear once"))
         else:
-            if self.root_device_name is not None:
-                problems.append(("root_device_name", "only valid with block_device_mappings"))
-            if self.architecture is not None:
-                problems.append(("architecture", "only valid with block_device_mappings"))
+            problems += given_only_with(
+                self, ("root_device_name", "architecture"), "only valid with block_device_mappings"
+            )
         return problems
 
     copy_keeps: ClassVar[tuple[str, ...]] = (
@@ -406,16 +372,6 @@ class OutscaleImageSpec(ImageSpec):
     @classmethod
     def copy_source(cls, source_image_id: Any, source_region: Any) -> dict[str, Any]:
         return {"source_image_id": source_image_id, "source_region_name": source_region}
-
-    def copy_to(self, region: str, source: Image) -> OutscaleImageSpec:
-        # The copy is made by the connection of ``region``; CreateImage names where it comes from.
-        kept = {name: value for name, value in self.given().items() if name in self.copy_keeps}
-        return type(self).parse({**kept, **self.copy_source(source.id, source.region)})
-
-    def lookup_key(self) -> dict[str, str] | None:
-        if self.image_name is None:
-            return None
-        return {"image_name": self.image_name}
 
     def describe_key(self) -> str:
         return f"image_name {self.image_name!r} in the account"
@@ -432,8 +388,7 @@ class OutscaleImageSpec(ImageSpec):
             "tpm_mandatory": attrs.get("tpm_mandatory"),
             "root_device_name": attrs.get("root_device_name"),
         }
-        if self.description is None and not seen["description"]:
-            del seen["description"]
+        self.drop_unasked_blanks(seen, "description")
         if self.permissions_to_launch is not None:
             observed = attrs.get("permissions_to_launch") or {}
             wanted = self.permissions_to_launch.given()
