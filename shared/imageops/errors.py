@@ -15,14 +15,14 @@ class ImageOpsError(Exception):
 
     ``image_id`` names the existing image the failed call was about, when it is known (set by
     :func:`about_image`, e.g. around the update or delete of an image that was found): the tools
-    return it on failure, and the message names it.
+    return it on failure, and the message starts with ``image <id>``.
     """
 
     image_id: str | None = None
 
     def __str__(self) -> str:
         text = super().__str__()
-        if self.image_id and self.image_id not in text:
+        if self.image_id and not text.startswith(f"image {self.image_id}"):
             return f"image {self.image_id}: {text}"
         return text
 
