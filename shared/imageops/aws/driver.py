@@ -32,14 +32,13 @@ from typing import Any
 
 from imageops.aws.api import Ec2Api, items
 from imageops.aws.spec import AwsImageSpec, normalise_time
-from imageops.driver import PollingDriver, PollPolicy
+from imageops.create_once import NameAdoptingDriver
+from imageops.driver import PollPolicy
 from imageops.errors import (
     AmbiguousImageError,
     CloudError,
     ConflictError,
     NotFoundError,
-    ThrottledError,
-    TransportError,
 )
 from imageops.model import Image, ImageState
 from imageops.reconcile import NOTHING_PENDING, Change, Pending
@@ -61,7 +60,6 @@ _STATES = {
     "deregistered": ImageState.DELETED,
     "transient": ImageState.PENDING,
 }
-CREATE_ATTEMPTS = 5
 SNAPSHOT_DELETE_ATTEMPTS = 6
 DUPLICATE_NAME = "InvalidAMIName.Duplicate"
 _EBS = {
@@ -305,7 +303,7 @@ def permission_changes(observed: dict[str, list[str]], wanted: dict[str, list[st
     return change
 
 
-class AwsDriver(PollingDriver):
+class AwsDriver(NameAdoptingDriver):
     """AWS AMIs through the neutral driver protocol."""
 
     cloud = "aws"
@@ -440,35 +438,14 @@ class AwsDriver(PollingDriver):
         """CreateImage or RegisterImage, resent only when a lookup by name shows the lost attempt
         made nothing."""
         send = self.api.create_image if spec.source == "instance" else self.api.register_image
-        operation = "CreateImage" if spec.source == "instance" else "RegisterImage"
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
-            try:
-                return send(params)
-            except ConflictError as exc:
-                if exc.code != DUPLICATE_NAME:
-                    raise
-                adopted = self.until_listed(lambda: self._adopt(spec))
-                if adopted is None:
-                    raise
-                log.info("%s: AMI %s already holds the name; adopting it", operation, adopted)
-                return adopted
-            except (TransportError, ThrottledError, CloudError) as exc:
-                retryable = isinstance(exc, TransportError | ThrottledError) or (exc.status or 0) >= 500
-                if not retryable or attempt == CREATE_ATTEMPTS:
-                    raise
-                adopted = self._adopt(spec)
-                if adopted is not None:
-                    log.info("%s answer lost; AMI %s was made, adopting it", operation, adopted)
-                    return adopted
-                log.warning(
-                    "%s attempt %d failed (%s); nothing was made, sending it again",
-                    operation,
-                    attempt,
-                    exc.code or type(exc).__name__,
-                )
-                if self._sleep is not None:
-                    self._sleep(self.poll.first * attempt)
-        raise AssertionError("unreachable")
+        return self.create_once(
+            lambda: send(params),
+            lambda: self._adopt(spec),
+            operation="CreateImage" if spec.source == "instance" else "RegisterImage",
+            noun="AMI",
+            name_taken=DUPLICATE_NAME,
+            log=log,
+        )
 
     def _adopt(self, spec: AwsImageSpec) -> str | None:
         assert spec.name is not None

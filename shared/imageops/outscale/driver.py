@@ -22,14 +22,12 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from imageops.driver import PollingDriver, PollPolicy
+from imageops.create_once import NameAdoptingDriver
+from imageops.driver import PollPolicy
 from imageops.errors import (
     AmbiguousImageError,
     CloudError,
-    ConflictError,
     NotFoundError,
-    ThrottledError,
-    TransportError,
 )
 from imageops.model import Image, ImageState
 from imageops.outscale.api import OutscaleApi
@@ -64,7 +62,6 @@ _CREATE = {
     "tpm_mandatory": "TpmMandatory",
     "product_codes": "ProductCodes",
 }
-CREATE_ATTEMPTS = 5
 #: The largest ReadImages page (``ResultsPerPage`` 1 to 1000): listing N OMIs is ceil(N / 1000) calls.
 MAX_PAGE = 1000
 NAME_ERROR_CODE = "9015"
@@ -172,7 +169,7 @@ def permission_changes(observed: dict[str, Any], wanted: dict[str, Any]) -> list
     return [{"Additions": add}] * bool(add) + [{"Removals": remove}] * bool(remove)
 
 
-class OutscaleDriver(PollingDriver):
+class OutscaleDriver(NameAdoptingDriver):
     """OUTSCALE OMIs through the neutral driver protocol."""
 
     cloud = "outscale"
@@ -287,34 +284,16 @@ class OutscaleDriver(PollingDriver):
 
     def _create_once(self, spec: OutscaleImageSpec, body: dict[str, Any]) -> dict[str, Any]:
         """CreateImage, resent only when a lookup by name shows the lost attempt made nothing."""
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
-            try:
-                return self.api.create_image(body)
-            except ConflictError as exc:
-                # the name is taken: the OMI holding it may not be listed yet (listings lag)
-                if exc.code != NAME_ERROR_CODE:
-                    raise
-                adopted = self.until_listed(lambda: self._adopt(spec))
-                if adopted is None:
-                    raise
-                log.info("CreateImage: OMI %s already holds the name; adopting it", adopted["ImageId"])
-                return adopted
-            except (TransportError, ThrottledError, CloudError) as exc:
-                retryable = isinstance(exc, TransportError | ThrottledError) or (exc.status or 0) >= 500
-                if not retryable or spec.image_name is None or attempt == CREATE_ATTEMPTS:
-                    raise
-                adopted = self._adopt(spec)
-                if adopted is not None:
-                    log.info("CreateImage answer lost; OMI %s was made, adopting it", adopted["ImageId"])
-                    return adopted
-                log.warning(
-                    "CreateImage attempt %d failed (%s); nothing was made, sending it again",
-                    attempt,
-                    exc.code or type(exc).__name__,
-                )
-                if self._sleep is not None:
-                    self._sleep(self.poll.first * attempt)
-        raise AssertionError("unreachable")
+        return self.create_once(
+            lambda: self.api.create_image(body),
+            lambda: self._adopt(spec),
+            operation="CreateImage",
+            noun="OMI",
+            name_taken=NAME_ERROR_CODE,
+            log=log,
+            describe=lambda image: str(image["ImageId"]),
+            can_adopt=spec.image_name is not None,  # without a name there is nothing to look up
+        )
 
     def _adopt(self, spec: OutscaleImageSpec) -> dict[str, Any] | None:
         assert spec.image_name is not None
