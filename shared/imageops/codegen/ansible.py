@@ -276,9 +276,15 @@ def image_returns(schema: CloudSchema) -> dict[str, Any]:
             },
         },
         "image_id": {
-            "description": "Id of the image that did not reach its final state in time (only on a wait "
-            "timeout).",
-            "returned": "when the wait timed out", "type": "str",
+            "description": [
+                "Id of the image a failed task was about: the image that did not reach its final state "
+                "in time, or the existing image whose update or delete failed (the cloud refused the "
+                "write, or its answer never came, when C(changed=true)).",
+                "The failed task's I(image) then holds its C(id) (and C(state) after a wait timeout).",
+            ],
+            "returned": "when the task failed on a known image (a wait timeout, an update or delete of "
+            "an existing one)",
+            "type": "str",
         },
         "last_state": {
             "description": "The state the image was last seen in, in the cloud's words (only on a wait "
