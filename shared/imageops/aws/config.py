@@ -33,6 +33,7 @@ from typing import Any, TypedDict, Unpack
 
 from imageops.aws.auth import AwsKey
 from imageops.aws.settings import SETTINGS
+from imageops.connect_settings import refuse_unknown
 from imageops.credentials import CredentialSource, Expiring, RefreshingSource, StaticSource
 from imageops.errors import AuthError, ConfigError
 from imageops.redact import register_secret
@@ -147,9 +148,7 @@ def load_connection(
 ) -> AwsConnection:
     """The connection for these settings (None = as the AWS CLI finds it). No call is made, apart
     from what botocore's chain does for profiles that need it (SSO, assume-role, IMDS)."""
-    unknown = sorted(settings.keys() - AwsSettings.__optional_keys__)
-    if unknown:  # as the keyword parameters this takes would: a misspelt setting is no default
-        raise TypeError(f"load_connection() got unexpected keyword arguments: {', '.join(unknown)}")
+    refuse_unknown("load_connection", settings, AwsSettings)
     env = os.environ if environ is None else environ
     register_secret(settings.get("secret_key"))
     register_secret(settings.get("session_token"))

@@ -7,12 +7,12 @@
 
 from __future__ import annotations
 
-import os
+from typing import Unpack
 
 from imageops.driver import PollPolicy
 from imageops.outscale.api import OutscaleApi
 from imageops.outscale.auth import OscSigner
-from imageops.outscale.config import OutscaleCredentials, load_credentials
+from imageops.outscale.config import OutscaleCredentials, OutscaleSettings, load_credentials
 from imageops.outscale.driver import OutscaleDriver, normalise_state
 from imageops.outscale.spec import BlockDeviceMapping, Bsu, OutscaleImageSpec, PermissionsToLaunch, Tag
 from imageops.transport import RetryPolicy, build_client, default_timeout
@@ -28,6 +28,7 @@ __all__ = [
     "OutscaleCredentials",
     "OutscaleDriver",
     "OutscaleImageSpec",
+    "OutscaleSettings",
     "PermissionsToLaunch",
     "Tag",
     "connect",
@@ -39,19 +40,11 @@ __all__ = [
 
 def connect(
     *,
-    access_key: str | None = None,
-    secret_key: str | None = None,
-    region: str | None = None,
-    profile: str | None = None,
-    endpoint: str | None = None,
-    config_file: str | os.PathLike[str] | None = None,
-    signature_version: str | None = None,
-    x509_client_cert: str | os.PathLike[str] | None = None,
-    x509_client_key: str | os.PathLike[str] | None = None,
     account_id: str | None = None,
     timeout: float | None = None,
     retry: RetryPolicy | None = None,
     poll: PollPolicy | None = None,
+    **settings: Unpack[OutscaleSettings],
 ) -> OutscaleDriver:
     """An :class:`OutscaleDriver`; every argument is optional (None = as the OUTSCALE CLI finds it).
 
@@ -59,17 +52,7 @@ def connect(
     its rule; no call is made until the driver is used. ``account_id`` (optional) saves a
     ReadAccounts when it is needed.
     """
-    credentials = load_credentials(
-        access_key=access_key,
-        secret_key=secret_key,
-        region=region,
-        profile=profile,
-        endpoint=endpoint,
-        config_file=config_file,
-        signature_version=signature_version,
-        x509_client_cert=x509_client_cert,
-        x509_client_key=x509_client_key,
-    )
+    credentials = load_credentials(environ=None, **settings)  # environ: no setting of connect's
     return driver_for(credentials, account_id=account_id, timeout=timeout, retry=retry, poll=poll)
 
 

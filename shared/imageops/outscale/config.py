@@ -42,8 +42,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
+from imageops.connect_settings import refuse_unknown
 from imageops.errors import ConfigError
 from imageops.outscale.auth import SIGNATURES, Signature
 from imageops.outscale.settings import SETTINGS
@@ -55,6 +56,7 @@ __all__ = [
     "DEFAULT_PROFILE",
     "DEFAULT_REGION",
     "OutscaleCredentials",
+    "OutscaleSettings",
     "default_endpoint",
     "load_credentials",
 ]
@@ -145,43 +147,49 @@ def _client_certificate(cert: str | None, key: str | None) -> tuple[str | None, 
     )
 
 
+class OutscaleSettings(TypedDict, total=False):
+    """The connection settings :func:`load_credentials` and :func:`imageops.outscale.connect` take,
+    each optional (None = as the OUTSCALE CLI finds it): declared once here."""
+
+    access_key: str | None
+    secret_key: str | None
+    region: str | None
+    profile: str | None
+    endpoint: str | None
+    config_file: str | os.PathLike[str] | None
+    signature_version: str | None
+    x509_client_cert: str | os.PathLike[str] | None
+    x509_client_key: str | os.PathLike[str] | None
+
+
 def load_credentials(
-    *,
-    access_key: str | None = None,
-    secret_key: str | None = None,
-    region: str | None = None,
-    profile: str | None = None,
-    endpoint: str | None = None,
-    config_file: str | os.PathLike[str] | None = None,
-    signature_version: str | None = None,
-    x509_client_cert: str | os.PathLike[str] | None = None,
-    x509_client_key: str | os.PathLike[str] | None = None,
-    environ: Mapping[str, str] | None = None,
+    *, environ: Mapping[str, str] | None = None, **settings: Unpack[OutscaleSettings]
 ) -> OutscaleCredentials:
     """Resolve credentials as described in the module doc; :class:`ConfigError` when incomplete or
     when a setting breaks its rule (an unknown signature version, a missing certificate file)."""
+    refuse_unknown("load_credentials", settings, OutscaleSettings)
     env = os.environ if environ is None else environ
-    register_secret(secret_key)
+    register_secret(settings.get("secret_key"))
     # Checked before anything else is read: a bad value fails the same way wherever it came from.
     signature_setting = _setting("signature_version")
     signature_env = first_env(SETTINGS, "signature_version", env)
     # An explicit value wins over the variable, which then is not checked (as it is not used).
-    signature = signature_setting.check(signature_version) or signature_setting.check(
+    signature = signature_setting.check(settings.get("signature_version")) or signature_setting.check(
         signature_env, f"${signature_setting.env[0]}"
     )
     given = {
-        "access_key": access_key,
-        "secret_key": secret_key,
-        "region": region,
-        "endpoint": endpoint,
-        "x509_client_cert": str(x509_client_cert) if x509_client_cert else None,
-        "x509_client_key": str(x509_client_key) if x509_client_key else None,
+        "access_key": settings.get("access_key"),
+        "secret_key": settings.get("secret_key"),
+        "region": settings.get("region"),
+        "endpoint": settings.get("endpoint"),
+        "x509_client_cert": _path(settings.get("x509_client_cert")),
+        "x509_client_key": _path(settings.get("x509_client_key")),
     }
     # Read (and, for secret_key, registered with imageops.redact by first_env) even when given.
     from_env = {name: first_env(SETTINGS, name, env) for name in given}
-    explicit_file = config_file or first_env(SETTINGS, "config_file", env)
+    explicit_file = settings.get("config_file") or first_env(SETTINGS, "config_file", env)
     path = Path(explicit_file or DEFAULT_CONFIG_FILE).expanduser()
-    profile_given = profile or first_env(SETTINGS, "profile", env)
+    profile_given = settings.get("profile") or first_env(SETTINGS, "profile", env)
     profile_name = profile_given or DEFAULT_PROFILE
     from_file = _read_profile(path, profile_name, required=bool(explicit_file or profile_given))
     values = {name: given[name] or from_env[name] or from_file.get(name) for name in given}
@@ -212,6 +220,10 @@ def load_credentials(
         x509_client_cert=cert,
         x509_client_key=key,
     )
+
+
+def _path(value: str | os.PathLike[str] | None) -> str | None:
+    return str(value) if value else None
 
 
 def _signature(value: str | None) -> Signature:
