@@ -49,3 +49,9 @@ def test_a_damaged_pool_key_is_made_again(tmp_path: Path) -> None:
 
 def test_without_a_pool_every_key_is_new() -> None:
     assert len(set(fingerprints(None) + fingerprints(None))) == 6
+
+
+def test_a_pool_that_cannot_be_written_still_gives_distinct_keys(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    assert len(set(fingerprints(blocked / "pool"))) == 3

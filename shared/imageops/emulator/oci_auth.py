@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import itertools
 import os
@@ -67,12 +68,16 @@ def generate_key() -> rsa.RSAPrivateKey:
     except (OSError, ValueError, TypeError):
         pass  # not made yet, or half-written by a process that was killed: make it again
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # atomic: two emulators making the same key at once each keep their own, the file one of them
     partial = path.with_name(f".{path.name}.{os.getpid()}")
-    partial.write_bytes(private_pem(key))
-    partial.chmod(0o600)
-    os.replace(partial, path)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # atomic: two emulators making the same key at once each keep their own, the file one of them
+        partial.write_bytes(private_pem(key))
+        partial.chmod(0o600)
+        os.replace(partial, path)
+    except OSError:  # a pool that cannot be written only saves no time
+        with contextlib.suppress(OSError):
+            partial.unlink()
     return key
 
 
