@@ -296,7 +296,9 @@ def test_the_default_metadata_address_is_not_used_when_a_base_url_is_set(emu, mo
 
 def test_a_session_token_that_expires_during_a_wait_fails_once_naming_oci_session_refresh(short, tmp_path):
     """A session token cannot be refreshed from here: when the file still holds the expired token,
-    the wait stops with one message naming the command, and no call is made with the dead token."""
+    the wait stops with one message naming the command, and no call is signed with the dead token
+    (a poll signed in the token's last moments may reach the service after it expired, as with OCI:
+    its one 401 sends the source back to the file, which ends the wait with no further call)."""
     env = short.env
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(env["IMAGEOPS_OCI_CONFIG_FILE"])
@@ -335,6 +337,7 @@ def test_a_session_token_that_expires_during_a_wait_fails_once_naming_oci_sessio
     message = str(caught.value)
     assert "oci session refresh --profile MINE" in message and message.count("expired") == 1
     calls = short.calls(since=mark)
-    assert [c for c in calls if c["status"] == 401] == []
+    refused = [n for n, c in enumerate(calls) if c["status"] == 401]
+    assert refused in ([], [len(calls) - 1]), calls
     created = [c for c in calls if c["action"] == "CreateImage" and c["status"] == 200]
     assert created and any(c["action"] == "GetImage" for c in calls), "the token expired before the wait"
