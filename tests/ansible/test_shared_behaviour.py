@@ -1,4 +1,4 @@
-"""The behaviour the module base gives every module, once per behaviour, for each of the three clouds.
+"""The behaviour the module base gives every module, once per behaviour, for each of the four clouds.
 
 Each test is a real ``ansible-playbook`` run (one per cloud where the behaviour allows) against one
 emulator; what differs between clouds (option names, sources, auth) is in ``shared_clouds``.
