@@ -6,6 +6,7 @@ reads once per item too. ``make bench`` runs the full sizes, the one-task playbo
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -41,3 +42,22 @@ def test_a_converged_task_on_the_controller_path_costs_at_most_a_ping_task() -> 
     with running_emulator(time_scale=0.01) as emu:
         times = ansible_task_time.task_times(emu, "alicloud", 3, "controller")
     assert times["ratio"] <= ansible_task_time.GOALS["controller"], times
+
+
+@pytest.mark.parametrize("cloud", ["oci", "aws"])
+def test_the_dependency_floor_runs_as_a_module_with_its_signer_and_none_of_the_core(
+    tmp_path: Path, cloud: str
+) -> None:
+    # bench/library/dependency_floor.py is the module path's peer: it is only a floor while it
+    # imports the declared dependencies (and the cloud's signer) and nothing of imageops.
+    with running_emulator(time_scale=0.0) as emu:
+        env = ansible_task_time.tool_env(emu.env, ANSIBLE_LIBRARY=str(ansible_task_time.FLOOR_LIBRARY))
+        signer = list(ansible_task_time.SIGNER_IMPORTS[cloud])
+        task = {"dependency_floor": {"name": "floor", "url": f"{emu.url}/_emulator/floor",
+                                     "signer_imports": signer}, "register": "floor"}
+        report = {"ansible.builtin.copy": {"content": "{{ floor | to_json }}",
+                                           "dest": str(tmp_path / "floor.json")}}
+        ansible_task_time.run_playbook(ansible_task_time.play([task, report]), env)
+    result = json.loads((tmp_path / "floor.json").read_text())
+    assert result["changed"] is False and result["status"] == 404, result
+    assert result["core_loaded"] == [], result
