@@ -174,8 +174,12 @@ def test_export_to_exports_once(emu, env):
         assert len(calls(emu, mark, "ExportImage")) == 1
         assert driver.export_needed(spec.export_to) is False
         mark = emu.mark()
-        assert driver.export(image.id, spec.export_to) is False  # the object is there: no export
+        assert driver.export(image.id, spec.export_to, image=image) is False  # the object is there
         assert [c["action"] for c in emu.calls(since=mark, cloud="oci")] == ["GetNamespace", "HeadObject"]
+        mark = emu.mark()  # without the caller's read, the image is read before the object is looked up
+        assert driver.export(image.id, spec.export_to) is False
+        assert [c["action"] for c in emu.calls(since=mark, cloud="oci")] == [
+            "GetNamespace", "GetImage", "HeadObject"]
 
 
 # ------------------------------------------------------------------------------------ crash-resume

@@ -82,3 +82,45 @@ def test_region_endpoints():
     assert object_storage_endpoint("https://iaas.ap-tokyo-1.oraclecloud.com") == (
         "https://objectstorage.ap-tokyo-1.oraclecloud.com")
     assert object_storage_endpoint("http://127.0.0.1:9/r/x") == "http://127.0.0.1:9/r/x"
+
+
+class _ExportRace:
+    """A source image whose export (someone else's) ends after ``ends_after`` calls, counting every
+    GetImage and HeadObject: the object appears, and the image turns AVAILABLE, at that moment."""
+
+    region = "us-ashburn-1"
+
+    def __init__(self, ends_after: int) -> None:
+        self.ends_after, self.calls, self.exports = ends_after, 0, 0
+        self.api = self
+
+    def _tick(self) -> bool:  # whether the export had ended when this call was answered
+        self.calls += 1
+        return self.calls > self.ends_after
+
+    def get(self, image_id: str) -> Image:
+        done = self._tick()
+        return Image(cloud="oci", id=image_id, state=ImageState.AVAILABLE if done else ImageState.PENDING,
+                     raw_state="AVAILABLE" if done else "EXPORTING")
+
+    def head_object(self, namespace: str, bucket: str, name: str) -> dict[str, str] | None:
+        return {"etag": "written"} if self._tick() else None
+
+    def wait_for(self, image_id: str, state: ImageState, timeout: float) -> Image:
+        self.calls = max(self.calls, self.ends_after)  # waiting lets the export end
+        return self.get(image_id)
+
+    def export_image(self, image_id: str, body: dict[str, str], token: str) -> None:
+        self.exports += 1
+
+
+@pytest.mark.parametrize("ends_after", range(4))
+def test_an_export_under_way_is_never_repeated_whenever_it_ends(ends_after):
+    # Whichever read an export under way ends between, the object is found, not exported again:
+    # the image is read first, and the object looked up only once no export is under way (the
+    # other order exported twice when the export ended between the lookup and the read).
+    race = _ExportRace(ends_after)
+    ref = transfer.ObjectRef("us-ashburn-1", "ns", "bucket", transfer.intermediate_object(SOURCE))
+    exported = transfer.ensure_exported(race, race, SOURCE, ref, {"exportFormat": "OCI"},  # type: ignore[arg-type]
+                                        timeout=5)
+    assert (exported, race.exports) == (False, 0)

@@ -10,9 +10,10 @@ Idempotency, so that a re-run after a crash anywhere in between resumes and neve
 * the intermediate object's name is derived from the source image (and the export format) only:
   ``imageops-copy/<sha256>.oci``. Whoever finds it already written uses it; copies of one source to
   many regions share one export;
-* before exporting, the object is looked up (HeadObject); when it is not there yet and the source
-  image is EXPORTING, an export (an interrupted run's, or a concurrent copy's) is writing it: wait
-  for the image to be AVAILABLE and look again instead of exporting;
+* before exporting, the source image is read, then the object looked up (HeadObject), in that
+  order: when the image is EXPORTING, an export (an interrupted run's, or a concurrent copy's) is
+  writing the object, so wait for the image to be AVAILABLE before looking; an export that ended
+  between the two reads has written the object by then, so it is never made again;
 * ExportImage carries a deterministic ``opc-retry-token``; a 409 (someone else's export started in
   between) is answered by waiting for that export, never by a second one;
 * the destination image is found again by its display name before any of this (the reconciler's
@@ -157,21 +158,25 @@ def ensure_exported(
     *,
     timeout: float,
     field: str = "image",
+    image: Image | None = None,
 ) -> bool:
     """Make sure ``target`` holds the export of ``image_id``; True if this call exported it.
 
-    ``body`` is the ExportImage body for ``target``. Waits for the export to finish.
+    ``body`` is the ExportImage body for ``target``. Waits for the export to finish. ``image`` is the
+    caller's own read of the source image, made just before (saves a GetImage).
     """
-    if storage.head_object(target.namespace, target.bucket, target.name) is not None:
-        return False
     for attempt in range(MAX_EXPORT_ATTEMPTS):
-        image = _source_image(source, image_id, field)
-        if image.raw_state == "EXPORTING" or image.state is ImageState.PENDING:
+        image = image if attempt == 0 and image is not None else _source_image(source, image_id, field)
+        waited = image.raw_state == "EXPORTING" or image.state is ImageState.PENDING
+        if waited:
             # An export (an interrupted run's, or a concurrent copy's) may be writing our object.
             source.wait_for(image_id, ImageState.AVAILABLE, timeout)
-            if storage.head_object(target.namespace, target.bucket, target.name) is not None:
+        # Looked up only after the image was seen with no export under way: an export that ended
+        # a moment before that read has written the object, so it is found here, not made again.
+        if storage.head_object(target.namespace, target.bucket, target.name) is not None:
+            if waited:
                 log.info("%s was written by an export already under way; not exporting again", target)
-                return False
+            return False
         token = _export_token(image_id, str(target), str(body.get("exportFormat")), attempt)
         try:
             source.api.export_image(image_id, body, token)
@@ -243,7 +248,7 @@ def copy_image(dest: OciDriver, spec: OciImageSpec, regions: RegionFactory, *, t
     copy = spec.copy_from
     assert copy is not None
     source, storage = regions(copy.source_region)
-    check_copy_source(regions, copy)  # before any write
+    source_image = check_copy_source(regions, copy)  # before any write
     namespace = storage.get_namespace()
     bucket = copy.bucket_name or default_bucket(copy.source_region)
     if copy.bucket_name is None:
@@ -257,7 +262,8 @@ def copy_image(dest: OciDriver, spec: OciImageSpec, regions: RegionFactory, *, t
         "exportFormat": COPY_FORMAT,
     }
     ensure_exported(
-        source, storage, copy.source_image_id, ref, body, timeout=timeout, field="copy_from.source_image_id"
+        source, storage, copy.source_image_id, ref, body, timeout=timeout, field="copy_from.source_image_id",
+        image=source_image,
     )
     par = storage.create_par(
         namespace,

@@ -315,14 +315,25 @@ class OciDriver(PollingDriver):
             image = self.create_from_body(create_body(spec), spec.retry_token)
         if spec.export_to is not None:
             image = self.wait_for(image.id, ImageState.AVAILABLE, timeout)
-            self.export(image.id, spec.export_to, timeout=timeout)
+            self.export(image.id, spec.export_to, timeout=timeout, image=image)
         return image
 
-    def export(self, image_id: str, export: ExportTo, *, timeout: float = DEFAULT_WAIT_TIMEOUT) -> bool:
+    def export(
+        self,
+        image_id: str,
+        export: ExportTo,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        image: Image | None = None,
+    ) -> bool:
         """Export the image as ``export`` says unless the object is there; True if it exported.
-        Waits (at most ``timeout`` seconds each time) for the export, or one already under way."""
+        Waits (at most ``timeout`` seconds each time) for the export, or one already under way.
+        ``image`` is the caller's latest read of it, if any (else it is read first: see
+        :func:`imageops.oci.copy.ensure_exported` for why the read comes before the object's lookup)."""
         storage, ref, body = transfer.export_target(self, self._regions(), export)
-        return transfer.ensure_exported(self, storage, image_id, ref, body, timeout=timeout, field="image_id")
+        return transfer.ensure_exported(
+            self, storage, image_id, ref, body, timeout=timeout, field="image_id", image=image
+        )
 
     def export_needed(self, export: ExportTo) -> bool:
         """Whether :meth:`export` would export (one HeadObject)."""
@@ -375,7 +386,7 @@ class OciDriver(PollingDriver):
         spec = self._spec(spec)
         values = dict(values)
         export = spec.export_to if values.pop("export_to", None) is not None else None
-        if export is not None and self.export(image.id, export, timeout=timeout):
+        if export is not None and self.export(image.id, export, timeout=timeout, image=image):
             image = self.get(image.id) or image  # AVAILABLE again, as the export left it
         if not values:
             return image
