@@ -45,10 +45,14 @@ def check_loopback(host: str) -> str:
 
 def emulator_modules(names: Sequence[str] | None = None) -> list[str]:
     """The emulator module each cloud declares (:attr:`imageops.schema.CloudSchema.emulator`), in
-    port order (the registry's, or ``names``'); a cloud that declares none is skipped."""
+    port order (the registry's, or ``names``'); a cloud that declares none is skipped.
+
+    Read with :func:`imageops.registry.emulator_module`, not ``schema(name)``: the emulator needs
+    nothing else of a cloud's core package, and importing it would load the cloud's driver and
+    client stack at every start (``tests/emulator/test_startup_imports.py``)."""
     modules = []
     for name in registry.clouds() if names is None else names:
-        module = registry.schema(name).emulator
+        module = registry.emulator_module(name)
         if module is not None:
             modules.append(module)
     return modules
