@@ -21,7 +21,7 @@ import httpx
 
 from imageops import errors
 from imageops.redact import get_logger, redact
-from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient, RetryPolicy
+from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient, RetryPolicy, logged_failure
 
 __all__ = ["ALL_STATUSES", "API_VERSION", "RETRY", "EcsApi", "error_from_response", "is_throttled"]
 
@@ -139,11 +139,7 @@ class EcsApi(ApiClient):
         response = self._send(action, request)
         if response.is_success:
             return response.json()
-        error = error_from_response(action, response)
-        log.info(
-            "%s failed: HTTP %d %s (request id %s)", action, error.status, error.code, error.request_id or "-"
-        )
-        raise error
+        raise logged_failure(log, action, error_from_response(action, response))
 
     # images ------------------------------------------------------------------------------------
     def iter_images(self, region: str, **filters: Any) -> Iterator[Json]:

@@ -25,7 +25,7 @@ from imageops.errors import (
     ValidationError,
 )
 from imageops.redact import get_logger, redact
-from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient
+from imageops.transport import IDEMPOTENT_EXTENSION, ApiClient, logged_failure
 
 __all__ = ["API_VERSION", "OciApiClient", "OciComputeApi", "error_from_response"]
 
@@ -110,15 +110,7 @@ class OciApiClient(ApiClient):
         response = self._send(operation, request)
         if response.is_success:
             return response
-        error = error_from_response(operation, response)
-        log.info(
-            "%s failed: HTTP %d %s (request id %s)",
-            operation,
-            error.status,
-            error.code,
-            error.request_id or "-",
-        )
-        raise error
+        raise logged_failure(log, operation, error_from_response(operation, response))
 
     @staticmethod
     def _json(response: httpx.Response) -> Any:
