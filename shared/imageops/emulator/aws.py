@@ -10,8 +10,10 @@ it (and says which upstream issue each fix stands for).
 
 moto is imported on the first EC2 request, not at start (its import costs about two seconds, which
 the other clouds' tests should not pay); the demo instance and snapshot get the ids written to the env
-file then. moto keeps its state in memory: AMIs do not survive a restart of the emulator, while the
-demo accounts, keys and ids do (they are in the state file).
+file then. moto keeps its state in memory; the shim saves each backend a call changed to the state
+file and puts it back after a restart, so AMIs survive a restart (even a kill -9) as the demo
+accounts, keys and ids do, and ``aws.images`` in the state file indexes every AMI ever made
+(deregistered ones as tombstones).
 """
 
 from __future__ import annotations
@@ -220,7 +222,12 @@ class AwsPlugin:
                 from imageops.emulator.aws_shim import MotoEc2
 
                 self._moto = MotoEc2(
-                    emulator.data_dir, emulator.time_scale, now=emulator.now, listed=emulator.listed
+                    emulator.data_dir,
+                    emulator.time_scale,
+                    now=emulator.now,
+                    listed=emulator.listed,
+                    state=emulator.store.section("aws"),
+                    save=emulator.save,
                 )
                 for demo in emulator.store.section("aws")["demo"].values():
                     self._moto.seed(demo["account"], REGION, demo["instance"], demo["snapshot"])

@@ -40,16 +40,27 @@ https://github.com/getmoto/moto/issues:
   ``usageOperation``; the shim reports what AWS does for an EBS-backed Linux AMI (``ebs``,
   ``Linux/UNIX``, ``RunInstances``) and the ``imageLocation`` ``<account>/<name>``.
 
+* moto keeps its state in memory, so a restart of the emulator would lose every AMI; the emulator
+  promises that its state file keeps images across a restart (even a kill -9). After each EC2 call
+  that is not a read, the shim saves the backend it changed (the account and region's moto
+  ``EC2Backend``, pickled) and its own bookkeeping (pending AMIs, copy tokens, listing times) to the
+  state file's ``aws`` section, and puts each backend back when moto is first used after a restart.
+  It also keeps an index of every AMI ever made (``aws.images``: name, owner, region) where a
+  deregistered one stays as a tombstone (``_deleted``), as the other clouds' sections do.
+
 Not served (moto has no ImportImage): importing a disk image from S3; ``image_location`` registers an
 instance-store AMI from a manifest path without reading it.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import pickle
 import re
 import time
+import zlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -137,6 +148,8 @@ class MotoEc2:
         *,
         now: Callable[[], float] = time.time,
         listed: Callable[[float], bool] = lambda created: True,
+        state: dict[str, Any] | None = None,
+        save: Callable[[], None] = lambda: None,
     ) -> None:
         amis = Path(data_dir) / "moto-amis.json"
         amis.parent.mkdir(parents=True, exist_ok=True)
@@ -157,6 +170,10 @@ class MotoEc2:
         self.listed = listed
         """Whether an AMI made at a time shows in listings yet (the emulator's ``--list-lag``)."""
         self.created: dict[str, float] = {}
+        self.state = state if state is not None else {}
+        """The state file's ``aws`` section: moto's backends and the AMI index are kept in it."""
+        self.save = save
+        self._restore()
 
     def backend(self, account: str, region: str) -> Any:
         return self.backends[account][region]
@@ -187,11 +204,53 @@ class MotoEc2:
         self._promote()
         hook: Callable[..., tuple[int, str]] | None = getattr(self, "_" + _snake(action), None)
         if hook is not None:
-            return hook(account, region, params, headers)
+            try:
+                return hook(account, region, params, headers)
+            finally:
+                self._persist(action, account, region)
         status, content = self.forward(account, headers, body)
         if action == "DescribeImages" and status == 200 and "ImageId.1" not in params:
             content = self._unlisted_hidden(content)
+        self._persist(action, account, region)
         return status, content
+
+    # ------------------------------------------------------------------------------- persistence
+    def _persist(self, action: str, account: str, region: str) -> None:
+        """After a call that may have changed ``account``'s backend in ``region``: that backend,
+        the shim's bookkeeping and the AMI index (tombstones for the deregistered) to the state file."""
+        if action.startswith(("Describe", "Get")):
+            return
+        backend = self.backend(account, region)
+        moto = self.state.setdefault("moto", {})
+        blob = zlib.compress(pickle.dumps(backend, protocol=pickle.HIGHEST_PROTOCOL))
+        moto.setdefault("backends", {})[f"{account}/{region}"] = base64.b64encode(blob).decode("ascii")
+        moto["pending"] = [[*key, ready_at] for key, ready_at in self.pending.items()]
+        moto["tokens"] = [[*key, *made] for key, made in self.tokens.items()]
+        moto["created"] = dict(self.created)
+        index = self.state.setdefault("images", {})
+        for image_id, ami in backend.amis.items():
+            if ami.owner_id == account:
+                index[image_id] = {"ImageName": ami.name, "OwnerId": account, "Region": region}
+        for image_id, record in index.items():
+            if (
+                record["OwnerId"] == account
+                and record["Region"] == region
+                and image_id not in backend.amis
+                and not record.get("_deleted")
+            ):
+                record["_deleted"] = time.time()
+        self.save()
+
+    def _restore(self) -> None:
+        """moto's backends and the shim's bookkeeping as :meth:`_persist` saved them (the state file
+        is the emulator's own, written by :meth:`_persist`)."""
+        moto = self.state.get("moto") or {}
+        for key, blob in (moto.get("backends") or {}).items():
+            account, _, region = key.partition("/")
+            self.backends[account][region] = pickle.loads(zlib.decompress(base64.b64decode(blob)))
+        self.pending = {(a, r, i): float(t) for a, r, i, t in moto.get("pending") or []}
+        self.tokens = {(a, r, t): (i, f) for a, r, t, i, f in moto.get("tokens") or []}
+        self.created = {k: float(v) for k, v in (moto.get("created") or {}).items()}
 
     def _unlisted_hidden(self, content: str) -> str:
         """A DescribeImages answer without the AMIs the listing does not show yet (``--list-lag``);
