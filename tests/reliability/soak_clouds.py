@@ -2,7 +2,11 @@
 the emulator's first and second account, and where its images live in the emulator's state file.
 
 Everything else in ``tests/reliability`` (faults, crashes, isolation, bad credentials) is written
-once, parametrised over these three descriptions.
+once, parametrised over these four descriptions.
+
+AWS's EC2 is moto's, whose state lives in memory: the emulator's shim saves moto's backends to the
+state file after each write and indexes every AMI there (``aws.images``, deregistered ones kept as
+tombstones with ``_deleted``), so AWS is read like the others.
 """
 
 from __future__ import annotations
@@ -162,6 +166,25 @@ CLOUDS: dict[str, Cloud] = {
         owner_env=lambda acct: f"IMAGEOPS_ALICLOUD_{acct}ACCOUNT_ID",
         wrong_secret={"access_key_secret": "wrong" * 6},
     ),
+    "aws": Cloud(
+        name="aws",
+        name_field="name",
+        tag_field="tags",
+        render_tags=_dict_tags,
+        source_env={"source_instance_id": "IMAGEOPS_AWS_INSTANCE_ID"},
+        settings_env=lambda acct: {
+            "access_key": f"IMAGEOPS_AWS_{acct}ACCESS_KEY_ID",
+            "secret_key": f"IMAGEOPS_AWS_{acct}SECRET_ACCESS_KEY",
+            "region": "IMAGEOPS_AWS_REGION",
+            "endpoint_url": "IMAGEOPS_AWS_ENDPOINT",
+        },
+        state_section="aws",
+        state_name="ImageName",
+        state_owner="OwnerId",
+        state_deleted="_deleted",
+        owner_env=lambda acct: f"IMAGEOPS_AWS_{acct}ACCOUNT_ID",
+        wrong_secret={"secret_key": "WRONG" * 8},
+    ),
 }
 
 
@@ -176,6 +199,14 @@ def second_account_environment(cloud: str, env: dict[str, str]) -> dict[str, str
             "OSC_SECRET_KEY": env["IMAGEOPS_OUTSCALE_OTHER_SECRET_KEY"],
             "IMAGEOPS_OUTSCALE_ACCESS_KEY": None,
             "IMAGEOPS_OUTSCALE_SECRET_KEY": None,
+        }
+    if cloud == "aws":
+        return {
+            "AWS_ACCESS_KEY_ID": env["IMAGEOPS_AWS_OTHER_ACCESS_KEY_ID"],
+            "AWS_SECRET_ACCESS_KEY": env["IMAGEOPS_AWS_OTHER_SECRET_ACCESS_KEY"],
+            "AWS_SESSION_TOKEN": None,
+            "IMAGEOPS_AWS_ACCESS_KEY_ID": None,
+            "IMAGEOPS_AWS_SECRET_ACCESS_KEY": None,
         }
     return {
         "IMAGEOPS_ALICLOUD_ACCESS_KEY_ID": env["IMAGEOPS_ALICLOUD_OTHER_ACCESS_KEY_ID"],
@@ -196,6 +227,8 @@ def copy_args(cloud: str, env: dict[str, str], source_id: str, name: str) -> dic
         source = {"source_image_id": source_id, "source_region_id": env["IMAGEOPS_ALICLOUD_REGION"]}
         # ECS copies across regions: the copy is made in another one
         return {"image_name": name, "copy_from": source, "region": env["IMAGEOPS_ALICLOUD_OTHER_REGION"]}
+    if cloud == "aws":
+        return {"name": name, "source_ami_id": source_id, "source_ami_region": env["IMAGEOPS_AWS_REGION"]}
     return None
 
 
@@ -203,7 +236,8 @@ def tool_environment(env: dict[str, str], **overrides: str | None) -> dict[str, 
     """The environment of an ``ansible-playbook`` or provider-server child: ours without any cloud
     settings, plus the emulator's variables and its first account as each cloud's CLI finds it."""
     base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("IMAGEOPS_", "OCI_", "OSC_", "ALIBABA_CLOUD_", "ALICLOUD_", "ANSIBLE_"))}
+            if not k.startswith(("IMAGEOPS_", "OCI_", "OSC_", "ALIBABA_CLOUD_", "ALICLOUD_", "AWS_",
+                                     "ANSIBLE_"))}
     merged = {**base, **env, **cli_environment(env)}
     merged["OCI_CONFIG_FILE"] = env["IMAGEOPS_OCI_CONFIG_FILE"]
     for key, value in overrides.items():

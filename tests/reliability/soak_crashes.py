@@ -46,6 +46,8 @@ IMPORT_SOURCE: dict[str, Callable[[dict[str, str]], dict[str, Any]]] = {
         "import_from": {"oss_bucket": env["IMAGEOPS_ALICLOUD_OSS_BUCKET"],
                         "oss_object": env["IMAGEOPS_ALICLOUD_OSS_OBJECT"], "format": "QCOW2"},
     },
+    # RegisterImage of an instance-store AMI from its S3 manifest (moto has no ImportImage: gap W1)
+    "aws": lambda env: {"image_location": env["IMAGEOPS_AWS_IMAGE_LOCATION"]},
 }
 
 

@@ -81,6 +81,15 @@ CASES: dict[str, list[Case]] = {
                                         "config_file": "{dir}/garbage.json"},
              ("config file", "garbage.json"), 0),
     ],
+    "aws": [
+        Case("wrong key", {"access_key": "AKIANOTAKEY000000000"}, ("access_key",), 1),
+        Case("wrong secret", {"secret_key": "NOTTHESECRET" * 3}, ("secret_key",), 1),
+        Case("temporary key without its session token",
+             {"access_key": "{env:IMAGEOPS_AWS_SESSION_ACCESS_KEY_ID}",
+              "secret_key": "{env:IMAGEOPS_AWS_SESSION_SECRET_ACCESS_KEY}"}, ("session_token",), 1),
+        Case("missing profile", {"access_key": None, "secret_key": None, "profile": "nope"},
+             ("profile", "nope"), 0),
+    ],
 }
 CLOCK_SKEW = Case("expired date (clock skew)", {}, ("clock",), 1)
 
@@ -116,8 +125,15 @@ def case_files(directory: Path, env: dict[str, str]) -> None:
 
 
 def settings_of(cloud: Cloud, env: dict[str, str], case: Case, directory: Path) -> dict[str, str]:
+    """The case's settings: ``{dir}`` is its directory, ``{env:NAME}`` the emulator's variable."""
     merged = {**cloud.settings(env), **case.settings}
-    return {k: v.replace("{dir}", str(directory)) for k, v in merged.items() if v is not None}
+    resolved = {}
+    for key, value in merged.items():
+        if value is not None:
+            if value.startswith("{env:"):
+                value = env[value[5:-1]]
+            resolved[key] = value.replace("{dir}", str(directory))
+    return resolved
 
 
 def assert_clear(message: str, case: Case) -> None:

@@ -31,7 +31,8 @@ from imageops.reconcile import Action, apply, lookup, plan
 pytestmark = pytest.mark.e2e
 CLOUD_NAMES = tuple(CLOUDS)
 # an in-place update of each cloud's image (OUTSCALE cannot rename an OMI)
-UPDATE_FIELD = {"oci": "display_name", "outscale": "description", "alicloud": "description"}
+UPDATE_FIELD = {"oci": "display_name", "outscale": "description", "alicloud": "description",
+                "aws": "description"}
 
 
 @pytest.fixture(scope="module")

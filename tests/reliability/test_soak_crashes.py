@@ -24,10 +24,10 @@ SOAK_ONLY = (
     pytest.mark.skipif(not SOAK, reason="small scale: make soak (IMAGEOPS_SOAK=1); another cell runs here"),
 )
 # The small-scale cells `make test` runs: one per tool, and each cloud once in this file (OUTSCALE,
-# whose CreateImage has no retry token, under list lag). Every other cell runs in `make soak`, at this
-# scale and at full scale (test_full_scale_kills, test_full_scale_kills_while_listings_lag: every
-# cloud and tool).
-IN_MAKE_TEST = {("oci", "ansible"), ("alicloud", "pulumi")}
+# whose CreateImage has no retry token, under list lag; AWS, whose CreateImage has none either, through
+# Pulumi). Every other cell runs in `make soak`, at this scale and at full scale (test_full_scale_kills,
+# test_full_scale_kills_while_listings_lag: every cloud and tool).
+IN_MAKE_TEST = {("oci", "ansible"), ("alicloud", "pulumi"), ("aws", "pulumi")}
 LAG_IN_MAKE_TEST = {"outscale"}  # the re-run must get the image back by the name conflict, no token
 
 

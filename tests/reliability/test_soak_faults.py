@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from soak_faults import TOOLS, FaultFigures, run_fault_cycles
 
-CLOUD_NAMES = ("oci", "outscale", "alicloud")
+CLOUD_NAMES = ("oci", "outscale", "alicloud", "aws")
 # (cycles, cycles per emulator life) at small scale: each case well under a minute, one restart
 SMALL = {"core": (12, 6), "ansible": (4, 2), "pulumi": (6, 3)}
 FULL = {"core": 500, "ansible": 100, "pulumi": 100}
@@ -19,9 +19,10 @@ SOAK_ONLY = (
     pytest.mark.soak,
     pytest.mark.skipif(not SOAK, reason="small scale: make soak (IMAGEOPS_SOAK=1); another cell runs here"),
 )
-# The small-scale cells `make test` runs: each tool once, each cloud once. The other six run in
-# `make soak`, at this scale and at full scale (test_full_scale_cycles_under_faults: every cell).
-IN_MAKE_TEST = {("oci", "core"), ("outscale", "ansible"), ("alicloud", "pulumi")}
+# The small-scale cells `make test` runs: each tool once, each cloud once (AWS through the core, the
+# quickest). The other eight run in `make soak`, at this scale and at full scale
+# (test_full_scale_cycles_under_faults: every cell).
+IN_MAKE_TEST = {("oci", "core"), ("outscale", "ansible"), ("alicloud", "pulumi"), ("aws", "core")}
 
 
 def record(figures: FaultFigures) -> None:
