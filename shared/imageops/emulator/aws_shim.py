@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import pickle
 import re
@@ -69,6 +70,8 @@ from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 from imageops.emulator.aws import XMLNS, Ec2Error
+
+_log = logging.getLogger(__name__)
 
 PENDING_SECONDS = {"CreateImage": 60.0, "RegisterImage": 10.0, "CopyImage": 120.0, "ImageLocation": 300.0}
 """How long a new AMI stays ``pending``, in the real service's seconds (``ImageLocation``: a
@@ -247,7 +250,10 @@ class MotoEc2:
         moto = self.state.get("moto") or {}
         for key, blob in (moto.get("backends") or {}).items():
             account, _, region = key.partition("/")
-            self.backends[account][region] = pickle.loads(zlib.decompress(base64.b64decode(blob)))
+            try:
+                self.backends[account][region] = pickle.loads(zlib.decompress(base64.b64decode(blob)))
+            except Exception as exc:  # e.g. saved by another moto version: that backend starts empty
+                _log.warning("AWS state of %s not restored from the state file: %r", key, exc)
         self.pending = {(a, r, i): float(t) for a, r, i, t in moto.get("pending") or []}
         self.tokens = {(a, r, t): (i, f) for a, r, t, i, f in moto.get("tokens") or []}
         self.created = {k: float(v) for k, v in (moto.get("created") or {}).items()}
