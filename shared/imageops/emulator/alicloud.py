@@ -233,11 +233,16 @@ class AlicloudPlugin:
             *alicloud_metadata.routes(emulator),
         ]
 
-    def action_hint(self, scope: dict[str, Any], headers: dict[str, str]) -> str | None:
+    def action_hint(self, scope: dict[str, Any], headers: dict[str, str], body: bytes | None) -> str | None:
+        """The action as ``EcsApi.handle`` reads it: the ``x-acs-action`` header (ACS3), else the
+        ``Action`` of the query and a form body (RPC over POST), so that a call answered by an
+        injected fault is logged with it too (gap W5)."""
         if headers.get("x-acs-action"):
             return headers["x-acs-action"]
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        return query.get("Action")
+        params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        if headers.get("content-type", "").startswith("application/x-www-form-urlencoded") and body:
+            params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        return params.get("Action")
 
     def fault_response(self, emulator: Emulator, kind: str, info: CallInfo) -> Response:
         if kind == "throttle":

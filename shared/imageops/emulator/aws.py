@@ -286,9 +286,14 @@ class AwsPlugin:
             *metadata_routes(imds, SsoPortal(emulator, self)),
         ]
 
-    def action_hint(self, scope: Any, headers: Any) -> str | None:
+    def action_hint(self, scope: Any, headers: Any, body: bytes | None) -> str | None:
+        """The action as ``handle`` reads it (the form body's ``Action``; on a GET the query's wins),
+        so that a call answered by an injected fault is logged with it too (gap W5)."""
         query = dict(parse_qsl((scope.get("query_string") or b"").decode("latin-1")))
-        return query.get("Action")
+        params = dict(parse_qsl((body or b"").decode("utf-8", "replace"), keep_blank_values=True))
+        if scope.get("method") == "GET":
+            params.update(query)
+        return params.get("Action") or query.get("Action")
 
     def fault_response(self, emulator: Emulator, kind: str, info: CallInfo) -> Response:
         if kind == "throttle":

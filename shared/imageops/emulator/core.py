@@ -28,6 +28,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route, Router
 
+from imageops.emulator.body_peek import peek_body
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -231,8 +233,9 @@ class CloudPlugin(Protocol):
     def env(self, emulator: Emulator, endpoint: str) -> dict[str, str]:
         """The ``KEY=VALUE`` lines for this cloud once it listens on ``endpoint``."""
 
-    # Optional: ``action_hint(scope, headers) -> str | None`` names the action of a request whose
-    # route alone does not (RPC-style APIs on one path), for the call log of faulted requests too.
+    # Optional: ``action_hint(scope, headers, body) -> str | None`` names the action of a request
+    # whose route alone does not (RPC-style APIs on one path), for the call log of faulted requests
+    # too. ``body`` is the request body, or None when it is too large to hold (see body_peek).
 
 
 class Emulator:
@@ -358,8 +361,12 @@ class _EmulatorMiddleware:
         info.action, partial = _action_for(self.router, scope)
         hint = getattr(self.plugin, "action_hint", None)
         if info.action is not None and hint is not None:
-            # RPC-style clouds name the action in a parameter or header, not in the path.
-            info.action = hint(scope, headers) or info.action
+            # RPC-style clouds name the action in a parameter, a header or the form body, not in the
+            # path: the body is read now (and replayed to the handler) so that a call faulted below,
+            # whose handler never runs, is logged with its own action too. No random draw happens
+            # here, so a seed's sequence of faults is the same as without the read.
+            body, receive = await peek_body(scope, receive)
+            info.action = hint(scope, headers, body) or info.action
         method, path = scope["method"], scope["path"]
         if info.action is None:
             response = self.plugin.route_error(self.emulator, 405 if partial else 404, info)
