@@ -276,3 +276,68 @@ def test_an_assume_role_profile_creates_as_the_roles_account_then_a_rerun_writes
     assert {c["account"] for c in ec2} == {other}
     task["imageops.cloud.aws_image"]["state"] = "absent"
     assert play(playbook(emulator, [task]), env=run_env).changed == 1
+
+
+EXAMPLE_TASKS = (
+    "Create an AMI from an instance (aws_ami_from_instance)",
+    "Copy it to another region, encrypted (aws_ami_copy)",
+    "Register an AMI from an EBS snapshot (aws_ami)",
+)
+
+
+def test_example_playbook_twice_second_run_is_one_read_per_image(play, emulator):
+    """examples/ansible/aws_image.yml as its header says to run it: the emulator's env file only (its
+    IMAGEOPS_AWS_* variables; no AWS_* of the CLI). Check mode first (a fresh account: no write), then
+    a run that makes the three AMIs, then a re-run of one DescribeImages per AMI and no write."""
+    from ansible_support import REPO
+
+    example = REPO / "examples" / "ansible" / "aws_image.yml"
+    env = emulator.env
+    web_task, copy_task, base_task = EXAMPLE_TASKS
+
+    mark = emulator.mark()
+    checked = play(example, "--check", "--diff")
+    assert checked.failed == 0 and checked.changed == 2  # the copy waits for the AMI it copies
+    assert checked.task(web_task)["status"] == "changed" and checked.task(base_task)["status"] == "changed"
+    assert checked.task(copy_task)["status"] == "skipped"
+    assert [c["action"] for c in emulator.calls(since=mark, cloud="aws") if not is_read(c)] == []
+
+    mark = emulator.mark()
+    first = play(example)
+    assert first.changed == 3 and first.failed == 0
+    for name in EXAMPLE_TASKS:
+        image = first.result(name)["image"]
+        assert set(image) >= {a.name for a in ATTRIBUTES}, {a.name for a in ATTRIBUTES} - set(image)
+        assert image["state"] == "available" and image["id"] == image["image_id"]
+        assert image["owner_id"] == env["IMAGEOPS_AWS_ACCOUNT_ID"]
+        assert first.result(name)["action"] == "create"
+    web, copy, base = (first.result(name)["image"] for name in EXAMPLE_TASKS)
+    assert web["source_instance_id"] == env["IMAGEOPS_AWS_INSTANCE_ID"]
+    assert web["tags"] == {"Name": "imageops-example-web", "team": "images"}
+    assert web["deprecation_time"].startswith("2031-01-01T00:00")
+    assert f":{env['IMAGEOPS_AWS_REGION']}:" in web["arn"]
+    assert copy["source_image_id"] == web["image_id"] and copy["name"] == web["name"]
+    assert f":{env['IMAGEOPS_AWS_OTHER_REGION']}:" in copy["arn"]
+    assert copy["ebs_block_devices"][0]["encrypted"] is True
+    assert base["root_snapshot_id"] == env["IMAGEOPS_AWS_SNAPSHOT_ID"] and base["imds_support"] == "v2.0"
+    made = [c["action"] for c in emulator.calls(since=mark, cloud="aws") if not is_read(c)]
+    assert sorted(a for a in made if a in ("CreateImage", "CopyImage", "RegisterImage")) == [
+        "CopyImage",
+        "CreateImage",
+        "RegisterImage",
+    ]
+
+    mark = emulator.mark()
+    second = play(example)
+    assert second.changed == 0 and second.failed == 0
+    calls = emulator.calls(since=mark, cloud="aws")
+    assert [c["action"] for c in calls if not is_read(c)] == []
+    assert [c["action"] for c in calls] == ["DescribeImages"] * 3
+    for name in EXAMPLE_TASKS:
+        assert second.result(name)["image"]["image_id"] == first.result(name)["image"]["image_id"]
+
+    # check mode on the converged account: nothing to do, at the same cost
+    mark = emulator.mark()
+    again = play(example, "--check", "--diff")
+    assert again.changed == 0 and again.failed == 0
+    assert [c["action"] for c in emulator.calls(since=mark, cloud="aws")] == ["DescribeImages"] * 3
