@@ -123,3 +123,55 @@ def test_from_an_instance_then_copied_to_another_region_encrypted(engine: Engine
     assert api_calls(emulator, mark, "aws") == []
     engine.destroy(copy)
     engine.destroy(made)
+
+
+def test_the_example_program_converges_then_a_second_up_calls_nothing_and_refresh_reads_once(
+    emulator, emu_env, monkeypatch
+):
+    """examples/pulumi/aws as run_with_harness.py runs it (the engine-less harness, the real provider
+    server): a first up creates the three AMIs, a second up calls nothing, a refresh is one
+    DescribeImages per AMI and no write. Credentials: the AWS CLI's variables, as a user's shell."""
+    import importlib.util
+    from pathlib import Path
+
+    import pulumi
+    from tests_pulumi_support import provider_env
+
+    from imageops.emulator.testing import cli_environment, is_read
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "pulumi"
+    spec = importlib.util.spec_from_file_location("aws_example_harness", examples / "run_with_harness.py")
+    assert spec and spec.loader
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+
+    env = provider_env(emu_env, **cli_environment(emu_env))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    pulumi.runtime.set_all_config({})  # no stack configuration: the ids come from the environment
+    with harness.HarnessEngine(env, log=lambda _msg: None) as stack:
+        try:
+            created = stack.up(examples / "aws")
+            assert created == {"web": "create", "web-copy": "create", "base": "create"}
+            out = stack.outputs
+            web, copy, base = (stack.states[n].outputs for n in ("web", "web-copy", "base"))
+            assert out["web_id"] == web["image_id"] and out["web_copy_state"] == "available"
+            assert web["source_instance_id"] == emu_env["IMAGEOPS_AWS_INSTANCE_ID"]
+            assert web["deprecation_time"].startswith("2031-01-01T00:00")
+            assert web["tags"] == {"Name": "imageops-pulumi-web", "team": "images", "managed-by": "pulumi"}
+            assert copy["source_image_id"] == web["image_id"] and copy["ebs_block_devices"][0]["encrypted"]
+            assert f":{emu_env['IMAGEOPS_AWS_OTHER_REGION']}:" in copy["arn"]
+            assert base["root_snapshot_id"] == emu_env["IMAGEOPS_AWS_SNAPSHOT_ID"]
+
+            mark = emulator.mark()
+            second = stack.up(examples / "aws")
+            assert second == {"web": "same", "web-copy": "same", "base": "same"}
+            assert emulator.calls(since=mark) == []  # no call to any cloud
+
+            mark = emulator.mark()
+            assert stack.refresh()
+            calls = emulator.calls(since=mark, cloud="aws")
+            assert [c["action"] for c in calls if not is_read(c)] == []
+            assert [c["action"] for c in calls] == ["DescribeImages"] * 3
+        finally:
+            stack.destroy()
