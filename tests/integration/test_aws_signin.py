@@ -1,6 +1,9 @@
 """Signing in to AWS through botocore's chain against the emulator: an assume-role profile (STS served
-by moto behind the emulator) and the instance role of IMDSv2. Each converges an AMI, re-runs with no
-write to EC2, and every EC2 call is logged as the account the credentials belong to."""
+by moto behind the emulator), the instance role of IMDSv2, SSO, web identity (the environment's
+``AWS_ROLE_ARN`` + ``AWS_WEB_IDENTITY_TOKEN_FILE``, or a profile's) with a token of the emulator's OIDC
+issuer, and container credentials (``AWS_CONTAINER_CREDENTIALS_FULL_URI`` on loopback, with an
+authorization token file, as EKS Pod Identity). Each converges an AMI, re-runs with no write to EC2,
+and every EC2 call is logged as the account the credentials belong to."""
 
 from __future__ import annotations
 
@@ -13,10 +16,10 @@ import pytest
 from imageops.aws import AwsImageSpec, connect
 from imageops.driver import PollPolicy
 from imageops.emulator.testing import EmulatorHandle, is_read
-from imageops.errors import AuthError
+from imageops.errors import AuthError, ConfigError
 from imageops.reconcile import apply, lookup, plan_live
 
-SIGN_IN = {"AssumeRole", "GetCallerIdentity"}
+SIGN_IN = {"AssumeRole", "AssumeRoleWithWebIdentity", "GetCallerIdentity"}
 """STS calls: they mint or read credentials, they write no image."""
 
 
@@ -36,6 +39,13 @@ def chain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "AWS_SESSION_TOKEN",
         "AWS_PROFILE",
         "AWS_DEFAULT_PROFILE",
+        "AWS_ROLE_ARN",
+        "AWS_ROLE_SESSION_NAME",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
@@ -195,3 +205,259 @@ def test_an_sso_profile_with_the_token_aws_sso_login_cached(emu: EmulatorHandle,
     )
     assert stale.returncode == 3 and "ConfigError" in stale.stdout, stale.stdout + stale.stderr
     assert "SSO" in stale.stdout and env["IMAGEOPS_AWS_SSO_ACCESS_TOKEN"] not in stale.stdout + stale.stderr
+
+
+# ------------------------------------------------------------------------------------ web identity
+def oidc_token(emu: EmulatorHandle, **params: str) -> str:
+    """A JWT of the emulator's OIDC issuer (as a CI runner's or a pod's token)."""
+    answer = httpx.get(emu.env["IMAGEOPS_AWS_ENDPOINT"] + "/oidc/token", params=params)
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["value"])
+
+
+def test_web_identity_from_the_environment_signs_in_as_the_roles_account(
+    emu: EmulatorHandle, chain: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitHub Actions OIDC / EKS IRSA: ``AWS_ROLE_ARN`` and ``AWS_WEB_IDENTITY_TOKEN_FILE``."""
+    env = emu.env
+    other = env["IMAGEOPS_AWS_OTHER_ACCOUNT_ID"]
+    token_file = chain / "web-identity-token"
+    token_file.write_text(oidc_token(emu, subject="repo:imageops/imageops:ref:refs/heads/main"))
+    monkeypatch.setenv("AWS_ROLE_ARN", f"arn:aws:iam::{other}:role/github-actions-builder")
+    monkeypatch.setenv("AWS_ROLE_SESSION_NAME", "ci-run-42")
+    monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token_file))
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", env["AWS_ENDPOINT_URL_STS"])
+    mark = emu.mark()
+    sts = lifecycle(emu, other, env["IMAGEOPS_AWS_OTHER_INSTANCE_ID"], "web-identity-env")
+    assert sts == ["AssumeRoleWithWebIdentity"]  # once: botocore keeps the role's key
+    signin = [c for c in emu.calls(since=mark, cloud="aws") if c["action"] == "AssumeRoleWithWebIdentity"]
+    assert [(c["account"], c["status"]) for c in signin] == [(other, 200)]
+    import botocore.session
+
+    identity = botocore.session.Session().create_client("sts", region_name="us-east-1").get_caller_identity()
+    assert identity["Account"] == other
+    assert identity["Arn"] == f"arn:aws:sts::{other}:assumed-role/github-actions-builder/ci-run-42"
+
+
+def test_a_web_identity_profile_signs_in_as_the_roles_account(
+    emu: EmulatorHandle, chain: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile's ``role_arn`` + ``web_identity_token_file``, STS at the profile's ``endpoint_url``
+    (nothing in the environment)."""
+    env = emu.env
+    account = env["IMAGEOPS_AWS_ACCOUNT_ID"]
+    token_file = chain / "token"
+    token_file.write_text(oidc_token(emu, subject="system:serviceaccount:ci:image-builder"))
+    monkeypatch.delenv("AWS_ENDPOINT_URL_STS", raising=False)
+    (chain / "config").write_text(
+        f"[profile irsa]\nrole_arn = arn:aws:iam::{account}:role/irsa-image-builder\n"
+        f"web_identity_token_file = {token_file}\nrole_session_name = pod\n"
+        f"services = emulator\n[services emulator]\nsts =\n  endpoint_url = {env['AWS_ENDPOINT_URL_STS']}\n"
+    )
+    sts = lifecycle(emu, account, env["IMAGEOPS_AWS_INSTANCE_ID"], "web-identity-profile", profile="irsa")
+    assert sts == ["AssumeRoleWithWebIdentity"]
+
+
+def test_a_bad_web_identity_token_fails_naming_the_cause_and_no_token(
+    emu: EmulatorHandle,
+    chain: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """STS's own answers (InvalidIdentityToken, ExpiredTokenException: 400), before any EC2 call; the
+    token is in no message and no log line (DEBUG, botocore's own included)."""
+    import base64
+    import json
+    import logging
+    import time
+
+    caplog.set_level(logging.DEBUG)
+    env = emu.env
+    other = env["IMAGEOPS_AWS_OTHER_ACCOUNT_ID"]
+    good = oidc_token(emu)
+    head, claims, signature = good.split(".")
+    # same claims, another signature: a token of an issuer STS does not trust
+    forged = f"{head}.{claims}.{base64.urlsafe_b64encode(b'x' * 32).rstrip(b'=').decode()}"
+    # a token the issuer signed for another audience (EKS Pod Identity's)
+    elsewhere = oidc_token(emu, audience="pods.eks.amazonaws.com")
+    short = oidc_token(emu, ttl="1")
+    cases = {
+        "forged": (forged, "InvalidIdentityToken", "signature could not be verified"),
+        "audience": (elsewhere, "InvalidIdentityToken", "Incorrect token audience"),
+        "garbage": ("not-a-jwt-" + "z" * 40, "InvalidIdentityToken", "not a valid JWT"),
+        "expired": (short, "ExpiredTokenException", "Token expired"),
+    }
+    time.sleep(1.5)  # `short` expires
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", env["AWS_ENDPOINT_URL_STS"])
+    monkeypatch.setenv("AWS_ROLE_ARN", f"arn:aws:iam::{other}:role/github-actions-builder")
+    messages: list[str] = []
+    for name, (token, code, cause) in cases.items():
+        token_file = chain / f"{name}-token"
+        token_file.write_text(token)
+        monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(token_file))
+        mark = emu.mark()
+        with (
+            pytest.raises(AuthError) as failed,
+            connect(region="us-east-1", endpoint_url=env["IMAGEOPS_AWS_ENDPOINT"]) as drv,
+        ):
+            drv.find(AwsImageSpec.parse({"name": "never", "source_instance_id": "i-0123456789abcdef0"}))
+        text = str(failed.value)
+        assert code in text and cause in text, (name, text)
+        messages.append(text + repr(failed.value))
+        calls = emu.calls(since=mark, cloud="aws")
+        assert [(c["action"], c["status"]) for c in calls] == [("AssumeRoleWithWebIdentity", 400)], name
+    # the same as STS's wire answer
+    answer = httpx.post(
+        env["AWS_ENDPOINT_URL_STS"],
+        data={
+            "Action": "AssumeRoleWithWebIdentity",
+            "Version": "2011-06-15",
+            "RoleArn": f"arn:aws:iam::{other}:role/github-actions-builder",
+            "RoleSessionName": "probe",
+            "WebIdentityToken": forged,
+        },
+    )
+    assert answer.status_code == 400 and "<Code>InvalidIdentityToken</Code>" in answer.text
+    messages.append(answer.text)
+    # a good token for a role of an account the emulator does not have: AccessDenied
+    (chain / "good-token").write_text(good)
+    monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(chain / "good-token"))
+    monkeypatch.setenv("AWS_ROLE_ARN", "arn:aws:iam::000000000000:role/nobody")
+    with (
+        pytest.raises(AuthError, match="AccessDenied") as denied,
+        connect(region="us-east-1", endpoint_url=env["IMAGEOPS_AWS_ENDPOINT"]) as drv,
+    ):
+        drv.find(AwsImageSpec.parse({"name": "never", "source_instance_id": "i-0123456789abcdef0"}))
+    messages.append(str(denied.value))
+    # botocore.endpoint logs each request's parameters, the token too: see the xfail test below
+    logged = [record for record in caplog.records if record.name != "botocore.endpoint"]
+    messages += [record.getMessage() for record in logged]
+    messages += [str(record.args) for record in logged]
+    assert len(logged) > 10  # the DEBUG logging really ran
+    everything = "\n".join(messages)
+    for token, _, _ in cases.values():
+        assert token.split(".")[-1] not in everything
+    assert signature not in everything and json.dumps(good) not in everything
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="botocore.endpoint logs the request's parameters at DEBUG (AssumeRoleWithWebIdentity's "
+    "WebIdentityToken among them) and the core neither filters that logger nor registers the token "
+    "as a secret (shared/imageops/aws/auth.py, config.py)",
+)
+def test_the_web_identity_token_is_in_no_debug_log_line(
+    emu: EmulatorHandle,
+    chain: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    env = emu.env
+    token = oidc_token(emu)
+    (chain / "token").write_text(token)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", env["AWS_ENDPOINT_URL_STS"])
+    monkeypatch.setenv("AWS_ROLE_ARN", f"arn:aws:iam::{env['IMAGEOPS_AWS_ACCOUNT_ID']}:role/ci")
+    monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(chain / "token"))
+    with connect(region=env["IMAGEOPS_AWS_REGION"], endpoint_url=env["IMAGEOPS_AWS_ENDPOINT"]) as drv:
+        drv.list(AwsImageSpec.parse_key({"name": "web-identity-probe"}))
+    assert any(r.name == "botocore.endpoint" for r in caplog.records)  # DEBUG really ran
+    logged = "\n".join(r.getMessage() + str(r.args) for r in caplog.records)
+    assert token.split(".")[-1] not in logged
+
+
+# ---------------------------------------------------------------------------- container credentials
+class ContainerEndpoint:
+    """The container credentials endpoint of an ECS task or an EKS pod (the agent on a link-local
+    address; here on loopback, which botocore allows): the OTHER demo account's temporary key (the env
+    file's) for a GET carrying the pod's token in ``Authorization``, 401 without it."""
+
+    def __init__(self, env: dict[str, str], token: str) -> None:
+        import http.server
+        import json
+        import threading
+
+        self.seen: list[tuple[str, bool]] = []  # path, whether the token was right
+        body = json.dumps(
+            {
+                "AccessKeyId": env["IMAGEOPS_AWS_OTHER_SESSION_ACCESS_KEY_ID"],
+                "SecretAccessKey": env["IMAGEOPS_AWS_OTHER_SESSION_SECRET_ACCESS_KEY"],
+                "Token": env["IMAGEOPS_AWS_OTHER_SESSION_TOKEN"],
+                "AccountId": env["IMAGEOPS_AWS_OTHER_ACCOUNT_ID"],
+                "Expiration": "2099-01-01T00:00:00Z",
+            }
+        ).encode()
+        seen = self.seen
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                right = self.headers.get("Authorization") == token
+                seen.append((self.path, right))
+                answer = body if right else b'{"code":"AccessDenied","message":"invalid token"}'
+                self.send_response(200 if right else 401)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1/credentials"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_container_credentials_with_an_authorization_token_file(
+    emu: EmulatorHandle,
+    chain: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """ECS task roles and EKS Pod Identity: ``AWS_CONTAINER_CREDENTIALS_FULL_URI`` (loopback) and
+    ``AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE``; a wrong token fails as a configuration error naming
+    the endpoint's refusal, without the token or the key."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    env = emu.env
+    other = env["IMAGEOPS_AWS_OTHER_ACCOUNT_ID"]
+    token = oidc_token(emu, audience="pods.eks.amazonaws.com")
+    endpoint = ContainerEndpoint(env, token)
+    try:
+        (chain / "pod-token").write_text(token)
+        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url)
+        monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", str(chain / "pod-token"))
+        assert lifecycle(emu, other, env["IMAGEOPS_AWS_OTHER_INSTANCE_ID"], "container-role") == []
+        assert endpoint.seen and set(endpoint.seen) == {("/v1/credentials", True)}
+        # the token given inline, wrong: refused by the endpoint, before any EC2 call
+        monkeypatch.delenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+        monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong-" + token[-20:])
+        mark = emu.mark()
+        with (
+            pytest.raises(ConfigError, match="401") as failed,
+            connect(region="us-east-1", endpoint_url=env["IMAGEOPS_AWS_ENDPOINT"]) as drv,
+        ):
+            drv.find(AwsImageSpec.parse({"name": "never", "source_instance_id": "i-0123456789abcdef0"}))
+        assert "container" in str(failed.value)
+        assert emu.calls(since=mark, cloud="aws") == []
+        assert endpoint.seen[-1] == ("/v1/credentials", False)
+    finally:
+        endpoint.close()
+    messages = [str(failed.value), repr(failed.value)]
+    messages += [record.getMessage() for record in caplog.records]
+    messages += [str(record.args) for record in caplog.records]
+    everything = "\n".join(messages)
+    for secret in (
+        token,
+        token[-20:],
+        env["IMAGEOPS_AWS_OTHER_SESSION_SECRET_ACCESS_KEY"],
+        env["IMAGEOPS_AWS_OTHER_SESSION_TOKEN"],
+    ):
+        assert secret not in everything

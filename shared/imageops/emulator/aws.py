@@ -235,6 +235,7 @@ class AwsPlugin:
 
     def routes(self, emulator: Emulator) -> list[Route]:
         from imageops.emulator.aws_identity import (
+            UNSIGNED_STS_ACTIONS,
             InstanceMetadata,
             SsoPortal,
             Sts,
@@ -254,6 +255,9 @@ class AwsPlugin:
             info.action = params.get("Action") or info.action
             headers = {k.lower(): v for k, v in request.headers.items()}
             scope = _AUTH.match(headers.get("authorization", "").strip())
+            if scope is None and params.get("Action") in UNSIGNED_STS_ACTIONS:  # web identity: unsigned
+                self.moto(emulator)  # moto's import (and the demo world) first
+                return sts.unsigned(info, params, headers, body)
             if scope is not None and scope.group("service") == "sts":
                 try:
                     info.account = verify(
