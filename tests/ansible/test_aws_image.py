@@ -336,8 +336,14 @@ def test_example_playbook_twice_second_run_is_one_read_per_image(play, emulator)
     for name in EXAMPLE_TASKS:
         assert second.result(name)["image"]["image_id"] == first.result(name)["image"]["image_id"]
 
-    # check mode on the converged account: nothing to do, at the same cost
+    # check mode on the converged account, signed in by the AWS CLI's variables instead of the env
+    # file's demo key pair and region: nothing to do, at the same cost
+    demo_key = ("IMAGEOPS_AWS_ACCESS_KEY_ID", "IMAGEOPS_AWS_SECRET_ACCESS_KEY", "IMAGEOPS_AWS_REGION")
+    cli_only = aws_env(emulator, **dict.fromkeys(demo_key))
+    assert cli_only["AWS_ACCESS_KEY_ID"] == env["IMAGEOPS_AWS_ACCESS_KEY_ID"]
     mark = emulator.mark()
-    again = play(example, "--check", "--diff")
+    again = play(example, "--check", "--diff", env=cli_only)
     assert again.changed == 0 and again.failed == 0
-    assert [c["action"] for c in emulator.calls(since=mark, cloud="aws")] == ["DescribeImages"] * 3
+    rerun = emulator.calls(since=mark, cloud="aws")
+    assert [c["action"] for c in rerun] == ["DescribeImages"] * 3
+    assert {c["account"] for c in rerun} == {env["IMAGEOPS_AWS_ACCOUNT_ID"]}
