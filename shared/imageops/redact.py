@@ -8,6 +8,10 @@
 * ``Authorization`` header values, in ``Authorization: value`` and ``'authorization': 'value'`` form,
 * signatures and session tokens carried in URL query strings (``Signature=``, ``X-Amz-Signature=``,
   ``X-Amz-Credential=``, ``X-Amz-Security-Token=``, ``SecurityToken=``), as RPC-style APIs send them,
+* the values of credential fields, by name, in XML (``<SessionToken>...</SessionToken>``), JSON and
+  dict reprs (``"secretAccessKey": "..."``) and form bodies (``WebIdentityToken=...``): what an STS,
+  SSO or instance-metadata answer hands out is logged by a library (botocore at DEBUG) before
+  anything could register it,
 * every secret registered with :func:`register_secret` (passphrases, key contents, secret keys).
 
 :class:`RedactingFilter` applies it to log records. Python consults a logger's filters only for
@@ -23,7 +27,7 @@ import logging
 import re
 import threading
 
-__all__ = ["MASK", "RedactingFilter", "get_logger", "redact", "register_secret"]
+__all__ = ["CREDENTIAL_FIELDS", "MASK", "RedactingFilter", "get_logger", "redact", "register_secret"]
 
 MASK = "***"
 
@@ -43,6 +47,28 @@ _QUERY_SECRET = re.compile(
     r"([?&](?:Signature|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|SecurityToken)=)[^&\s\"'#]+",
     re.IGNORECASE,
 )
+
+#: Fields whose value is a credential wherever it appears: STS answers (AWS and Alibaba Cloud), SSO's
+#: role credentials and token cache, web identity and SAML sign-in, the session token header.
+CREDENTIAL_FIELDS = (
+    "SecretAccessKey",
+    "SessionToken",
+    "SecurityToken",
+    "X-Amz-Security-Token",
+    "WebIdentityToken",
+    "SAMLAssertion",
+    "AccessKeySecret",
+    "AccessToken",
+    "RefreshToken",
+    "ClientSecret",
+    "x-amz-sso_bearer_token",
+)
+_FIELD_NAMES = "|".join(re.escape(name) for name in CREDENTIAL_FIELDS)
+_FIELD_XML = re.compile(rf"(<({_FIELD_NAMES})>)([^<]*)(</\2>)", re.IGNORECASE)
+# "name": "value", 'name': b'value' (JSON, dict reprs, bytes reprs of JSON)
+_FIELD_QUOTED = re.compile(rf"""(['"](?:{_FIELD_NAMES})['"]\s*:\s*b?)(['"])(.*?)(?<!\\)(\2)""", re.IGNORECASE)
+# name=value in a form body or query string
+_FIELD_FORM = re.compile(rf"""((?:^|(?<=[?&\s'"(]))(?:{_FIELD_NAMES})=)[^&\s"'#]+""", re.IGNORECASE)
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -84,6 +110,9 @@ def redact(text: object) -> str:
     out = _AUTH_QUOTED.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}{m.group(4)}", out)
     out = _AUTH_LINE.sub(lambda m: f"{m.group(1)}{MASK}", out)
     out = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}{MASK}", out)
+    out = _FIELD_XML.sub(lambda m: f"{m.group(1)}{MASK}{m.group(4)}", out)
+    out = _FIELD_QUOTED.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}{m.group(4)}", out)
+    out = _FIELD_FORM.sub(lambda m: f"{m.group(1)}{MASK}", out)
     return out
 
 

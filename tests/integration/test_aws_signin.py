@@ -329,8 +329,7 @@ def test_a_bad_web_identity_token_fails_naming_the_cause_and_no_token(
     ):
         drv.find(AwsImageSpec.parse({"name": "never", "source_instance_id": "i-0123456789abcdef0"}))
     messages.append(str(denied.value))
-    # botocore.endpoint logs each request's parameters, the token too: see the xfail test below
-    logged = [record for record in caplog.records if record.name != "botocore.endpoint"]
+    logged = list(caplog.records)  # botocore.endpoint's and botocore.parsers' included
     messages += [record.getMessage() for record in logged]
     messages += [str(record.args) for record in logged]
     assert len(logged) > 10  # the DEBUG logging really ran
@@ -340,13 +339,7 @@ def test_a_bad_web_identity_token_fails_naming_the_cause_and_no_token(
     assert signature not in everything and json.dumps(good) not in everything
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="botocore.endpoint logs the request's parameters at DEBUG (AssumeRoleWithWebIdentity's "
-    "WebIdentityToken among them) and the core neither filters that logger nor registers the token "
-    "as a secret (shared/imageops/aws/auth.py, config.py)",
-)
-def test_the_web_identity_token_is_in_no_debug_log_line(
+def test_no_web_identity_token_or_key_sts_hands_out_in_a_debug_log_line(
     emu: EmulatorHandle,
     chain: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -363,9 +356,17 @@ def test_the_web_identity_token_is_in_no_debug_log_line(
     monkeypatch.setenv("AWS_WEB_IDENTITY_TOKEN_FILE", str(chain / "token"))
     with connect(region=env["IMAGEOPS_AWS_REGION"], endpoint_url=env["IMAGEOPS_AWS_ENDPOINT"]) as drv:
         drv.list(AwsImageSpec.parse_key({"name": "web-identity-probe"}))
-    assert any(r.name == "botocore.endpoint" for r in caplog.records)  # DEBUG really ran
+    # the keys STS hands out for the token: botocore.parsers logs STS's answer before anyone knows them
+    from imageops.aws.config import load_connection
+
+    key = load_connection(region=env["IMAGEOPS_AWS_REGION"]).credentials.current()
+    assert key.session_token
+    names = {r.name for r in caplog.records}
+    assert {"botocore.endpoint", "botocore.parsers"} <= names  # DEBUG really ran, request and answer
     logged = "\n".join(r.getMessage() + str(r.args) for r in caplog.records)
-    assert token.split(".")[-1] not in logged
+    for secret in (token.split(".")[-1], key.secret_key, key.session_token):
+        assert secret not in logged
+    assert "<SessionToken>***</SessionToken>" in logged  # the answer was logged, masked
 
 
 # ---------------------------------------------------------------------------- container credentials

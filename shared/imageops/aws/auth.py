@@ -23,12 +23,25 @@ from botocore.credentials import Credentials
 from imageops.credentials import CredentialSource, SigningAuth, StaticSource
 from imageops.redact import get_logger, register_secret
 
-__all__ = ["SERVICE", "AwsKey", "AwsSigner"]
+__all__ = ["BOTOCORE_LOGGERS", "SERVICE", "AwsKey", "AwsSigner"]
 
 SERVICE = "ec2"
-# botocore logs the canonical request (the session token header included) at DEBUG: its loggers get
-# the redacting filter too, so a debug run of any tool shows the token masked.
-for _name in ("botocore.auth", "botocore.credentials", "botocore.utils"):
+# At DEBUG botocore logs what it sends and receives while it finds credentials: the canonical request
+# (auth), each request's parameters and headers (endpoint: a web identity token, an SSO bearer token),
+# each answer's body (parsers: the keys STS and SSO hand out) and its cache and metadata reads. A
+# logger's filters apply only to records logged on it, so each of these gets the redacting filter.
+BOTOCORE_LOGGERS = (
+    "botocore.auth",
+    "botocore.awsrequest",
+    "botocore.credentials",
+    "botocore.endpoint",
+    "botocore.handlers",
+    "botocore.httpsession",
+    "botocore.parsers",
+    "botocore.tokens",
+    "botocore.utils",
+)
+for _name in BOTOCORE_LOGGERS:
     get_logger(_name)
 _COPIED = ("Authorization", "X-Amz-Date", "X-Amz-Security-Token")
 
