@@ -271,6 +271,22 @@ NOT_RUN.update(
             "docs/signing-in/outscale.md",
             "# pulumi config set imageops:outscaleX509ClientCert ~/.osc/client.crt",
         ): "the client certificate: as above",
+        (
+            "docs/signing-in/aws.md",
+            "export AWS_ROLE_ARN=arn:aws:iam::123456789012:role/image-builder",
+        ): "a GitHub Actions job's steps: its token URL and runner folder exist only in a job; "
+        "tests/integration/test_aws_signin.py signs in by AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE "
+        "with a token of the emulator's issuer",
+        (
+            "docs/signing-in/aws.md",
+            "[profile ci]",
+        ): "a profile for ~/.aws/config; tests/integration/test_aws_signin.py signs in by such a profile "
+        "(role_arn and web_identity_token_file, STS in its services section)",
+        (
+            "docs/signing-in/aws.md",
+            "export AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:8765/v1/credentials",
+        ): "needs the container credentials agent (or a sidecar) on 127.0.0.1:8765; "
+        "tests/integration/test_aws_signin.py runs one on loopback and signs in through it",
     }
 )
 
