@@ -76,14 +76,16 @@ class Planning(Connecting):
         reported = [name for name in spec.given() if name not in self.connection.input_only]
         return spec.model_copy(update=dict.fromkeys(reported)) if reported else spec
 
-    def _previous_outputs(self, olds: Mapping[str, Any]) -> ImageSpec | None:
-        """The spec the old outputs parse to, leaving out the fields that make them invalid."""
+    def _previous_outputs(self, olds: Mapping[str, Any], *, key_only: bool = False) -> ImageSpec | None:
+        """The spec the old outputs parse to, leaving out the fields that make them invalid;
+        ``key_only``: each field checked alone, without the rules only a create needs (a source)."""
         data = self._spec_fields_of(olds)
         for name in self.connection.computed:
             data.pop(name, None)  # the cloud's view, not what was given
+        parse = self.spec_type.parse_key if key_only else self.spec_type.parse
         for _ in range(len(data) + 1):
             try:
-                return self.spec_type.parse(data)
+                return parse(data)
             except SpecError as exc:
                 bad = {f.split(".")[0] for f, _ in exc.errors} & set(data)
                 if not bad:

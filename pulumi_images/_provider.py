@@ -60,6 +60,7 @@ from pulumi import log as pulumi_log
 from pulumi.dynamic import CreateResult, ReadResult, ResourceProvider, UpdateResult
 
 import imageops.reconcile as reconcile
+from imageops.driver import ImageDriver
 from imageops.errors import SpecError
 from imageops.model import Image
 from imageops.progress import ProgressEvent, ProgressTracker
@@ -246,7 +247,8 @@ class ImageProvider(Planning, ResourceProvider):
 
         An image gone (or deleted) reads as id ``""``, which tells the engine it no longer exists. On
         a refresh the inputs are left as they were, so the next ``up`` puts drifted tags back; on a
-        get they are rebuilt from what the cloud reports.
+        get they are rebuilt from what the cloud reports. A refresh also asks for what the cloud
+        does not report with the image, for the fields the inputs manage (AWS launch permissions).
 
         ``pulumi import`` and ``ResourceOptions(import_=...)`` send a Read with neither outputs nor
         inputs, hence no ``__provider``: the stock ``python -m pulumi.dynamic`` fails before any
@@ -259,13 +261,15 @@ class ImageProvider(Planning, ResourceProvider):
             driver = self._connect(props)
             try:
                 image = driver.get(id_)
+                if image is None or not image.is_live:
+                    return ReadResult("", {})
+                refresh = self._is_refresh(props)
+                given = self._spec_fields_of(props) if refresh else self._observed_inputs(image)
+                outs = self._outputs(props, given, image)
+                if refresh:
+                    outs.update(self._asked_for(driver, props, image))
             finally:
                 driver.close()
-            if image is None or not image.is_live:
-                return ReadResult("", {})
-            refresh = self._is_refresh(props)
-            given = self._spec_fields_of(props) if refresh else self._observed_inputs(image)
-            outs = self._outputs(props, given, image)
             if not refresh or props.get(IMPORTED):
                 outs[IMPORTED] = True
             if refresh:
@@ -274,6 +278,15 @@ class ImageProvider(Planning, ResourceProvider):
             inputs.update(given)
             inputs[IMPORTED] = True
             return ReadResult(image.id, outs, inputs)
+
+    def _asked_for(self, driver: ImageDriver, props: Mapping[str, Any], image: Image) -> dict[str, Any]:
+        """The live values of the managed fields the cloud reports only when asked (AWS launch
+        permissions: one DescribeImageAttribute), where they differ from the last inputs: so a
+        refresh shows their drift and the next ``up`` puts them back, as an Ansible run would."""
+        managed = self._previous_outputs(props, key_only=True)  # outputs show the cloud's view
+        if managed is None:
+            return {}
+        return {change.field: change.before for change in driver.pending_changes(managed, image).changes}
 
     def _is_refresh(self, props: Mapping[str, Any]) -> bool:
         """Old outputs hold attributes only the cloud reports; a get's inputs never do."""

@@ -87,13 +87,50 @@ def test_every_input_then_same_update_replace_refresh_and_destroy(engine: Engine
 
     mark = emulator.mark()
     assert engine.refresh(updated) is not None
-    assert len(image_reads(emulator, mark, "aws")) == 1
+    # the AMI, and the launch permissions its inputs manage (EC2 does not report them with it)
+    assert sorted(c["action"] for c in image_reads(emulator, mark, "aws")) == [
+        "DescribeImageAttribute", "DescribeImages"]
+    assert image_writes(emulator, mark, "aws") == []
 
     replaced, action = engine.up("every", {**changed, "architecture": "x86_64"}, updated)
     assert action == "replace" and replaced.id != state.id
     assert replaced.outputs["architecture"] == "x86_64"
     engine.destroy(replaced)
     assert engine.refresh(updated) is None
+
+
+def test_launch_permissions_changed_outside_pulumi_show_on_refresh_and_the_next_up_puts_them_back(
+    engine: Engine, emulator, emu_env
+):
+    from imageops.aws import connect
+
+    other = emu_env["IMAGEOPS_AWS_OTHER_ACCOUNT_ID"]
+    inputs = {
+        "name": "pulumi-aws-permissions-drift",
+        "source_instance_id": emu_env["IMAGEOPS_AWS_INSTANCE_ID"],
+        "snapshot_without_reboot": True,
+        "launch_permissions": {"account_ids": [other]},
+    }
+    state, action = engine.up("drift", inputs)
+    assert action == "create"
+    with connect(access_key=emu_env["IMAGEOPS_AWS_ACCESS_KEY_ID"],
+                 secret_key=emu_env["IMAGEOPS_AWS_SECRET_ACCESS_KEY"], region=emu_env["IMAGEOPS_AWS_REGION"],
+                 endpoint_url=emu_env["IMAGEOPS_AWS_ENDPOINT"]) as driver:  # someone, by hand
+        driver.api.modify_image_attribute(
+            state.id, {"LaunchPermission": {"Remove": [{"UserId": other}], "Add": [{"Group": "all"}]}})
+    assert engine.up("drift", inputs, state)[1] == "same"  # the state alone cannot know
+
+    refreshed = engine.refresh(state)
+    assert refreshed is not None
+    assert refreshed.outputs["launch_permissions"] == {"account_ids": []}
+    mark = emulator.mark()
+    fixed, action = engine.up("drift", inputs, refreshed)
+    assert action == "update" and fixed.id == state.id
+    assert [c["action"] for c in image_writes(emulator, mark, "aws")] == ["ModifyImageAttribute"]
+    again = engine.refresh(fixed)
+    assert again is not None and again.outputs["launch_permissions"] == {"account_ids": [other]}
+    assert engine.up("drift", inputs, again)[1] == "same"
+    engine.destroy(again)
 
 
 def test_from_an_instance_then_copied_to_another_region_encrypted(engine: Engine, emulator, emu_env):
