@@ -59,6 +59,24 @@ def test_copy_then_export_then_nothing_to_do(engine: Engine, emulator, emu_env):
         after, action = engine.up("copy", exported, after)
         assert action == "same" and log_of(emulator, mark, "ExportImage") == []
 
+        # a refresh asks whether the export's object is there, as a converged Ansible run does
+        mark = emulator.mark()
+        refreshed = engine.refresh(after)
+        assert refreshed is not None and refreshed.outputs["export_to"] == exported["export_to"]
+        assert len(log_of(emulator, mark, "HeadObject")) == 1 and log_of(emulator, mark, "ExportImage") == []
+        # the object deleted outside Pulumi: the refresh shows it, and the next up exports again, once
+        _storage(emu_env).delete_object(_storage(emu_env).get_namespace(), transfer_bucket, f"{name}.oci")
+        refreshed = engine.refresh(after)
+        assert refreshed is not None and refreshed.outputs.get("export_to") is None
+        mark = emulator.mark()
+        after, action = engine.up("copy", exported, refreshed)
+        assert action == "update" and after.id == copy.id
+        # the first ExportImage replays the first export's retry token (OCI answers it as done, and
+        # nothing is written), so the next one, with a new token, writes the object
+        assert len(log_of(emulator, mark, "ExportImage")) == 2 and log_of(emulator, mark, "CreateImage") == []
+        storage = _storage(emu_env)
+        assert storage.head_object(storage.get_namespace(), transfer_bucket, f"{name}.oci") is not None
+
         # another source is another image: a replace, previewed without any call
         mark = emulator.mark()
         another_source = source.id.replace("a", "b", 1)
@@ -72,16 +90,21 @@ def test_copy_then_export_then_nothing_to_do(engine: Engine, emulator, emu_env):
         engine.destroy(source)
 
 
-def _make_bucket(emu_env: dict[str, str], bucket: str, compartment: str) -> None:
+def _storage(emu_env: dict[str, str]):
+    """Object Storage of the destination region, as a user's own script would reach it."""
     import imageops.oci as oci_core
 
     # the emulator's endpoint given: its other regions are derived from it (this process has no
     # IMAGEOPS_OCI_* variables, and nothing may go past loopback)
-    with oci_core.connect(config_file=emu_env["IMAGEOPS_OCI_CONFIG_FILE"], profile="DEFAULT",
-                          endpoint=emu_env["IMAGEOPS_OCI_ENDPOINT"]) as driver:
-        assert driver.regions is not None
-        _, storage = driver.regions(DEST)
-        assert storage.ensure_bucket(storage.get_namespace(), bucket, compartment) in (True, False)
+    driver = oci_core.connect(config_file=emu_env["IMAGEOPS_OCI_CONFIG_FILE"], profile="DEFAULT",
+                              endpoint=emu_env["IMAGEOPS_OCI_ENDPOINT"])
+    assert driver.regions is not None
+    return driver.regions(DEST)[1]
+
+
+def _make_bucket(emu_env: dict[str, str], bucket: str, compartment: str) -> None:
+    storage = _storage(emu_env)
+    assert storage.ensure_bucket(storage.get_namespace(), bucket, compartment) in (True, False)
 
 
 def test_check_names_the_copy_fields_without_a_call(engine: Engine, emulator, emu_env):
