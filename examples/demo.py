@@ -1,9 +1,10 @@
 """`make demo`: the main job, end to end, on the embedded emulator.
 
 1. start the emulator (loopback only) with a seeded demo tenancy;
-2. run examples/ansible/oci_image.yml twice: the first run creates an image from the seeded instance
-   and imports one from the seeded Object Storage object, the second must report changed=0;
-3. run the Pulumi example program with the `pulumi` CLI if one is on PATH (local file backend),
+2. run each cloud's example playbook (examples/ansible/<cloud>_image.yml, then neutral_image.yml)
+   twice: the first run creates the images (for OCI, one from the seeded instance and one imported
+   from the seeded Object Storage object), the second must report changed=0 and make no write;
+3. run the Pulumi example programs with the `pulumi` CLI if one is on PATH (local file backend),
    else drive the same provider through the engine-less harness, and say so;
 4. stop the emulator, leaving nothing running.
 """
@@ -22,8 +23,8 @@ from imageops.emulator.testing import cli_environment, is_read, running_emulator
 
 REPO = Path(__file__).resolve().parent.parent
 PLAYBOOKS = [
-    REPO / "examples" / "ansible" / f"{cloud}_image.yml" for cloud in ("oci", "outscale", "alicloud")
-] + [REPO / "examples" / "ansible" / "neutral_image.yml"]  # the same image on the three clouds
+    REPO / "examples" / "ansible" / f"{cloud}_image.yml" for cloud in ("oci", "outscale", "alicloud", "aws")
+] + [REPO / "examples" / "ansible" / "neutral_image.yml"]  # the same image on three clouds
 PULUMI_DIR = REPO / "examples" / "pulumi"
 RECAP = re.compile(r"^localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
@@ -80,7 +81,7 @@ def run_pulumi(env: dict[str, str]) -> None:
     say(f"pulumi CLI found at {pulumi}: `pulumi up` / `pulumi destroy` with a local file backend")
     with tempfile.TemporaryDirectory(prefix="imageops-pulumi-") as backend:
         penv = {**env, "PULUMI_BACKEND_URL": f"file://{backend}", "PULUMI_CONFIG_PASSPHRASE": "demo"}
-        programs = ("outscale", "alicloud", "multicloud", "neutral")
+        programs = ("outscale", "alicloud", "aws", "multicloud", "neutral")
         for program in (PULUMI_DIR, *(PULUMI_DIR / name for name in programs)):
             for args in (
                 ["stack", "init", "demo"],

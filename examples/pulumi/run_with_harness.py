@@ -39,7 +39,7 @@ if str(REPO) not in sys.path:  # run from a checkout: use its pulumi_images and 
     sys.path.insert(0, str(REPO))
     sys.path.insert(1, str(REPO / "shared"))
 IMAGE_TYPE = re.compile(r"^pulumi-python:dynamic/(?P<cloud>[a-z]+):Image$")
-PROGRAMS = (HERE, HERE / "outscale", HERE / "alicloud", HERE / "multicloud", HERE / "neutral")
+PROGRAMS = (HERE, HERE / "outscale", HERE / "alicloud", HERE / "aws", HERE / "multicloud", HERE / "neutral")
 PLUGIN = "pulumi-resource-pulumi-python"
 
 

@@ -80,14 +80,16 @@ def test_demo_second_ansible_run_changes_nothing_and_leaves_nothing_running():
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     out = run.stdout
     recaps = re.findall(r"^localhost\s*:\s*ok=\d+\s+changed=(\d+)", out, re.M)
-    playbooks = ("oci_image.yml", "outscale_image.yml", "alicloud_image.yml", "neutral_image.yml")
+    playbooks = ("oci_image.yml", "outscale_image.yml", "alicloud_image.yml", "aws_image.yml",
+                 "neutral_image.yml")
     assert len(recaps) == 2 * len(playbooks) and {int(n) for n in recaps[1::2]} == {0}
     assert all(int(n) > 0 for n in recaps[0::2])
     for playbook in playbooks:
         assert f"{playbook}: first run changed=" in out
     assert out.count("second run changed=0, write calls=0") == len(playbooks)
     assert "[pulumi-harness] OK: create, no-op diff, delete" in out or "pulumi CLI found" in out
-    for program in ("examples/pulumi", "examples/pulumi/outscale", "examples/pulumi/alicloud"):
+    clouds = ("outscale", "alicloud", "aws")
+    for program in ("examples/pulumi", *(f"examples/pulumi/{cloud}" for cloud in clouds)):
         assert "pulumi CLI found" in out or f"[pulumi-harness] {program}: program declares" in out
     assert "pulumi CLI found" in out or "examples/pulumi/multicloud: pulumi import by id" in out
     assert_port_closed(out)
