@@ -236,7 +236,7 @@ class AlicloudPlugin:
     def action_hint(self, scope: dict[str, Any], headers: dict[str, str], body: bytes | None) -> str | None:
         """The action as ``EcsApi.handle`` reads it: the ``x-acs-action`` header (ACS3), else the
         ``Action`` of the query and a form body (RPC over POST), so that a call answered by an
-        injected fault is logged with it too (gap W5)."""
+        injected fault is logged with it too (and counted as the read or write it is)."""
         if headers.get("x-acs-action"):
             return headers["x-acs-action"]
         params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))

@@ -292,7 +292,8 @@ class AwsPlugin:
 
     def action_hint(self, scope: Any, headers: Any, body: bytes | None) -> str | None:
         """The action as ``handle`` reads it (the form body's ``Action``; on a GET the query's wins),
-        so that a call answered by an injected fault is logged with it too (gap W5)."""
+        so that a call answered by an injected fault is logged with it too (and counted as the read or
+        write it is)."""
         query = dict(parse_qsl((scope.get("query_string") or b"").decode("latin-1")))
         params = dict(parse_qsl((body or b"").decode("utf-8", "replace"), keep_blank_values=True))
         if scope.get("method") == "GET":

@@ -2,7 +2,7 @@
 
 The emulator decides a fault before the cloud's handler runs. RPC-style APIs name the action in the
 form body (EC2's Query protocol, Alibaba Cloud's RPC calls over POST), so without the body a faulted
-call would be logged with its route's name instead of its action (gap W5 of ``docs/emulator.md``).
+call would be logged with its route's name instead of its action, and counted as a write.
 :func:`peek_body` reads the body into memory up to :data:`LIMIT`; every message it took from
 ``receive`` is replayed to whoever reads next, then ``receive`` itself goes on, so a handler, a fault
 response or a dropped connection sees the request exactly as sent.
