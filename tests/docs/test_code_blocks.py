@@ -129,7 +129,8 @@ NOT_RUN_FILES = {
 NOT_RUN: dict[tuple[str, str], str] = {
     (
         "README.md",
-        "imageops emulator serve --env-file .emulator.env &   # local OCI, OUTSCALE, Alibaba Cloud, AWS; demo ids",
+        "imageops emulator serve --env-file .emulator.env &   "
+        "# local OCI, OUTSCALE, Alibaba Cloud, AWS; demo ids",
     ): 'the "try it" box: the test starts the emulator so itself (running_emulator) and gives each block '
     "exactly the env file's variables",
     (
