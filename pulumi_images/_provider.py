@@ -286,7 +286,8 @@ class ImageProvider(Planning, ResourceProvider):
         managed = self._previous_outputs(props, key_only=True)  # outputs show the cloud's view
         if managed is None:
             return {}
-        return {change.field: change.before for change in driver.pending_changes(managed, image).changes}
+        pending = reconcile.pending_changes(driver, managed, image)
+        return {change.field: change.before for change in pending.changes}
 
     def _is_refresh(self, props: Mapping[str, Any]) -> bool:
         """Old outputs hold attributes only the cloud reports; a get's inputs never do."""

@@ -157,6 +157,13 @@ def plan(
     return Plan(Action.NOOP, desired, live)
 
 
+def pending_changes(driver: ImageDriver, desired: ImageSpec, observed: Image | None) -> Pending:
+    """``driver.pending_changes(desired, observed)``: what only the cloud can tell, with reads only;
+    nothing for a driver (or a test double) written before the hook."""
+    hook = getattr(driver, "pending_changes", None)
+    return NOTHING_PENDING if hook is None else hook(desired, observed)
+
+
 def plan_live(
     driver: ImageDriver,
     desired: ImageSpec | None,
@@ -178,11 +185,8 @@ def plan_live(
     the_plan = plan(desired, observed, previous=previous, purge_tags=purge_tags)
     if desired is None:
         return the_plan
-    hook = getattr(driver, "pending_changes", None)
-    if hook is None:  # a driver (or a test double) written before the hook: nothing to add
-        return the_plan
     builds = the_plan.action in (Action.CREATE, Action.REPLACE)
-    pending: Pending = hook(desired, None if builds else the_plan.observed)
+    pending = pending_changes(driver, desired, None if builds else the_plan.observed)
     if not pending.changes and not pending.extra_result:
         return the_plan
     live = {change.field for change in pending.changes}

@@ -22,7 +22,9 @@ VERSION = {"Version": "2014-05-26"}
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[tuple[AsgiClient, dict[str, str], Emulator]]:
-    emu = InProcessEmulator(tmp_path, time_scale=0.001)
+    # an image takes 60 s to create in ECS: 0.6 s here, so a test still sees it Creating a few calls
+    # later on a loaded machine (0.06 s at 0.001 was not enough beside five other pytest workers)
+    emu = InProcessEmulator(tmp_path, time_scale=0.01)
     client = AsgiClient(emu.app("alicloud"), "http://ecs.test")
     yield client, emu.env, emu.emulator
     client.close()
