@@ -6,10 +6,11 @@
   block is cut short),
 * ``signature="..."`` values of HTTP-signature style headers,
 * ``Authorization`` header values, in ``Authorization: value`` and ``'authorization': 'value'`` form,
-* signatures and session tokens carried in URL query strings (``Signature=``, ``X-Amz-Signature=``,
-  ``X-Amz-Credential=``, ``X-Amz-Security-Token=``, ``SecurityToken=``), as RPC-style APIs send them,
+* signatures carried in URL query strings (``Signature=``, ``X-Amz-Signature=``,
+  ``X-Amz-Credential=``), as RPC-style APIs send them,
 * the values of credential fields, by name, in XML (``<SessionToken>...</SessionToken>``), JSON and
-  dict reprs (``"secretAccessKey": "..."``) and form bodies (``WebIdentityToken=...``): what an STS,
+  dict reprs (``"secretAccessKey": "..."``), query strings and form bodies (``X-Amz-Security-Token=``,
+  ``SecurityToken=``, ``WebIdentityToken=...``): what an STS,
   SSO or instance-metadata answer hands out is logged by a library (botocore at DEBUG) before
   anything could register it,
 * every secret registered with :func:`register_secret` (passphrases, key contents, secret keys).
@@ -44,7 +45,7 @@ _AUTH_QUOTED = re.compile(r"""(authorization['"]\s*[:=]\s*)(['"])(.*?)(\2)""", r
 _AUTH_LINE = re.compile(r"(authorization\s*[:=]\s*)(?!['\"])([^\r\n]+)", re.IGNORECASE)
 
 _QUERY_SECRET = re.compile(
-    r"([?&](?:Signature|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|SecurityToken)=)[^&\s\"'#]+",
+    r"([?&](?:Signature|X-Amz-Signature|X-Amz-Credential)=)[^&\s\"'#]+",
     re.IGNORECASE,
 )
 
